@@ -1,0 +1,298 @@
+//! Diagnostics: every problem platc finds in the input or the output, with a
+//! stable code, a severity, where it is and how to fix it.
+//!
+//! Stages report problems against the model (a file and a JSON pointer into
+//! it); [`Sources::locate`](crate::Sources::locate) later adds the line and
+//! column. Rendering produces text; printing is the caller's business.
+
+use std::fmt;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+use crate::names::{EnvName, ServiceName};
+use crate::source::{Position, SourceFile, key_path};
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The input cannot be compiled.
+    Error,
+    /// The input compiles, but probably not into what was meant.
+    Warning,
+}
+
+impl Severity {
+    /// `error` or `warning`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Error => "error",
+            Self::Warning => "warning",
+        }
+    }
+}
+
+/// The model file a diagnostic is about.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Origin {
+    /// `platform.yaml`.
+    Platform,
+    /// `services/<name>.yaml`.
+    Service(ServiceName),
+    /// `environments/<name>.yaml`.
+    Environment(EnvName),
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Platform => f.write_str("platform settings"),
+            Self::Service(name) => write!(f, "service `{name}`"),
+            Self::Environment(name) => write!(f, "environment `{name}`"),
+        }
+    }
+}
+
+/// Where in a source file a diagnostic points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The file, as shown to the user.
+    pub file: String,
+    /// The position, when known.
+    pub position: Option<Position>,
+}
+
+/// One problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// A stable identifier such as `spec::unknown_field`.
+    pub code: &'static str,
+    /// Error or warning.
+    pub severity: Severity,
+    /// What is wrong, in one lowercase sentence without a trailing period.
+    pub message: String,
+    /// How to fix it.
+    pub help: Option<String>,
+    /// The model file the problem is in, when it comes from the input.
+    pub origin: Option<Origin>,
+    /// A JSON pointer to the offending value within that file.
+    pub pointer: Option<String>,
+    /// Whether to point at the key rather than its value.
+    pub at_key: bool,
+    /// The rendered object the problem is in, when it comes from the output
+    /// (`Deployment shop/api`).
+    pub object: Option<String>,
+    /// File, line and column, once known.
+    pub location: Option<Location>,
+}
+
+impl Diagnostic {
+    /// An error with a code and a message.
+    #[must_use]
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, code, message)
+    }
+
+    /// A warning with a code and a message.
+    #[must_use]
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, code, message)
+    }
+
+    fn new(severity: Severity, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            severity,
+            message: message.into(),
+            help: None,
+            origin: None,
+            pointer: None,
+            at_key: false,
+            object: None,
+            location: None,
+        }
+    }
+
+    /// Points the diagnostic at a value in a model file.
+    #[must_use]
+    pub fn at(mut self, origin: Origin, pointer: impl Into<String>) -> Self {
+        self.origin = Some(origin);
+        self.pointer = Some(pointer.into());
+        self
+    }
+
+    /// Points the diagnostic at the key of the value rather than the value.
+    #[must_use]
+    pub fn on_key(mut self) -> Self {
+        self.at_key = true;
+        self
+    }
+
+    /// Adds a hint on how to fix the problem.
+    #[must_use]
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Names the rendered object the problem is in.
+    #[must_use]
+    pub fn in_object(mut self, object: impl Into<String>) -> Self {
+        self.object = Some(object.into());
+        self
+    }
+
+    /// Sets the file and position directly.
+    #[must_use]
+    pub fn in_file(mut self, file: impl Into<String>, position: Option<Position>) -> Self {
+        self.location = Some(Location { file: file.into(), position });
+        self
+    }
+
+    /// Whether this is an error.
+    #[must_use]
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The key path users read (`routes[0].host`), when the diagnostic has a pointer.
+    #[must_use]
+    pub fn key(&self) -> Option<String> {
+        self.pointer.as_deref().map(key_path).filter(|k| !k.is_empty())
+    }
+
+    /// `file:line:column`, `file`, or the object, whichever is known.
+    #[must_use]
+    pub fn place(&self) -> Option<String> {
+        match &self.location {
+            Some(Location { file, position: Some(p) }) => Some(format!("{file}:{}:{}", p.line, p.column)),
+            Some(Location { file, position: None }) => Some(file.clone()),
+            None => self.object.clone().or_else(|| self.origin.as_ref().map(ToString::to_string)),
+        }
+    }
+
+    /// One line: `services/api.yaml:5:1: error[spec::unknown_field]: unknown field ...`.
+    #[must_use]
+    pub fn short(&self) -> String {
+        let mut line = String::new();
+        if let Some(place) = self.place() {
+            line.push_str(&place);
+            line.push_str(": ");
+        }
+        line.push_str(&format!("{}[{}]: {}", self.severity.as_str(), self.code, self.message));
+        if let Some(key) = self.key() {
+            line.push_str(&format!(" (at `{key}`)"));
+        }
+        if let Some(help) = &self.help {
+            line.push_str(&format!("; help: {help}"));
+        }
+        line
+    }
+
+    /// The full report with a source snippet, in the style of rustc.
+    #[must_use]
+    pub fn render(&self, source: Option<&SourceFile>, color: bool) -> String {
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let mut title_text = self.message.clone();
+        if let Some(key) = self.key() {
+            title_text.push_str(&format!(" (at `{key}`)"));
+        }
+        let mut group = Group::with_title(level.clone().primary_title(title_text.as_str()).id(self.code));
+        let snippet = self.snippet(source);
+        if let Some((text, range, path, line_start)) = &snippet {
+            group = group.element(
+                Snippet::source(text.as_str())
+                    .path(path.as_str())
+                    .line_start(*line_start)
+                    .annotation(AnnotationKind::Primary.span(range.clone())),
+            );
+        } else if let Some(place) = self.place() {
+            group = group.element(level.message(format!("in {place}")));
+        }
+        if let (Some(object), Some(_)) = (&self.object, &self.location) {
+            group = group.element(Level::NOTE.message(format!("in {object}")));
+        }
+        let mut report = vec![group];
+        if let Some(help) = &self.help {
+            report.push(Group::with_title(Level::HELP.secondary_title(help.as_str())));
+        }
+        let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+        renderer.render(&report)
+    }
+
+    /// The lines around the position and the byte range to underline, relative to them.
+    fn snippet(&self, source: Option<&SourceFile>) -> Option<(String, std::ops::Range<usize>, String, usize)> {
+        let location = self.location.as_ref()?;
+        let position = location.position?;
+        let source = source?;
+        let text = &source.text;
+        let offset = position.offset.min(text.len());
+        let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+        let len = position.len.max(1).min(line_end.saturating_sub(offset)).max(usize::from(line_end > offset));
+        let line_text = text[line_start..line_end].to_owned();
+        let start = offset - line_start;
+        let range = if len == 0 { start..start } else { start..start + len };
+        Some((line_text, range, location.file.clone(), position.line))
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.short())
+    }
+}
+
+/// The diagnostics of a run that failed: at least one of them is an error.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{} error(s) in the platform", self.error_count())]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    /// How many of the diagnostics are errors.
+    #[must_use]
+    pub fn error_count(&self) -> usize {
+        self.0.iter().filter(|d| d.is_error()).count()
+    }
+}
+
+/// The closest candidate to `input` among `candidates`, when it is close enough
+/// to be a plausible typo.
+#[must_use]
+pub fn suggest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let input_lower = input.to_ascii_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&input_lower, &c.to_ascii_lowercase()), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        let fields = ["name", "replicas", "resources", "routes"];
+        assert_eq!(suggest("replcas", fields), Some("replicas"));
+        assert_eq!(suggest("Replicas", fields), Some("replicas"));
+        assert_eq!(suggest("routs", fields), Some("routes"));
+        assert_eq!(suggest("xyz", fields), None);
+    }
+
+    #[test]
+    fn short_form_names_place_code_and_key() {
+        let d = Diagnostic::error("spec::unknown_field", "unknown field `replcas`")
+            .in_file("services/api.yaml", Some(Position { line: 5, column: 1, offset: 0, len: 7 }))
+            .with_help("did you mean `replicas`?");
+        assert_eq!(
+            d.short(),
+            "services/api.yaml:5:1: error[spec::unknown_field]: unknown field `replcas`; help: did you mean `replicas`?"
+        );
+    }
+}

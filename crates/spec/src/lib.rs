@@ -1,0 +1,22 @@
+//! The platc model: services, environments and platform settings, how they
+//! are loaded from YAML, validated, and described as JSON Schema.
+//!
+//! This crate owns the *input*: the types users write (in YAML or in Rust),
+//! located diagnostics, and the cross checks that need only the model. It
+//! knows nothing about Kubernetes objects or output files, and it never prints
+//! or exits: [`load::load_dir`] is its only file access.
+//!
+//! Pipeline position: **load → validate** → resolve → build → emit → diff.
+
+pub mod diagnostic;
+pub mod load;
+pub mod model;
+pub mod names;
+pub mod quantity;
+pub mod schema;
+pub mod source;
+pub mod validate;
+
+pub use diagnostic::{Diagnostic, Diagnostics, Origin, Severity};
+pub use load::{LoadFailure, Loaded, Sources, load_dir};
+pub use model::{Environment, Platform, PlatformSettings, Service};

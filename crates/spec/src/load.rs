@@ -1,0 +1,501 @@
+//! Loading a platform directory: files → located YAML trees → schema
+//! validation → model types, reporting every problem of every file at once.
+//!
+//! This module is the only place in `spec` that reads files.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use serde_saphyr::Options;
+
+use crate::diagnostic::{Diagnostic, Location, Origin};
+use crate::model::{Environment, Platform, PlatformSettings, Service};
+use crate::names::{EnvName, ServiceName};
+use crate::schema::{self, FileKind};
+use crate::source::{Node, NodeValue, Position, SourceFile, display_path};
+use crate::validate;
+
+/// The largest model file platc reads; larger files are refused before parsing.
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The file name of the platform settings.
+pub const PLATFORM_FILE: &str = "platform.yaml";
+/// The directory of service files.
+pub const SERVICES_DIR: &str = "services";
+/// The directory of environment files.
+pub const ENVIRONMENTS_DIR: &str = "environments";
+
+/// The source files of a loaded platform, for locating and showing diagnostics.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    by_origin: BTreeMap<Origin, usize>,
+    files: Vec<SourceFile>,
+}
+
+impl Sources {
+    fn add(&mut self, origin: Option<Origin>, file: SourceFile) -> usize {
+        self.files.push(file);
+        let index = self.files.len() - 1;
+        if let Some(origin) = origin {
+            self.by_origin.insert(origin, index);
+        }
+        index
+    }
+
+    /// The file a model entity was loaded from.
+    #[must_use]
+    pub fn file(&self, origin: &Origin) -> Option<&SourceFile> {
+        self.by_origin.get(origin).map(|&i| &self.files[i])
+    }
+
+    /// The file shown as `path` in a diagnostic.
+    #[must_use]
+    pub fn by_display_path(&self, path: &str) -> Option<&SourceFile> {
+        self.files.iter().find(|f| f.display_path() == path)
+    }
+
+    /// Adds file, line and column to a diagnostic that names an origin and a pointer.
+    pub fn locate(&self, diagnostic: &mut Diagnostic) {
+        if diagnostic.location.is_some() {
+            return;
+        }
+        let Some(origin) = &diagnostic.origin else { return };
+        let Some(file) = self.file(origin) else { return };
+        let position = match (&file.root, &diagnostic.pointer) {
+            (Some(root), Some(pointer)) => Some(root.locate(pointer, diagnostic.at_key)),
+            (Some(root), None) => Some(root.position),
+            (None, _) => None,
+        };
+        diagnostic.location = Some(Location { file: file.display_path(), position });
+    }
+
+    /// Locates every diagnostic in place.
+    pub fn locate_all(&self, diagnostics: &mut [Diagnostic]) {
+        for diagnostic in diagnostics {
+            self.locate(diagnostic);
+        }
+    }
+
+    /// The source a located diagnostic points into, for rendering its snippet.
+    #[must_use]
+    pub fn source_of(&self, diagnostic: &Diagnostic) -> Option<&SourceFile> {
+        diagnostic
+            .origin
+            .as_ref()
+            .and_then(|o| self.file(o))
+            .or_else(|| diagnostic.location.as_ref().and_then(|l| self.by_display_path(&l.file)))
+    }
+
+    /// Renders diagnostics with snippets, sorted by file and position.
+    #[must_use]
+    pub fn render(&self, diagnostics: &[Diagnostic], color: bool) -> String {
+        let mut out = String::new();
+        for diagnostic in diagnostics {
+            out.push_str(&diagnostic.render(self.source_of(diagnostic), color));
+            out.push_str("\n\n");
+        }
+        out
+    }
+}
+
+/// A platform that loaded and passed validation.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The model.
+    pub platform: Platform,
+    /// The files it came from.
+    pub sources: Sources,
+    /// Problems that do not stop compilation.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// A platform that did not load: every diagnostic found, with the files read so far.
+#[derive(Debug, Clone)]
+pub struct LoadFailure {
+    /// The files that were read, for snippets.
+    pub sources: Sources,
+    /// Every problem, errors first by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Loads and validates the platform rooted at `root` (the directory holding
+/// `platform.yaml`, `services/` and `environments/`).
+pub fn load_dir(root: &Path) -> Result<Loaded, LoadFailure> {
+    let mut sources = Sources::default();
+    let mut diagnostics = Vec::new();
+
+    let services_dir = root.join(SERVICES_DIR);
+    let environments_dir = root.join(ENVIRONMENTS_DIR);
+    if !environments_dir.is_dir() && !services_dir.is_dir() {
+        diagnostics.push(
+            Diagnostic::error(
+                "spec::not_a_platform",
+                format!(
+                    "`{}` holds no `services/` or `environments/` directory",
+                    display_path(root)
+                ),
+            )
+            .with_help("run platc in a platform repository, or pass its directory with `--root`")
+            .in_file(display_path(root), None),
+        );
+        return Err(LoadFailure { sources, diagnostics });
+    }
+
+    let mut platform = Platform::default();
+    let platform_path = root.join(PLATFORM_FILE);
+    if platform_path.exists() {
+        let relative = PathBuf::from(PLATFORM_FILE);
+        if let Some(settings) = load_file::<PlatformSettings>(
+            &platform_path,
+            relative,
+            FileKind::Platform,
+            Some(Origin::Platform),
+            &mut sources,
+            &mut diagnostics,
+        ) {
+            platform.settings = settings;
+        }
+    }
+
+    for (path, relative) in model_files(root, SERVICES_DIR, &mut diagnostics) {
+        let stem = file_stem(&relative);
+        let origin = ServiceName::new(stem.clone()).ok().map(Origin::Service);
+        if let Some(service) =
+            load_file::<Service>(&path, relative.clone(), FileKind::Service, origin.clone(), &mut sources, &mut diagnostics)
+        {
+            check_name(service.name.as_str(), &stem, "service", &relative, origin, &mut diagnostics);
+            platform.services.push(service);
+        }
+    }
+
+    for (path, relative) in model_files(root, ENVIRONMENTS_DIR, &mut diagnostics) {
+        let stem = file_stem(&relative);
+        let origin = EnvName::new(stem.clone()).ok().map(Origin::Environment);
+        if let Some(environment) = load_file::<Environment>(
+            &path,
+            relative.clone(),
+            FileKind::Environment,
+            origin.clone(),
+            &mut sources,
+            &mut diagnostics,
+        ) {
+            check_name(environment.name.as_str(), &stem, "environment", &relative, origin, &mut diagnostics);
+            platform.environments.push(environment);
+        }
+    }
+
+    platform.sort();
+    if diagnostics.iter().all(|d| !d.is_error()) {
+        diagnostics.extend(validate::validate(&platform));
+    }
+    sources.locate_all(&mut diagnostics);
+    sort_diagnostics(&mut diagnostics);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        Err(LoadFailure { sources, diagnostics })
+    } else {
+        Ok(Loaded { platform, sources, warnings: diagnostics })
+    }
+}
+
+/// Sorts diagnostics by file, position and code, the order they are reported in.
+pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| {
+            let (file, position) = d
+                .location
+                .as_ref()
+                .map_or((String::new(), Position::default()), |l| (l.file.clone(), l.position.unwrap_or_default()));
+            (d.severity, file, position.line, position.column, d.code, d.message.clone())
+        };
+        key(a).cmp(&key(b))
+    });
+}
+
+fn file_stem(relative: &Path) -> String {
+    relative.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// The `.yaml` and `.yml` files of a model directory, sorted by path so the
+/// load order never depends on the file system.
+fn model_files(root: &Path, dir: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<(PathBuf, PathBuf)> {
+    let full = root.join(dir);
+    let entries = match fs::read_dir(&full) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Vec::new(),
+        Err(e) => {
+            diagnostics.push(
+                Diagnostic::error("spec::unreadable", format!("cannot read directory: {e}"))
+                    .in_file(format!("{dir}/"), None),
+            );
+            return Vec::new();
+        }
+    };
+    let mut files = Vec::new();
+    for entry in entries {
+        let Ok(entry) = entry else { continue };
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let relative = PathBuf::from(dir).join(&name);
+        let is_yaml = name.ends_with(".yaml") || name.ends_with(".yml");
+        if entry.path().is_dir() {
+            diagnostics.push(
+                Diagnostic::error(
+                    "spec::unexpected_directory",
+                    format!("`{}` is a directory", display_path(&relative)),
+                )
+                .with_help(format!("model files live directly in `{dir}/`, one `<name>.yaml` per entry"))
+                .in_file(display_path(&relative), None),
+            );
+        } else if is_yaml {
+            files.push((entry.path(), relative));
+        }
+    }
+    files.sort();
+    let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
+    files.retain(|(_, relative)| {
+        let stem = file_stem(relative);
+        if let Some(first) = seen.get(&stem) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "spec::duplicate_name",
+                    format!("`{stem}` is defined twice: `{}` and `{}`", display_path(first), display_path(relative)),
+                )
+                .with_help("keep one of the two files")
+                .in_file(display_path(relative), None),
+            );
+            false
+        } else {
+            seen.insert(stem, relative.clone());
+            true
+        }
+    });
+    files
+}
+
+fn check_name(
+    name: &str,
+    stem: &str,
+    what: &str,
+    relative: &Path,
+    origin: Option<Origin>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if name != stem {
+        let mut diagnostic = Diagnostic::error(
+            "spec::name_mismatch",
+            format!("{what} `{name}` is defined in `{}`", display_path(relative)),
+        )
+        .with_help(format!("name the file `{name}.yaml` or the {what} `{stem}`"));
+        diagnostic = match origin {
+            Some(origin) => diagnostic.at(origin, "/name"),
+            None => diagnostic.in_file(display_path(relative), None),
+        };
+        diagnostics.push(diagnostic);
+    }
+}
+
+/// The options every model file is parsed with: YAML 1.2 booleans, so `yes`,
+/// `on` and `n` stay strings, as Kubernetes users expect.
+fn parse_options() -> Options {
+    serde_saphyr::options! { strict_booleans: true }
+}
+
+/// Parses YAML text into a located tree. The error is a diagnostic without
+/// file name.
+pub fn parse_yaml(text: &str) -> Result<Node, Diagnostic> {
+    let node: Node = serde_saphyr::from_str_with_options(text, parse_options()).map_err(|e| {
+        let position = e.location().map(Position::from_saphyr);
+        let raw = e.without_snippet().to_string();
+        let message = clean_yaml_message(&raw);
+        let mut diagnostic = Diagnostic::error("spec::yaml_syntax", message);
+        if raw.contains("multiple YAML documents") {
+            diagnostic = diagnostic.with_help("a model file holds one YAML document: remove the `---` separator");
+        } else if raw.starts_with("duplicate mapping key") {
+            diagnostic = diagnostic.with_help("a key may appear once per mapping: merge or remove the repeated key");
+        }
+        diagnostic.location = Some(Location { file: String::new(), position });
+        diagnostic
+    })?;
+    Ok(node)
+}
+
+/// Rewrites parser messages into platc's voice: no library advice, no position
+/// (the diagnostic carries it).
+fn clean_yaml_message(raw: &str) -> String {
+    let without_position = match raw.rfind(" at line ") {
+        Some(cut) => &raw[..cut],
+        None => raw,
+    };
+    if let Some(rest) = without_position.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(", set DuplicateKeyPolicy").next().unwrap_or(rest);
+        return format!("duplicate key `{key}`");
+    }
+    if without_position.starts_with("multiple YAML documents") {
+        return "more than one YAML document in the file".to_owned();
+    }
+    let mut message = without_position.trim().to_owned();
+    if let Some(first) = message.get(..1) {
+        message = first.to_lowercase() + &message[1..];
+    }
+    message
+}
+
+/// Reads, parses, schema-validates and deserializes one model file. Problems go
+/// to `diagnostics`, located; the value is returned only when there were none.
+fn load_file<T: DeserializeOwned>(
+    path: &Path,
+    relative: PathBuf,
+    kind: FileKind,
+    origin: Option<Origin>,
+    sources: &mut Sources,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    let shown = display_path(&relative);
+    let text = match read_text(path) {
+        Ok(text) => text,
+        Err(diagnostic) => {
+            diagnostics.push(diagnostic.in_file(shown, None));
+            return None;
+        }
+    };
+    let (root, mut found) = parse_document(&text, kind);
+    let value = match &root {
+        Some(root) if found.is_empty() => deserialize::<T>(root).map_err(|d| found.push(d)).ok(),
+        _ => None,
+    };
+    for diagnostic in &mut found {
+        place(diagnostic, &shown, root.as_ref(), origin.as_ref());
+    }
+    diagnostics.extend(found);
+    sources.add(origin, SourceFile { path: relative, text, root });
+    value
+}
+
+/// Gives a diagnostic from one file its file name, origin and position.
+fn place(diagnostic: &mut Diagnostic, shown: &str, root: Option<&Node>, origin: Option<&Origin>) {
+    if diagnostic.pointer.is_some() {
+        diagnostic.origin = origin.cloned();
+    }
+    let position = match (&diagnostic.location, root, &diagnostic.pointer) {
+        (Some(location), _, _) => location.position,
+        (None, Some(root), Some(pointer)) => Some(root.locate(pointer, diagnostic.at_key)),
+        _ => None,
+    };
+    diagnostic.location = Some(Location { file: shown.to_owned(), position });
+}
+
+/// Deserializes a schema-valid document into its model type; what the schema
+/// cannot express (a newtype's rule) is reported at its pointer.
+fn deserialize<T: DeserializeOwned>(root: &Node) -> Result<T, Diagnostic> {
+    serde_path_to_error::deserialize::<_, T>(root.to_json()).map_err(|error| {
+        let pointer = path_to_pointer(error.path());
+        Diagnostic::error("spec::invalid_value", error.into_inner().to_string()).at_pointer(pointer)
+    })
+}
+
+/// Parses a document and validates it against the schema of its kind,
+/// without deserializing. Returns the tree (when it parsed) and every problem.
+#[must_use]
+pub fn parse_document(text: &str, kind: FileKind) -> (Option<Node>, Vec<Diagnostic>) {
+    if text.trim().lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
+        let diagnostic = Diagnostic::error("spec::empty_file", "the file is empty")
+            .with_help(format!("describe a {} here, or delete the file", kind.as_str()));
+        return (None, vec![diagnostic.in_file("", None)]);
+    }
+    let root = match parse_yaml(text) {
+        Ok(root) => root,
+        Err(diagnostic) => return (None, vec![diagnostic]),
+    };
+    if !matches!(root.value, NodeValue::Map(_)) {
+        let diagnostic = Diagnostic::error(
+            "spec::wrong_type",
+            format!("a {} file must be a mapping of keys to values", kind.as_str()),
+        )
+        .with_help("start the file with `name: ...`")
+        .at_pointer("");
+        return (Some(root), vec![diagnostic]);
+    }
+    let problems = schema::validate(kind, &root.to_json());
+    (Some(root), problems)
+}
+
+fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => pointer = crate::source::pointer_join(&pointer, &index.to_string()),
+            Segment::Map { key } => pointer = crate::source::pointer_join(&pointer, key),
+            Segment::Enum { variant } => pointer = crate::source::pointer_join(&pointer, variant),
+            Segment::Unknown => {}
+        }
+    }
+    pointer
+}
+
+fn read_text(path: &Path) -> Result<String, Diagnostic> {
+    let metadata = fs::metadata(path).map_err(|e| io_diagnostic(&e))?;
+    if metadata.is_dir() {
+        return Err(Diagnostic::error("spec::unexpected_directory", "expected a file, found a directory"));
+    }
+    if metadata.len() > MAX_FILE_BYTES {
+        return Err(Diagnostic::error(
+            "spec::file_too_large",
+            format!("the file has {} bytes, more than the {MAX_FILE_BYTES} platc reads", metadata.len()),
+        )
+        .with_help("split large configuration into several files or keep it out of the model"));
+    }
+    let bytes = fs::read(path).map_err(|e| io_diagnostic(&e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = valid - bytes[..valid].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) + 1;
+        let mut diagnostic = Diagnostic::error(
+            "spec::not_utf8",
+            format!("the file is not UTF-8 text (invalid byte at line {line}, column {column})"),
+        )
+        .with_help("save the file as UTF-8");
+        diagnostic.location = Some(Location {
+            file: String::new(),
+            position: Some(Position { line, column, offset: valid, len: 1 }),
+        });
+        diagnostic
+    })
+}
+
+fn io_diagnostic(error: &io::Error) -> Diagnostic {
+    let help = match error.kind() {
+        io::ErrorKind::PermissionDenied => "make the file readable for the user running platc",
+        io::ErrorKind::NotFound => "check the path",
+        _ => "check that the file is a readable regular file",
+    };
+    Diagnostic::error("spec::unreadable", format!("cannot read the file: {error}")).with_help(help)
+}
+
+/// Loads one model file's text as a service (for tests and tools that work on
+/// a single document). Diagnostics carry no file name.
+pub fn service_from_str(text: &str) -> Result<Service, Vec<Diagnostic>> {
+    from_str(text, FileKind::Service)
+}
+
+/// Loads one environment document from text. Diagnostics carry no file name.
+pub fn environment_from_str(text: &str) -> Result<Environment, Vec<Diagnostic>> {
+    from_str(text, FileKind::Environment)
+}
+
+fn from_str<T: DeserializeOwned>(text: &str, kind: FileKind) -> Result<T, Vec<Diagnostic>> {
+    let (root, mut diagnostics) = parse_document(text, kind);
+    if let (Some(root), true) = (&root, diagnostics.is_empty()) {
+        match deserialize(root) {
+            Ok(value) => return Ok(value),
+            Err(diagnostic) => diagnostics.push(diagnostic),
+        }
+    }
+    for diagnostic in &mut diagnostics {
+        place(diagnostic, "", root.as_ref(), None);
+    }
+    Err(diagnostics)
+}

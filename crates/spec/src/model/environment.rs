@@ -1,0 +1,113 @@
+//! An environment file (`environments/<name>.yaml`): where and how the
+//! platform runs — namespace, domain, cluster flavour, image tags and
+//! per-service overrides.
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::resources::Resources;
+use crate::names::{DomainName, EnvName, EnvVarName, ImageTag, NamespaceName, ServiceName};
+
+/// One place the platform runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(title = "platc environment")]
+pub struct Environment {
+    /// The environment's name; it must match the file name (`environments/<name>.yaml`).
+    pub name: EnvName,
+    /// The Kubernetes namespace the services run in; defaults to the environment's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<NamespaceName>,
+    /// The DNS domain routes are published under, available to templates as
+    /// `environment.domain`.
+    pub domain: DomainName,
+    /// The kind of cluster: `kind` on a laptop, `eks` on AWS, `generic` elsewhere.
+    pub cluster: ClusterFlavour,
+    /// Marks an environment for local development: the `latest` tag and missing
+    /// tags are allowed here and nowhere else.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub development: bool,
+    /// Which image tag each service runs.
+    #[serde(default, skip_serializing_if = "Images::is_empty")]
+    pub images: Images,
+    /// Per-service settings that differ in this environment.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub overrides: IndexMap<ServiceName, ServiceOverride>,
+}
+
+impl Environment {
+    /// The namespace the services run in.
+    #[must_use]
+    pub fn namespace(&self) -> NamespaceName {
+        self.namespace.clone().unwrap_or_else(|| {
+            NamespaceName::new(self.name.as_str())
+                .expect("an environment name is always a valid namespace name")
+        })
+    }
+}
+
+/// The kind of cluster an environment runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ClusterFlavour {
+    /// kind (Kubernetes in Docker) on a developer's machine.
+    Kind,
+    /// Amazon EKS.
+    Eks,
+    /// Any other conformant cluster.
+    Generic,
+}
+
+impl ClusterFlavour {
+    /// The name used in files and templates.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Kind => "kind",
+            Self::Eks => "eks",
+            Self::Generic => "generic",
+        }
+    }
+}
+
+/// Image tags: a default for every service and exceptions per service.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Images {
+    /// The tag of every service not listed under `tags`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_tag: Option<ImageTag>,
+    /// The tag of individual services; `platc promote` copies these between environments.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub tags: IndexMap<ServiceName, ImageTag>,
+}
+
+impl Images {
+    /// Whether neither a default nor a per-service tag is set.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.default_tag.is_none() && self.tags.is_empty()
+    }
+
+    /// The tag `service` runs with here, if any.
+    #[must_use]
+    pub fn tag_for(&self, service: &ServiceName) -> Option<&ImageTag> {
+        self.tags.get(service).or(self.default_tag.as_ref())
+    }
+}
+
+/// Settings of one service that differ in this environment.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ServiceOverride {
+    /// Replaces the service's replica count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<u32>,
+    /// Replaces individual requests and limits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<Resources>,
+    /// Adds environment variables or replaces the values of the service's own.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub env: IndexMap<EnvVarName, String>,
+}

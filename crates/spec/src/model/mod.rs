@@ -1,0 +1,61 @@
+//! The public model: the types service, environment and platform files load
+//! into, and that a Rust program can build directly.
+
+mod environment;
+mod platform;
+mod resources;
+mod service;
+
+pub use environment::{ClusterFlavour, Environment, Images, ServiceOverride};
+pub use platform::{Defaults, PlatformSettings};
+pub use resources::{ResourceList, Resources};
+pub use service::{ConfigFile, Port, Probe, Probes, Protocol, SecretKeyRef, Service, WorkloadKind};
+
+use crate::names::{EnvName, ServiceName};
+
+/// A whole platform: settings, services and environments, each sorted by name.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Platform {
+    /// Settings from `platform.yaml`, or the defaults.
+    pub settings: PlatformSettings,
+    /// Every service, sorted by name.
+    pub services: Vec<Service>,
+    /// Every environment, sorted by name.
+    pub environments: Vec<Environment>,
+}
+
+impl Platform {
+    /// The service called `name`.
+    #[must_use]
+    pub fn service(&self, name: &str) -> Option<&Service> {
+        self.services
+            .binary_search_by(|s| s.name.as_str().cmp(name))
+            .ok()
+            .map(|i| &self.services[i])
+    }
+
+    /// The environment called `name`.
+    #[must_use]
+    pub fn environment(&self, name: &str) -> Option<&Environment> {
+        self.environments
+            .binary_search_by(|e| e.name.as_str().cmp(name))
+            .ok()
+            .map(|i| &self.environments[i])
+    }
+
+    /// Sorts services and environments by name, the order every later stage relies on.
+    pub fn sort(&mut self) {
+        self.services.sort_by(|a, b| a.name.cmp(&b.name));
+        self.environments.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+
+    /// The names of all services.
+    pub fn service_names(&self) -> impl Iterator<Item = &ServiceName> {
+        self.services.iter().map(|s| &s.name)
+    }
+
+    /// The names of all environments.
+    pub fn environment_names(&self) -> impl Iterator<Item = &EnvName> {
+        self.environments.iter().map(|e| &e.name)
+    }
+}

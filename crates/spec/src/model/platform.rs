@@ -1,0 +1,52 @@
+//! The optional `platform.yaml` at the root of a platform repository: its name
+//! and the defaults every service starts from.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::resources::Resources;
+use crate::names::ObjectName;
+
+/// Platform-wide settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(title = "platc platform")]
+pub struct PlatformSettings {
+    /// The platform's name, rendered as the `app.kubernetes.io/part-of` label.
+    #[serde(default = "default_platform_name")]
+    pub name: ObjectName,
+    /// Values every service starts from.
+    #[serde(default, skip_serializing_if = "Defaults::is_empty")]
+    pub defaults: Defaults,
+}
+
+impl Default for PlatformSettings {
+    fn default() -> Self {
+        Self { name: default_platform_name(), defaults: Defaults::default() }
+    }
+}
+
+fn default_platform_name() -> ObjectName {
+    ObjectName::new("platform").expect("`platform` is a valid name")
+}
+
+/// Defaults for values a service leaves unset.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Defaults {
+    /// Requests and limits of a service that sets none; built in: requests of
+    /// 100m CPU and 128Mi memory, limits equal to the requests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<Resources>,
+    /// The replica count of a service that sets none; built in: 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<u32>,
+}
+
+impl Defaults {
+    /// Whether no default is set.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.resources.is_none() && self.replicas.is_none()
+    }
+}

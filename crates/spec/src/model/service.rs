@@ -1,0 +1,213 @@
+//! A service file (`services/<name>.yaml`): what a workload needs, independent
+//! of where it runs. Environments decide the image tag, the replica count and
+//! how dependencies are provided.
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::resources::Resources;
+use crate::names::{EnvVarName, ImageRepository, ObjectName, PortName, ServiceName};
+
+/// One workload: its image, ports, configuration and needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(title = "platc service")]
+pub struct Service {
+    /// The service's name; it must match the file name (`services/<name>.yaml`)
+    /// and names the Deployment, Service, ConfigMap and ServiceAccount.
+    pub name: ServiceName,
+    /// What kind of workload this is: `web` serves traffic on its ports,
+    /// `worker` runs in the background without a Service.
+    #[serde(default)]
+    pub kind: WorkloadKind,
+    /// A sentence on what the service does; rendered as the
+    /// `platc.dev/description` annotation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The image repository without tag (`ghcr.io/acme/api`); each environment
+    /// chooses the tag.
+    pub image: ImageRepository,
+    /// The ports the container listens on. A `web` service needs at least one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ports: Vec<Port>,
+    /// Replaces the image's entrypoint.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub command: Vec<String>,
+    /// Arguments passed to the entrypoint.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub args: Vec<String>,
+    /// Environment variables, in order. Values are strings and may use
+    /// templates: `"https://api.{{ environment.domain }}"`.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub env: IndexMap<EnvVarName, String>,
+    /// Environment variables read from existing Secrets: the variable name maps
+    /// to the Secret and key that hold the value. Secret values never appear in
+    /// service files.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub secrets: IndexMap<EnvVarName, SecretKeyRef>,
+    /// Configuration files mounted read-only into the container, kept in the
+    /// service's ConfigMap. Contents may use templates.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<ConfigFile>,
+    /// Health checks.
+    #[serde(default, skip_serializing_if = "Probes::is_empty")]
+    pub probes: Probes,
+    /// CPU and memory requests and limits; unset values come from the
+    /// platform defaults.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<Resources>,
+    /// The number of pods; environments may override it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<u32>,
+}
+
+/// The kind of workload a service runs as.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum WorkloadKind {
+    /// A long-running server reachable through a Service (and routes).
+    #[default]
+    Web,
+    /// A long-running background process: no Service, no routes.
+    Worker,
+}
+
+impl WorkloadKind {
+    /// The name used in files and labels.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Web => "web",
+            Self::Worker => "worker",
+        }
+    }
+}
+
+/// A port the container listens on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Port {
+    /// The port's name (`http`, `grpc`, `metrics`), referenced by probes and routes.
+    pub name: PortName,
+    /// The container port number.
+    #[schemars(range(min = 1, max = 65535))]
+    pub port: u16,
+    /// The transport protocol.
+    #[serde(default, skip_serializing_if = "Protocol::is_tcp")]
+    pub protocol: Protocol,
+}
+
+/// A port's transport protocol.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+pub enum Protocol {
+    /// TCP, the default.
+    #[default]
+    #[serde(rename = "TCP")]
+    Tcp,
+    /// UDP.
+    #[serde(rename = "UDP")]
+    Udp,
+}
+
+impl Protocol {
+    /// The spelling Kubernetes uses.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Tcp => "TCP",
+            Self::Udp => "UDP",
+        }
+    }
+
+    fn is_tcp(&self) -> bool {
+        *self == Self::Tcp
+    }
+}
+
+/// A reference to one key of an existing Secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SecretKeyRef {
+    /// The Secret's name in the environment's namespace.
+    pub secret: ObjectName,
+    /// The key inside the Secret.
+    #[schemars(length(min = 1), regex(pattern = r"^[-._a-zA-Z0-9]+$"))]
+    pub key: String,
+}
+
+/// A configuration file mounted into the container.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ConfigFile {
+    /// Absolute path of the file inside the container (`/etc/api/config.yaml`).
+    #[schemars(regex(pattern = r"^/[^\x00]*[^/]$"))]
+    pub path: String,
+    /// The file's content; it may use templates.
+    pub content: String,
+}
+
+impl ConfigFile {
+    /// The file name, used as the ConfigMap key.
+    #[must_use]
+    pub fn file_name(&self) -> &str {
+        self.path.rsplit('/').next().unwrap_or(&self.path)
+    }
+}
+
+/// Liveness, readiness and startup checks.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Probes {
+    /// Restarts the container when it fails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub liveness: Option<Probe>,
+    /// Takes the pod out of the Service while it fails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub readiness: Option<Probe>,
+    /// Holds the other probes back until the container has started.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub startup: Option<Probe>,
+}
+
+impl Probes {
+    /// Whether no probe is configured.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.liveness.is_none() && self.readiness.is_none() && self.startup.is_none()
+    }
+}
+
+/// One health check: exactly one of `http`, `tcp` or `exec`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Probe {
+    /// An HTTP GET on this path succeeds with a 2xx or 3xx status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^/"))]
+    pub http: Option<String>,
+    /// A TCP connection to this port (by name) succeeds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tcp: Option<PortName>,
+    /// This command exits with status 0 inside the container.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exec: Option<Vec<String>>,
+    /// The port an `http` probe connects to; defaults to the service's first port.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<PortName>,
+    /// Seconds to wait after the container starts before probing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial_delay_seconds: Option<u32>,
+    /// Seconds between probes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub period_seconds: Option<u32>,
+    /// Seconds after which a probe times out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub timeout_seconds: Option<u32>,
+    /// Consecutive failures before the probe counts as failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub failure_threshold: Option<u32>,
+}

@@ -1,0 +1,393 @@
+//! The JSON Schema of service, environment and platform files, generated from
+//! the model types, and validation of documents against it.
+//!
+//! The schema is the first gate of loading: it reports every problem of a file
+//! at once (unknown keys with suggestions, wrong types, bad names), each with a
+//! JSON pointer that the caller turns into a line and column. Editors use the
+//! same schema through yaml-language-server.
+
+use std::sync::LazyLock;
+
+use jsonschema::ValidationError;
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use schemars::generate::SchemaSettings;
+use serde_json::Value;
+
+use crate::diagnostic::{Diagnostic, suggest};
+use crate::model::{Environment, PlatformSettings, Service};
+use crate::source::pointer_join;
+
+/// The kinds of model files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FileKind {
+    /// `services/<name>.yaml`.
+    Service,
+    /// `environments/<name>.yaml`.
+    Environment,
+    /// `platform.yaml`.
+    Platform,
+}
+
+impl FileKind {
+    /// Every file kind, in the order their schemas are published.
+    pub const ALL: [Self; 3] = [Self::Service, Self::Environment, Self::Platform];
+
+    /// `service`, `environment` or `platform`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Service => "service",
+            Self::Environment => "environment",
+            Self::Platform => "platform",
+        }
+    }
+
+    /// The file name the schema is published under (`service.schema.json`).
+    #[must_use]
+    pub fn schema_file_name(self) -> String {
+        format!("{}.schema.json", self.as_str())
+    }
+}
+
+/// The JSON Schema (draft-07, the dialect editors support best) of one kind of file.
+#[must_use]
+pub fn json_schema(kind: FileKind) -> Value {
+    let generator = SchemaSettings::draft07().into_generator();
+    let schema = match kind {
+        FileKind::Service => generator.into_root_schema_for::<Service>(),
+        FileKind::Environment => generator.into_root_schema_for::<Environment>(),
+        FileKind::Platform => generator.into_root_schema_for::<PlatformSettings>(),
+    };
+    let mut value = schema.to_value();
+    forbid_null(&mut value);
+    value
+}
+
+/// Publishes optional fields as their type alone: an explicit `null` is almost
+/// always an unfinished line (`port:` with nothing after it), better reported
+/// than silently ignored.
+fn forbid_null(schema: &mut Value) {
+    match schema {
+        Value::Object(map) => {
+            if let Some(Value::Array(types)) = map.get_mut("type") {
+                types.retain(|t| t != "null");
+                if types.len() == 1 {
+                    let single = types.remove(0);
+                    map.insert("type".to_owned(), single);
+                }
+            }
+            if let Some(Value::Array(branches)) = map.get("anyOf") {
+                let null = serde_json::json!({"type": "null"});
+                if branches.len() == 2 && branches.contains(&null) {
+                    let other = branches.iter().find(|b| **b != null).cloned().unwrap_or_default();
+                    map.remove("anyOf");
+                    map.insert("allOf".to_owned(), Value::Array(vec![other]));
+                }
+            }
+            map.values_mut().for_each(forbid_null);
+        }
+        Value::Array(items) => items.iter_mut().for_each(forbid_null),
+        _ => {}
+    }
+}
+
+/// The schema as the pretty-printed JSON that `platc schema` prints and `schema/` holds.
+#[must_use]
+pub fn json_schema_text(kind: FileKind) -> String {
+    let mut text = serde_json::to_string_pretty(&json_schema(kind)).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+struct Compiled {
+    schema: Value,
+    validator: jsonschema::Validator,
+}
+
+fn compile(kind: FileKind) -> Compiled {
+    let schema = json_schema(kind);
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft7)
+        .build(&schema)
+        .expect("the generated schema is a valid draft-07 schema");
+    Compiled { schema, validator }
+}
+
+static COMPILED: LazyLock<[Compiled; 3]> =
+    LazyLock::new(|| [compile(FileKind::Service), compile(FileKind::Environment), compile(FileKind::Platform)]);
+
+fn compiled(kind: FileKind) -> &'static Compiled {
+    let index = match kind {
+        FileKind::Service => 0,
+        FileKind::Environment => 1,
+        FileKind::Platform => 2,
+    };
+    &COMPILED[index]
+}
+
+/// Validates a document against the schema of its kind. Every violation
+/// becomes a diagnostic with a JSON pointer into the document; the caller adds
+/// the origin and the position.
+#[must_use]
+pub fn validate(kind: FileKind, instance: &Value) -> Vec<Diagnostic> {
+    let compiled = compiled(kind);
+    let mut out: Vec<Diagnostic> = Vec::new();
+    for error in compiled.validator.iter_errors(instance) {
+        collect(&error, &compiled.schema, instance, &mut out);
+    }
+    out.sort_by(|a, b| a.pointer.cmp(&b.pointer).then_with(|| a.message.cmp(&b.message)));
+    out.dedup_by(|a, b| a.pointer == b.pointer && a.message == b.message);
+    out
+}
+
+fn collect(error: &ValidationError<'_>, schema: &Value, instance: &Value, out: &mut Vec<Diagnostic>) {
+    let pointer = error.instance_path().as_str();
+    let schema_path = error.schema_path().as_str();
+    let keyword_parent = schema_path.rsplit_once('/').map_or("", |(parent, _)| parent);
+    let subschema = schema.pointer(keyword_parent);
+    let found = instance.pointer(pointer);
+    match error.kind() {
+        ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
+            let branches = subschema
+                .and_then(|s| s.get("oneOf").or_else(|| s.get("anyOf")))
+                .and_then(Value::as_array);
+            let constants: Option<Vec<Value>> =
+                branches.map(|b| b.iter().map(|branch| branch.get("const").cloned()).collect()).unwrap_or(None);
+            if let Some(constants) = constants {
+                let kind = ValidationErrorKind::Enum { options: std::sync::Arc::new(Value::Array(constants)) };
+                out.extend(describe(&kind, pointer, subschema, found, &error.to_string()));
+                return;
+            }
+            // Report the branch the value came closest to: the one that failed
+            // deepest in the document, then with the fewest errors.
+            let best = context.iter().filter(|errors| !errors.is_empty()).max_by(|a, b| {
+                let depth = |errors: &Vec<ValidationError<'static>>| {
+                    errors.iter().map(|e| e.instance_path().as_str().len()).max().unwrap_or(0)
+                };
+                depth(a).cmp(&depth(b)).then_with(|| b.len().cmp(&a.len()))
+            });
+            match best {
+                Some(errors) => {
+                    for inner in errors {
+                        collect(inner, schema, instance, out);
+                    }
+                }
+                None => out.extend(describe(error.kind(), pointer, subschema, found, &error.to_string())),
+            }
+        }
+        kind => out.extend(describe(kind, pointer, subschema, found, &error.to_string())),
+    }
+}
+
+fn describe(
+    kind: &ValidationErrorKind,
+    pointer: &str,
+    subschema: Option<&Value>,
+    found: Option<&Value>,
+    fallback: &str,
+) -> Vec<Diagnostic> {
+    let description = subschema
+        .and_then(|s| s.get("description"))
+        .and_then(Value::as_str)
+        .map(ToOwned::to_owned);
+    match kind {
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let known: Vec<&str> = subschema
+                .and_then(|s| s.get("properties"))
+                .and_then(Value::as_object)
+                .map(|p| p.keys().map(String::as_str).collect())
+                .unwrap_or_default();
+            unexpected
+                .iter()
+                .map(|field| {
+                    let help = match suggest(field, known.iter().copied()) {
+                        Some(close) => format!("did you mean `{close}`?"),
+                        None if known.is_empty() => "remove this key".to_owned(),
+                        None => format!("expected one of {}", quoted_list(&known)),
+                    };
+                    let message = match suggest(field, known.iter().copied()) {
+                        Some(close) => format!("unknown field `{field}`, did you mean `{close}`?"),
+                        None => format!("unknown field `{field}`"),
+                    };
+                    Diagnostic::error("spec::unknown_field", message)
+                        .with_help(help)
+                        .at_pointer(pointer_join(pointer, field))
+                        .on_key()
+                })
+                .collect()
+        }
+        ValidationErrorKind::Required { property } => {
+            let field = property.as_str().unwrap_or_default();
+            let help = subschema
+                .and_then(|s| s.pointer(&format!("/properties/{field}/description")))
+                .and_then(Value::as_str)
+                .map_or_else(|| format!("add `{field}`"), |d| format!("add `{field}`: {d}"));
+            vec![
+                Diagnostic::error("spec::missing_field", format!("missing field `{field}`"))
+                    .with_help(help)
+                    .at_pointer(pointer),
+            ]
+        }
+        ValidationErrorKind::Type { kind } => {
+            let expected = match kind {
+                TypeKind::Single(t) => type_name(&t.to_string()),
+                TypeKind::Multiple(ts) => {
+                    let names: Vec<String> = ts.iter().map(|t| type_name(&t.to_string())).collect();
+                    names.join(" or ")
+                }
+            };
+            let actual = found.map_or("nothing", json_type_name);
+            let mut diagnostic = Diagnostic::error(
+                "spec::wrong_type",
+                format!("expected {expected}, found {actual}"),
+            )
+            .at_pointer(pointer);
+            if expected == "a string"
+                && let Some(value) = found.filter(|v| v.is_number() || v.is_boolean())
+            {
+                diagnostic = diagnostic.with_help(format!(
+                    "quote the value to keep it a string: \"{value}\""
+                ));
+            } else if let Some(description) = description {
+                diagnostic = diagnostic.with_help(description);
+            }
+            vec![diagnostic]
+        }
+        ValidationErrorKind::Enum { options } => {
+            let options: Vec<&str> = options.as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+            let given = found.and_then(Value::as_str).unwrap_or_default();
+            let help = suggest(given, options.iter().copied()).map_or_else(
+                || format!("expected one of {}", quoted_list(&options)),
+                |close| format!("did you mean `{close}`?"),
+            );
+            let shown = found.map_or_else(String::new, |v| match v.as_str() {
+                Some(s) => format!("`{s}`"),
+                None => v.to_string(),
+            });
+            vec![
+                Diagnostic::error(
+                    "spec::unknown_variant",
+                    format!("{shown} is not one of {}", quoted_list(&options)),
+                )
+                .with_help(help)
+                .at_pointer(pointer),
+            ]
+        }
+        ValidationErrorKind::Pattern { .. } | ValidationErrorKind::MaxLength { .. } | ValidationErrorKind::MinLength { .. }
+            if description.is_some() =>
+        {
+            let shown = found.and_then(Value::as_str).unwrap_or_default();
+            vec![
+                Diagnostic::error("spec::invalid_value", format!("`{shown}` is not valid here"))
+                    .with_help(format!("expected {}", description.unwrap_or_default()))
+                    .at_pointer(pointer),
+            ]
+        }
+        _ => vec![Diagnostic::error("spec::invalid_value", fallback.to_owned()).at_pointer(pointer)],
+    }
+}
+
+fn type_name(json_type: &str) -> String {
+    match json_type {
+        "object" => "a mapping".to_owned(),
+        "array" => "a list".to_owned(),
+        "string" => "a string".to_owned(),
+        "integer" => "an integer".to_owned(),
+        "number" => "a number".to_owned(),
+        "boolean" => "true or false".to_owned(),
+        "null" => "nothing".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+fn json_type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "nothing",
+        Value::Bool(_) => "a boolean",
+        Value::Number(n) if n.is_f64() => "a number",
+        Value::Number(_) => "an integer",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+    }
+}
+
+fn quoted_list(items: &[&str]) -> String {
+    items.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
+}
+
+impl Diagnostic {
+    /// Points at a value by JSON pointer, origin to be filled in by the caller.
+    pub(crate) fn at_pointer(mut self, pointer: impl Into<String>) -> Self {
+        self.pointer = Some(pointer.into());
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn every_field_has_a_description() {
+        fn walk(value: &Value, path: &str, missing: &mut Vec<String>) {
+            if let Some(props) = value.get("properties").and_then(Value::as_object) {
+                for (name, prop) in props {
+                    if prop.get("description").is_none() {
+                        missing.push(format!("{path}/{name}"));
+                    }
+                }
+            }
+            if let Some(obj) = value.as_object() {
+                for (k, v) in obj {
+                    walk(v, &format!("{path}/{k}"), missing);
+                }
+            }
+        }
+        for kind in FileKind::ALL {
+            let mut missing = Vec::new();
+            walk(&json_schema(kind), "", &mut missing);
+            assert!(missing.is_empty(), "{kind:?} fields without description: {missing:?}");
+        }
+    }
+
+    #[test]
+    fn unknown_field_points_at_key_with_suggestion() {
+        let doc = json!({"name": "api", "image": "ghcr.io/acme/api", "replcas": 2});
+        let diagnostics = validate(FileKind::Service, &doc);
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert_eq!(diagnostics[0].code, "spec::unknown_field");
+        assert_eq!(diagnostics[0].message, "unknown field `replcas`, did you mean `replicas`?");
+        assert_eq!(diagnostics[0].pointer.as_deref(), Some("/replcas"));
+        assert!(diagnostics[0].at_key);
+    }
+
+    #[test]
+    fn nested_unknown_fields_use_the_nested_fields() {
+        let doc = json!({"name": "api", "image": "x", "ports": [{"name": "http", "prot": 80}]});
+        let diagnostics = validate(FileKind::Service, &doc);
+        let unknown: Vec<_> = diagnostics.iter().filter(|d| d.code == "spec::unknown_field").collect();
+        assert_eq!(unknown.len(), 1, "{diagnostics:?}");
+        assert_eq!(unknown[0].pointer.as_deref(), Some("/ports/0/prot"));
+        assert_eq!(unknown[0].help.as_deref(), Some("did you mean `port`?"));
+    }
+
+    #[test]
+    fn reports_every_problem_at_once() {
+        let doc = json!({"name": "Api", "kind": "webb", "image": "x", "replicas": "two", "foo": 1});
+        let codes: Vec<_> = validate(FileKind::Service, &doc).iter().map(|d| d.code).collect();
+        assert_eq!(
+            codes,
+            ["spec::unknown_field", "spec::unknown_variant", "spec::invalid_value", "spec::wrong_type"]
+        );
+    }
+
+    #[test]
+    fn numbers_for_strings_suggest_quoting() {
+        let doc = json!({"name": "api", "image": "x", "env": {"PORT": 8080}});
+        let diagnostics = validate(FileKind::Service, &doc);
+        assert_eq!(diagnostics[0].message, "expected a string, found an integer");
+        assert_eq!(diagnostics[0].help.as_deref(), Some("quote the value to keep it a string: \"8080\""));
+    }
+}
