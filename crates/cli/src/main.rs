@@ -1,1 +1,60 @@
-fn main() {}
+//! The `platc` binary: parses arguments, runs one command, prints, and
+//! chooses the exit code. Everything else lives in `platc-spec` and
+//! `platc-render`.
+
+mod args;
+mod commands;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::{Cli, Command};
+use crate::output::Style;
+
+/// How a command ended, as the exit code tells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// 0: done, nothing to report.
+    Success,
+    /// 1: differences or findings were reported.
+    Differs,
+    /// 2: the input or the invocation is wrong; nothing was written.
+    BadInput,
+}
+
+impl From<Outcome> for ExitCode {
+    fn from(outcome: Outcome) -> Self {
+        match outcome {
+            Outcome::Success => Self::SUCCESS,
+            Outcome::Differs => Self::from(1),
+            Outcome::BadInput => Self::from(2),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return if error.use_stderr() { Outcome::BadInput } else { Outcome::Success }.into();
+        }
+    };
+    let style = Style::new(cli.global.color);
+    let root = cli.global.root.clone();
+    let result = match cli.command {
+        Command::Render(args) => commands::render::run(&root, &args, style),
+        Command::Golden(args) => commands::golden::run(&root, &args, style),
+        Command::Diff(args) => commands::diff::run(&root, &args, style),
+        Command::Schema(args) => commands::schema::run(&args),
+    };
+    match result {
+        Ok(outcome) => outcome.into(),
+        Err(error) => {
+            eprintln!("platc: {error:#}");
+            Outcome::BadInput.into()
+        }
+    }
+}

@@ -1,1 +1,104 @@
-//! render
+//! platc's compiler: a loaded model in, Kubernetes objects out.
+//!
+//! This crate owns the *output*: resolving the model against one environment
+//! (tags, overrides, templates), building typed Kubernetes objects
+//! (k8s-openapi types only), emitting them as a YAML stream or a file tree,
+//! and diffing trees. It never prints and never exits; its only file access is
+//! [`emit::write_tree`] and [`emit::read_tree`].
+//!
+//! Pipeline position: load → validate → **resolve → build → emit → diff**.
+
+pub mod config;
+pub mod diff;
+pub mod emit;
+pub mod labels;
+pub mod network;
+pub mod object;
+pub mod platform;
+pub mod resolve;
+pub mod template;
+pub mod workload;
+
+use platc_spec::names::{EnvName, NamespaceName};
+use platc_spec::{Diagnostic, Platform};
+
+pub use diff::{TreeDiff, diff_trees};
+pub use emit::{Tree, read_tree, write_tree};
+pub use object::{Object, Owner, Placed};
+
+/// One environment compiled: every object, in output order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    /// The environment's name.
+    pub environment: EnvName,
+    /// The namespace its services run in.
+    pub namespace: NamespaceName,
+    /// Every object, sorted by its path in the tree.
+    pub objects: Vec<Placed>,
+}
+
+impl Rendered {
+    /// The objects as a file tree (see [`emit`] for the layout).
+    pub fn tree(&self) -> Result<Tree, Diagnostic> {
+        let mut tree = Tree::new();
+        for placed in &self.objects {
+            let yaml = placed.object.to_yaml().map_err(|e| {
+                Diagnostic::error("render::serialize", format!("cannot write {} as YAML: {e}", placed.object.describe()))
+            })?;
+            tree.insert(placed.path(), yaml);
+        }
+        Ok(tree)
+    }
+
+    /// The manifests as one multi-document YAML stream.
+    pub fn stream(&self) -> Result<String, Diagnostic> {
+        Ok(self.tree()?.manifest_stream())
+    }
+}
+
+/// Compiles the environment called `environment`.
+pub fn render(platform: &Platform, environment: &str) -> Result<Rendered, Vec<Diagnostic>> {
+    let Some(env) = platform.environment(environment) else {
+        let known: Vec<&str> = platform.environment_names().map(EnvName::as_str).collect();
+        let mut diagnostic =
+            Diagnostic::error("render::unknown_environment", format!("unknown environment `{environment}`"));
+        diagnostic = match platc_spec::diagnostic::suggest(environment, known.iter().copied()) {
+            Some(close) => diagnostic.with_help(format!("did you mean `{close}`?")),
+            None => diagnostic.with_help(format!("known environments: {}", known.join(", "))),
+        };
+        return Err(vec![diagnostic]);
+    };
+    let resolved = resolve::resolve(platform, env)?;
+    let mut objects = Vec::new();
+    platform::build(&resolved, &mut objects);
+    for service in &resolved.services {
+        workload::build(&resolved, service, &mut objects);
+        network::build(&resolved, service, &mut objects);
+        config::build(&resolved, service, &mut objects);
+    }
+    objects.sort_by_cached_key(Placed::path);
+    Ok(Rendered { environment: env.name.clone(), namespace: resolved.namespace, objects })
+}
+
+/// Compiles every environment, collecting the problems of all of them.
+pub fn render_all(platform: &Platform) -> Result<Vec<Rendered>, Vec<Diagnostic>> {
+    let mut rendered = Vec::new();
+    let mut diagnostics = Vec::new();
+    for env in &platform.environments {
+        match render(platform, env.name.as_str()) {
+            Ok(r) => rendered.push(r),
+            Err(mut found) => diagnostics.append(&mut found),
+        }
+    }
+    if diagnostics.is_empty() { Ok(rendered) } else { Err(diagnostics) }
+}
+
+/// Every environment as one tree, each under its own directory (`<env>/...`),
+/// the layout of `golden/`.
+pub fn render_all_tree(platform: &Platform) -> Result<Tree, Vec<Diagnostic>> {
+    let mut tree = Tree::new();
+    for rendered in render_all(platform)? {
+        tree.nest(rendered.environment.as_str(), rendered.tree().map_err(|d| vec![d])?);
+    }
+    Ok(tree)
+}

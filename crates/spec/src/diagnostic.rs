@@ -161,6 +161,13 @@ impl Diagnostic {
         self.pointer.as_deref().map(key_path).filter(|k| !k.is_empty())
     }
 
+    /// The key path, unless the message already names it.
+    fn key_note(&self) -> Option<String> {
+        self.key()
+            .filter(|key| !self.message.contains(&format!("`{key}`")))
+            .map(|key| format!(" (at `{key}`)"))
+    }
+
     /// `file:line:column`, `file`, or the object, whichever is known.
     #[must_use]
     pub fn place(&self) -> Option<String> {
@@ -180,8 +187,8 @@ impl Diagnostic {
             line.push_str(": ");
         }
         line.push_str(&format!("{}[{}]: {}", self.severity.as_str(), self.code, self.message));
-        if let Some(key) = self.key() {
-            line.push_str(&format!(" (at `{key}`)"));
+        if let Some(note) = self.key_note() {
+            line.push_str(&note);
         }
         if let Some(help) = &self.help {
             line.push_str(&format!("; help: {help}"));
@@ -197,8 +204,8 @@ impl Diagnostic {
             Severity::Warning => Level::WARNING,
         };
         let mut title_text = self.message.clone();
-        if let Some(key) = self.key() {
-            title_text.push_str(&format!(" (at `{key}`)"));
+        if let Some(note) = self.key_note() {
+            title_text.push_str(&note);
         }
         let mut group = Group::with_title(level.clone().primary_title(title_text.as_str()).id(self.code));
         let snippet = self.snippet(source);

@@ -188,8 +188,14 @@ pub fn load_dir(root: &Path) -> Result<Loaded, LoadFailure> {
     }
 
     platform.sort();
-    if diagnostics.iter().all(|d| !d.is_error()) {
-        diagnostics.extend(validate::validate(&platform));
+    // Services that loaded are checked even when others did not; checks that
+    // relate environments to services need every service.
+    let services_loaded = !diagnostics.iter().any(|d| {
+        d.is_error() && d.location.as_ref().is_some_and(|l| l.file.starts_with(SERVICES_DIR))
+    });
+    diagnostics.extend(validate::validate_services(&platform));
+    if services_loaded {
+        diagnostics.extend(validate::validate_environments(&platform));
     }
     sources.locate_all(&mut diagnostics);
     sort_diagnostics(&mut diagnostics);

@@ -200,10 +200,10 @@ fn describe(
             unexpected
                 .iter()
                 .map(|field| {
-                    let help = match suggest(field, known.iter().copied()) {
-                        Some(close) => format!("did you mean `{close}`?"),
-                        None if known.is_empty() => "remove this key".to_owned(),
-                        None => format!("expected one of {}", quoted_list(&known)),
+                    let help = if known.is_empty() {
+                        "remove this key".to_owned()
+                    } else {
+                        format!("expected one of {}", quoted_list(&known))
                     };
                     let message = match suggest(field, known.iter().copied()) {
                         Some(close) => format!("unknown field `{field}`, did you mean `{close}`?"),
@@ -370,7 +370,8 @@ mod tests {
         let unknown: Vec<_> = diagnostics.iter().filter(|d| d.code == "spec::unknown_field").collect();
         assert_eq!(unknown.len(), 1, "{diagnostics:?}");
         assert_eq!(unknown[0].pointer.as_deref(), Some("/ports/0/prot"));
-        assert_eq!(unknown[0].help.as_deref(), Some("did you mean `port`?"));
+        assert_eq!(unknown[0].message, "unknown field `prot`, did you mean `port`?");
+        assert_eq!(unknown[0].help.as_deref(), Some("expected one of `name`, `port`, `protocol`"));
     }
 
     #[test]

@@ -11,10 +11,26 @@ use crate::source::pointer_join;
 /// Every problem in `platform` that involves more than one field or file.
 #[must_use]
 pub fn validate(platform: &Platform) -> Vec<Diagnostic> {
+    let mut out = validate_services(platform);
+    out.extend(validate_environments(platform));
+    out
+}
+
+/// The checks of each service on its own.
+#[must_use]
+pub fn validate_services(platform: &Platform) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for service in &platform.services {
         check_service(service, &mut out);
     }
+    out
+}
+
+/// The checks of each environment against the services; meaningful only
+/// when every service loaded.
+#[must_use]
+pub fn validate_environments(platform: &Platform) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     for environment in &platform.environments {
         check_environment(platform, environment, &mut out);
     }

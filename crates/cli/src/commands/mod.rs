@@ -1,0 +1,56 @@
+//! One module per command, and what they share: loading the platform and
+//! naming environments.
+
+pub mod diff;
+pub mod golden;
+pub mod render;
+pub mod schema;
+
+use std::path::Path;
+
+use platc_spec::{Diagnostic, Loaded, Sources, load_dir};
+
+use crate::output::{Style, report};
+
+/// Loads the platform at `root`, printing warnings; on errors prints them and returns `None`.
+pub fn load(root: &Path, style: Style) -> Option<Loaded> {
+    match load_dir(root) {
+        Ok(loaded) => {
+            if !loaded.warnings.is_empty() {
+                report(&loaded.warnings, &loaded.sources, style);
+            }
+            Some(loaded)
+        }
+        Err(failure) => {
+            report(&failure.diagnostics, &failure.sources, style);
+            None
+        }
+    }
+}
+
+/// Prints diagnostics raised after loading, located in the loaded sources.
+pub fn report_located(mut diagnostics: Vec<Diagnostic>, sources: &Sources, style: Style) {
+    sources.locate_all(&mut diagnostics);
+    platc_spec::load::sort_diagnostics(&mut diagnostics);
+    report(&diagnostics, sources, style);
+}
+
+/// The environment name an argument designates: `production`,
+/// `environments/production.yaml` and `env/production` all mean `production`.
+pub fn environment_name(argument: &str) -> String {
+    let last = argument.trim_end_matches('/').rsplit('/').next().unwrap_or(argument);
+    last.strip_suffix(".yaml").or_else(|| last.strip_suffix(".yml")).unwrap_or(last).to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::environment_name;
+
+    #[test]
+    fn environment_arguments() {
+        assert_eq!(environment_name("production"), "production");
+        assert_eq!(environment_name("environments/production.yaml"), "production");
+        assert_eq!(environment_name("env/production"), "production");
+        assert_eq!(environment_name("./environments/local.yml"), "local");
+    }
+}

@@ -1,0 +1,46 @@
+//! `platc schema`: the JSON Schema of model files, printed, written or checked.
+
+use std::fs;
+
+use anyhow::Context as _;
+use platc_spec::schema::{FileKind, json_schema_text};
+
+use crate::Outcome;
+use crate::args::{SchemaArgs, SchemaKind};
+use crate::output::print;
+
+pub fn run(args: &SchemaArgs) -> anyhow::Result<Outcome> {
+    if let Some(dir) = &args.out {
+        fs::create_dir_all(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
+        for kind in FileKind::ALL {
+            let path = dir.join(kind.schema_file_name());
+            fs::write(&path, json_schema_text(kind)).with_context(|| format!("cannot write `{}`", path.display()))?;
+        }
+        return Ok(Outcome::Success);
+    }
+    if let Some(dir) = &args.check {
+        let mut stale = Vec::new();
+        for kind in FileKind::ALL {
+            let path = dir.join(kind.schema_file_name());
+            if fs::read_to_string(&path).ok().as_deref() != Some(json_schema_text(kind).as_str()) {
+                stale.push(path.display().to_string());
+            }
+        }
+        if stale.is_empty() {
+            return Ok(Outcome::Success);
+        }
+        eprintln!(
+            "platc: stale schema: {}\nplatc: regenerate with `platc schema --out {}`",
+            stale.join(", "),
+            dir.display()
+        );
+        return Ok(Outcome::Differs);
+    }
+    let kind = match args.kind {
+        SchemaKind::Service => FileKind::Service,
+        SchemaKind::Environment => FileKind::Environment,
+        SchemaKind::Platform => FileKind::Platform,
+    };
+    print(&json_schema_text(kind))?;
+    Ok(Outcome::Success)
+}

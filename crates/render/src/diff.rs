@@ -1,0 +1,179 @@
+//! Diff: a rendered tree against another (the committed golden tree, or
+//! another environment), object by object, with a unified text diff of each
+//! changed file.
+
+use serde::Deserialize;
+use similar::TextDiff;
+
+use crate::emit::Tree;
+use crate::object::describe;
+
+/// How one file differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ChangeKind {
+    /// Only in the new tree.
+    Added,
+    /// Only in the old tree.
+    Removed,
+    /// In both, with different content.
+    Changed,
+}
+
+impl ChangeKind {
+    /// `+`, `-` or `~`.
+    #[must_use]
+    pub fn sign(self) -> char {
+        match self {
+            Self::Added => '+',
+            Self::Removed => '-',
+            Self::Changed => '~',
+        }
+    }
+}
+
+/// One file that differs between two trees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileChange {
+    /// The file's path in the tree.
+    pub path: String,
+    /// Added, removed or changed.
+    pub kind: ChangeKind,
+    /// The object in the file (`Deployment shop/api`), or the path when the
+    /// file is not a Kubernetes object.
+    pub object: String,
+    /// The old content.
+    pub old: Option<String>,
+    /// The new content.
+    pub new: Option<String>,
+}
+
+impl FileChange {
+    /// The unified diff of the file, with `old_label`/`new_label` as the headers.
+    #[must_use]
+    pub fn unified(&self, old_label: &str, new_label: &str) -> String {
+        let old = self.old.as_deref().unwrap_or("");
+        let new = self.new.as_deref().unwrap_or("");
+        TextDiff::from_lines(old, new)
+            .unified_diff()
+            .context_radius(3)
+            .header(&format!("{old_label}/{}", self.path), &format!("{new_label}/{}", self.path))
+            .to_string()
+    }
+}
+
+/// The differences between two trees, in path order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TreeDiff {
+    /// Every file that differs.
+    pub changes: Vec<FileChange>,
+}
+
+impl TreeDiff {
+    /// Whether the trees are identical.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    /// How many files are added, removed and changed.
+    #[must_use]
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let count = |kind| self.changes.iter().filter(|c| c.kind == kind).count();
+        (count(ChangeKind::Added), count(ChangeKind::Removed), count(ChangeKind::Changed))
+    }
+}
+
+/// Compares `old` (e.g. golden) with `new` (e.g. freshly rendered).
+#[must_use]
+pub fn diff_trees(old: &Tree, new: &Tree) -> TreeDiff {
+    let mut changes = Vec::new();
+    let mut old_files = old.iter().peekable();
+    let mut new_files = new.iter().peekable();
+    loop {
+        let order = match (old_files.peek(), new_files.peek()) {
+            (None, None) => break,
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (Some((a, _)), Some((b, _))) => a.cmp(b),
+        };
+        match order {
+            std::cmp::Ordering::Less => {
+                let (path, content) = old_files.next().expect("peeked");
+                changes.push(change(path, ChangeKind::Removed, Some(content), None));
+            }
+            std::cmp::Ordering::Greater => {
+                let (path, content) = new_files.next().expect("peeked");
+                changes.push(change(path, ChangeKind::Added, None, Some(content)));
+            }
+            std::cmp::Ordering::Equal => {
+                let (path, before) = old_files.next().expect("peeked");
+                let (_, after) = new_files.next().expect("peeked");
+                if before != after {
+                    changes.push(change(path, ChangeKind::Changed, Some(before), Some(after)));
+                }
+            }
+        }
+    }
+    TreeDiff { changes }
+}
+
+fn change(path: &str, kind: ChangeKind, old: Option<&str>, new: Option<&str>) -> FileChange {
+    let object = new.or(old).and_then(identify).unwrap_or_else(|| path.to_owned());
+    FileChange { path: path.to_owned(), kind, object, old: old.map(ToOwned::to_owned), new: new.map(ToOwned::to_owned) }
+}
+
+#[derive(Deserialize)]
+struct Header {
+    kind: Option<String>,
+    metadata: Option<HeaderMeta>,
+}
+
+#[derive(Deserialize)]
+struct HeaderMeta {
+    name: Option<String>,
+    namespace: Option<String>,
+}
+
+/// `Kind namespace/name` of the object a file holds, if it holds one.
+fn identify(content: &str) -> Option<String> {
+    let options = serde_saphyr::options! { strict_booleans: true };
+    let header: Header = serde_saphyr::from_str_with_options(content, options).ok()?;
+    let meta = header.metadata?;
+    Some(describe(&header.kind?, meta.namespace.as_deref(), meta.name.as_deref()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(files: &[(&str, &str)]) -> Tree {
+        let mut t = Tree::new();
+        for (p, c) in files {
+            t.insert(*p, *c);
+        }
+        t
+    }
+
+    #[test]
+    fn classifies_changes_in_path_order() {
+        let old = tree(&[("a.yaml", "kind: A\nmetadata:\n  name: a\n"), ("b.yaml", "x: 1\n"), ("c.yaml", "same\n")]);
+        let new = tree(&[("b.yaml", "x: 2\n"), ("c.yaml", "same\n"), ("d.yaml", "kind: D\nmetadata:\n  name: d\n  namespace: n\n")]);
+        let diff = diff_trees(&old, &new);
+        let summary: Vec<_> = diff.changes.iter().map(|c| (c.kind, c.object.as_str())).collect();
+        assert_eq!(
+            summary,
+            [(ChangeKind::Removed, "A a"), (ChangeKind::Changed, "b.yaml"), (ChangeKind::Added, "D n/d")]
+        );
+        assert_eq!(diff.counts(), (1, 1, 1));
+        assert!(diff_trees(&new, &new).is_empty());
+    }
+
+    #[test]
+    fn unified_diff_has_headers_and_hunks() {
+        let diff = diff_trees(&tree(&[("b.yaml", "x: 1\ny: 1\n")]), &tree(&[("b.yaml", "x: 2\ny: 1\n")]));
+        assert_eq!(
+            diff.changes[0].unified("golden", "rendered"),
+            "--- golden/b.yaml\n+++ rendered/b.yaml\n@@ -1,2 +1,2 @@\n-x: 1\n+x: 2\n y: 1\n"
+        );
+    }
+}

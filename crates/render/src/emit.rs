@@ -1,0 +1,313 @@
+//! Emit: rendered objects as YAML — one multi-document stream, or a tree of
+//! one file per object — and the atomic writing and reading of such trees.
+//!
+//! Layout of an environment's tree (the golden layout):
+//!
+//! ```text
+//! manifests/cluster/<kind>-<name>.yaml          cluster-scoped objects (the Namespace)
+//! manifests/platform/<kind>-<name>.yaml         objects shared by the environment
+//! manifests/services/<service>/<kind>.yaml      objects named after their service
+//! manifests/services/<service>/<kind>-<name>.yaml  other objects of a service
+//! ```
+//!
+//! Directories sort `cluster` < `platform` < `services`, so
+//! `kubectl apply -R -f manifests/` creates the Namespace before what lives in it.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+/// Serializes one value as a YAML document, the way every output file is written:
+/// two-space indentation, lists flush with their key (as kubectl prints them),
+/// literal blocks for multi-line strings, no folding of long lines, and
+/// quoting of every string a YAML 1.1 reader would take for something else.
+pub fn to_yaml<T: Serialize>(value: &T) -> Result<String, serde_saphyr::SerializeError> {
+    let options = serde_saphyr::ser_options! {
+        indent_step: 2,
+        compact_list_indent: true,
+        prefer_block_scalars: true,
+        folded_wrap_chars: usize::MAX,
+    };
+    let mut out = String::new();
+    serde_saphyr::to_fmt_writer_with_options(&mut out, value, options)?;
+    Ok(out)
+}
+
+/// Rendered files by relative path (`manifests/services/api/deployment.yaml`),
+/// in path order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tree {
+    files: BTreeMap<String, String>,
+}
+
+impl Tree {
+    /// An empty tree.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds or replaces a file.
+    pub fn insert(&mut self, path: impl Into<String>, content: impl Into<String>) {
+        self.files.insert(path.into(), content.into());
+    }
+
+    /// The content of a file.
+    #[must_use]
+    pub fn get(&self, path: &str) -> Option<&str> {
+        self.files.get(path).map(String::as_str)
+    }
+
+    /// Every file, in path order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.files.iter().map(|(p, c)| (p.as_str(), c.as_str()))
+    }
+
+    /// The number of files.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether the tree has no file.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Adds every file of `other` under `prefix/`.
+    pub fn nest(&mut self, prefix: &str, other: Tree) {
+        for (path, content) in other.files {
+            self.files.insert(format!("{prefix}/{path}"), content);
+        }
+    }
+
+    /// The files under `prefix/`, with the prefix removed.
+    #[must_use]
+    pub fn subtree(&self, prefix: &str) -> Tree {
+        let start = format!("{prefix}/");
+        Tree {
+            files: self
+                .files
+                .range(start.clone()..)
+                .take_while(|(p, _)| p.starts_with(&start))
+                .map(|(p, c)| (p[start.len()..].to_owned(), c.clone()))
+                .collect(),
+        }
+    }
+
+    /// The manifests of the tree as one multi-document YAML stream, for
+    /// `kubectl apply -f -`. Non-manifest files (Helm values) are left out.
+    #[must_use]
+    pub fn manifest_stream(&self) -> String {
+        let mut out = String::new();
+        for (path, content) in &self.files {
+            if is_manifest(path) {
+                out.push_str("---\n");
+                out.push_str(content);
+            }
+        }
+        out
+    }
+}
+
+/// Whether a tree path holds a Kubernetes manifest.
+#[must_use]
+pub fn is_manifest(path: &str) -> bool {
+    path.starts_with("manifests/") || path.contains("/manifests/")
+}
+
+/// Problems writing or reading an output tree.
+#[derive(Debug, thiserror::Error)]
+pub enum TreeError {
+    /// The target exists and is not a directory.
+    #[error("`{0}` exists and is not a directory")]
+    NotADirectory(PathBuf),
+    /// The target holds files platc did not write.
+    #[error("`{dir}` holds `{file}`, which platc did not write; refusing to replace the directory")]
+    ForeignFile {
+        /// The target directory.
+        dir: PathBuf,
+        /// The first file that is not platc output.
+        file: PathBuf,
+    },
+    /// The directory has no parent to create a sibling in.
+    #[error("`{0}` has no parent directory")]
+    NoParent(PathBuf),
+    /// A file system operation failed.
+    #[error("{action} `{path}`: {source}")]
+    Io {
+        /// What platc was doing.
+        action: &'static str,
+        /// The path involved.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: io::Error,
+    },
+}
+
+fn io_error(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> TreeError {
+    let path = path.to_path_buf();
+    move |source| TreeError::Io { action, path, source }
+}
+
+/// Replaces `dir` with exactly the files of `tree`, atomically: the tree is
+/// written to a temporary sibling directory, which is then swapped in. When
+/// anything fails, `dir` is left as it was. Files of objects that no longer
+/// exist disappear with the old directory.
+///
+/// To protect directories that are not platc output, `dir` may only hold
+/// `.yaml` files before it is replaced.
+pub fn write_tree(tree: &Tree, dir: &Path) -> Result<(), TreeError> {
+    let exists = match fs::symlink_metadata(dir) {
+        Ok(meta) if meta.is_dir() => true,
+        Ok(_) => return Err(TreeError::NotADirectory(dir.to_path_buf())),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => false,
+        Err(e) => return Err(io_error("cannot inspect", dir)(e)),
+    };
+    if exists {
+        check_owned(dir, dir)?;
+    }
+    let parent = match dir.parent() {
+        Some(p) if p.as_os_str().is_empty() => Path::new("."),
+        Some(p) => p,
+        None => return Err(TreeError::NoParent(dir.to_path_buf())),
+    };
+    fs::create_dir_all(parent).map_err(io_error("cannot create", parent))?;
+    let base = dir.file_name().map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    let staging = tempfile::Builder::new()
+        .prefix(&format!(".{base}.platc-new-"))
+        .tempdir_in(parent)
+        .map_err(io_error("cannot create a temporary directory in", parent))?;
+    for (path, content) in tree.iter() {
+        let target = staging.path().join(path);
+        if let Some(folder) = target.parent() {
+            fs::create_dir_all(folder).map_err(io_error("cannot create", folder))?;
+        }
+        fs::write(&target, content).map_err(io_error("cannot write", &target))?;
+    }
+    let staged = staging.keep();
+    if exists {
+        let retired = tempfile::Builder::new()
+            .prefix(&format!(".{base}.platc-old-"))
+            .tempdir_in(parent)
+            .map_err(io_error("cannot create a temporary directory in", parent))?
+            .keep();
+        // `rename` onto an existing empty directory replaces it on Unix.
+        if let Err(e) = fs::rename(dir, &retired) {
+            let _ = fs::remove_dir_all(&staged);
+            let _ = fs::remove_dir(&retired);
+            return Err(io_error("cannot move aside", dir)(e));
+        }
+        if let Err(e) = fs::rename(&staged, dir) {
+            let _ = fs::rename(&retired, dir);
+            let _ = fs::remove_dir_all(&staged);
+            return Err(io_error("cannot move into place", dir)(e));
+        }
+        fs::remove_dir_all(&retired).map_err(io_error("cannot remove", &retired))?;
+    } else {
+        fs::rename(&staged, dir).map_err(|e| {
+            let _ = fs::remove_dir_all(&staged);
+            io_error("cannot move into place", dir)(e)
+        })?;
+    }
+    Ok(())
+}
+
+/// Fails unless every file below `dir` is a `.yaml` file.
+fn check_owned(root: &Path, dir: &Path) -> Result<(), TreeError> {
+    for entry in fs::read_dir(dir).map_err(io_error("cannot read", dir))? {
+        let entry = entry.map_err(io_error("cannot read", dir))?;
+        let path = entry.path();
+        let file_type = entry.file_type().map_err(io_error("cannot inspect", &path))?;
+        if file_type.is_dir() {
+            check_owned(root, &path)?;
+        } else if !(file_type.is_file() && path.extension().is_some_and(|e| e == "yaml")) {
+            return Err(TreeError::ForeignFile {
+                dir: root.to_path_buf(),
+                file: path.strip_prefix(root).unwrap_or(&path).to_path_buf(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Reads every file below `dir` into a tree; a missing directory is an empty tree.
+pub fn read_tree(dir: &Path) -> Result<Tree, TreeError> {
+    let mut tree = Tree::new();
+    match fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => read_into(dir, dir, &mut tree)?,
+        Ok(_) => return Err(TreeError::NotADirectory(dir.to_path_buf())),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io_error("cannot read", dir)(e)),
+    }
+    Ok(tree)
+}
+
+fn read_into(root: &Path, dir: &Path, tree: &mut Tree) -> Result<(), TreeError> {
+    for entry in fs::read_dir(dir).map_err(io_error("cannot read", dir))? {
+        let entry = entry.map_err(io_error("cannot read", dir))?;
+        let path = entry.path();
+        if entry.file_type().map_err(io_error("cannot inspect", &path))?.is_dir() {
+            read_into(root, &path, tree)?;
+        } else {
+            let content = fs::read_to_string(&path).map_err(io_error("cannot read", &path))?;
+            let relative = path.strip_prefix(root).unwrap_or(&path);
+            tree.insert(relative.to_string_lossy().replace('\\', "/"), content);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(files: &[(&str, &str)]) -> Tree {
+        let mut t = Tree::new();
+        for (p, c) in files {
+            t.insert(*p, *c);
+        }
+        t
+    }
+
+    #[test]
+    fn writes_and_replaces_atomically() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("out");
+        write_tree(&tree(&[("manifests/a.yaml", "a: 1\n"), ("manifests/b.yaml", "b: 1\n")]), &dir).unwrap();
+        assert_eq!(read_tree(&dir).unwrap().len(), 2);
+
+        write_tree(&tree(&[("manifests/a.yaml", "a: 2\n")]), &dir).unwrap();
+        let back = read_tree(&dir).unwrap();
+        assert_eq!(back, tree(&[("manifests/a.yaml", "a: 2\n")]), "stale files are removed");
+        let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(leftovers, vec![std::ffi::OsString::from("out")], "no temporary directory is left");
+    }
+
+    #[test]
+    fn refuses_directories_with_foreign_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::write(tmp.path().join("README.md"), "mine").unwrap();
+        let err = write_tree(&tree(&[("a.yaml", "a: 1\n")]), tmp.path()).unwrap_err();
+        assert!(matches!(err, TreeError::ForeignFile { .. }), "{err}");
+        assert_eq!(fs::read_to_string(tmp.path().join("README.md")).unwrap(), "mine");
+    }
+
+    #[test]
+    fn stream_holds_manifests_only() {
+        let t = tree(&[("manifests/b.yaml", "b: 1\n"), ("helmfile.yaml", "releases: []\n"), ("manifests/a.yaml", "a: 1\n")]);
+        assert_eq!(t.manifest_stream(), "---\na: 1\n---\nb: 1\n");
+    }
+
+    #[test]
+    fn yaml_quotes_what_yaml_1_1_would_misread() {
+        let value = BTreeMap::from([("a", "on"), ("b", "12:30"), ("c", "yes"), ("d", "n"), ("e", "0755")]);
+        let text = to_yaml(&value).unwrap();
+        assert_eq!(text, "a: \"on\"\nb: \"12:30\"\nc: \"yes\"\nd: \"n\"\ne: \"0755\"\n");
+    }
+}

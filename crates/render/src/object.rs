@@ -1,0 +1,147 @@
+//! The rendered objects: typed Kubernetes resources (k8s-openapi types, and
+//! typed custom resources for Traefik and friends), each with the place it
+//! takes in the output tree.
+
+use k8s_openapi::Metadata;
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Service, ServiceAccount};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+/// Who an object belongs to, which decides its directory in the tree.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Owner {
+    /// Cluster-scoped objects (the Namespace): `manifests/cluster/`.
+    Cluster,
+    /// Objects shared by the environment: `manifests/platform/`.
+    Platform,
+    /// Objects of one service: `manifests/services/<name>/`.
+    Service(String),
+}
+
+macro_rules! objects {
+    ($($(#[$doc:meta])* $variant:ident($ty:ty)),* $(,)?) => {
+        /// One Kubernetes object of a known type.
+        #[derive(Debug, Clone, PartialEq)]
+        #[allow(clippy::large_enum_variant)]
+        pub enum Object {
+            $($(#[$doc])* $variant(Box<$ty>),)*
+        }
+
+        impl Object {
+            /// The object's `kind`.
+            #[must_use]
+            pub fn kind(&self) -> &'static str {
+                match self {
+                    $(Self::$variant(_) => <$ty as k8s_openapi::Resource>::KIND,)*
+                }
+            }
+
+            /// The object's `apiVersion`.
+            #[must_use]
+            pub fn api_version(&self) -> &'static str {
+                match self {
+                    $(Self::$variant(_) => <$ty as k8s_openapi::Resource>::API_VERSION,)*
+                }
+            }
+
+            /// The object's metadata.
+            #[must_use]
+            pub fn metadata(&self) -> &ObjectMeta {
+                match self {
+                    $(Self::$variant(o) => o.metadata(),)*
+                }
+            }
+
+            /// The object's metadata, for adding labels after it is built.
+            pub fn metadata_mut(&mut self) -> &mut ObjectMeta {
+                match self {
+                    $(Self::$variant(o) => o.metadata_mut(),)*
+                }
+            }
+
+            /// The object as one YAML document (without `---`).
+            pub fn to_yaml(&self) -> Result<String, serde_saphyr::SerializeError> {
+                match self {
+                    $(Self::$variant(o) => crate::emit::to_yaml(o.as_ref()),)*
+                }
+            }
+        }
+
+        $(
+            impl From<$ty> for Object {
+                fn from(object: $ty) -> Self {
+                    Self::$variant(Box::new(object))
+                }
+            }
+        )*
+    };
+}
+
+objects! {
+    /// `v1/Namespace`.
+    Namespace(Namespace),
+    /// `v1/ServiceAccount`.
+    ServiceAccount(ServiceAccount),
+    /// `v1/ConfigMap`.
+    ConfigMap(ConfigMap),
+    /// `v1/Service`.
+    Service(Service),
+    /// `apps/v1/Deployment`.
+    Deployment(Deployment),
+}
+
+impl Object {
+    /// The object's name.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        self.metadata().name.as_deref().unwrap_or_default()
+    }
+
+    /// The object's namespace, if it is namespaced.
+    #[must_use]
+    pub fn namespace(&self) -> Option<&str> {
+        self.metadata().namespace.as_deref()
+    }
+
+    /// `Deployment shop/api`, the way diffs and findings name an object.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        describe(self.kind(), self.namespace(), self.name())
+    }
+}
+
+/// `Kind namespace/name` or `Kind name`.
+#[must_use]
+pub fn describe(kind: &str, namespace: Option<&str>, name: &str) -> String {
+    match namespace {
+        Some(namespace) => format!("{kind} {namespace}/{name}"),
+        None => format!("{kind} {name}"),
+    }
+}
+
+/// An object with its owner.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placed {
+    /// Who the object belongs to.
+    pub owner: Owner,
+    /// The object.
+    pub object: Object,
+}
+
+impl Placed {
+    /// The object's path in the output tree, relative to the environment's
+    /// directory: `manifests/services/api/deployment.yaml`,
+    /// `manifests/services/api/middleware-api-strip.yaml`,
+    /// `manifests/cluster/namespace-shop.yaml`.
+    #[must_use]
+    pub fn path(&self) -> String {
+        let kind = self.object.kind().to_ascii_lowercase();
+        let name = self.object.name();
+        match &self.owner {
+            Owner::Cluster => format!("manifests/cluster/{kind}-{name}.yaml"),
+            Owner::Platform => format!("manifests/platform/{kind}-{name}.yaml"),
+            Owner::Service(service) if service == name => format!("manifests/services/{service}/{kind}.yaml"),
+            Owner::Service(service) => format!("manifests/services/{service}/{kind}-{name}.yaml"),
+        }
+    }
+}
