@@ -1,0 +1,4 @@
+//! Integration tests of loading and validation.
+
+mod fixtures;
+mod load;
