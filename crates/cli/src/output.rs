@@ -25,12 +25,19 @@ impl Style {
             ColorChoice::Never => false,
             ColorChoice::Auto => is_terminal && !no_color,
         };
-        Self { stdout: decide(io::stdout().is_terminal()), stderr: decide(io::stderr().is_terminal()) }
+        Self {
+            stdout: decide(io::stdout().is_terminal()),
+            stderr: decide(io::stderr().is_terminal()),
+        }
     }
 
     /// Wraps `text` in an ANSI style when colouring stdout.
     pub fn paint(self, code: Paint, text: &str) -> String {
-        if self.stdout { format!("\x1b[{}m{text}\x1b[0m", code.sgr()) } else { text.to_owned() }
+        if self.stdout {
+            format!("\x1b[{}m{text}\x1b[0m", code.sgr())
+        } else {
+            text.to_owned()
+        }
     }
 }
 

@@ -15,8 +15,11 @@ pub fn build(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>, out: 
     if service.files.is_empty() {
         return;
     }
-    let data: BTreeMap<String, String> =
-        service.files.iter().map(|f| (f.key.clone(), f.content.clone())).collect();
+    let data: BTreeMap<String, String> = service
+        .files
+        .iter()
+        .map(|f| (f.key.clone(), f.content.clone()))
+        .collect();
     let config_map = ConfigMap {
         metadata: labels::metadata(
             service.service.name.as_str(),
@@ -26,7 +29,10 @@ pub fn build(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>, out: 
         data: Some(data),
         ..ConfigMap::default()
     };
-    out.push(Placed { owner: Owner::Service(service.service.name.to_string()), object: Object::from(config_map) });
+    out.push(Placed {
+        owner: Owner::Service(service.service.name.to_string()),
+        object: Object::from(config_map),
+    });
 }
 
 /// A SHA-256 over the files' keys and contents, in key order.
@@ -46,8 +52,10 @@ pub fn checksum(files: &[ResolvedFile]) -> String {
 
 fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }

@@ -56,7 +56,10 @@ impl FileChange {
         TextDiff::from_lines(old, new)
             .unified_diff()
             .context_radius(3)
-            .header(&format!("{old_label}/{}", self.path), &format!("{new_label}/{}", self.path))
+            .header(
+                &format!("{old_label}/{}", self.path),
+                &format!("{new_label}/{}", self.path),
+            )
             .to_string()
     }
 }
@@ -79,7 +82,11 @@ impl TreeDiff {
     #[must_use]
     pub fn counts(&self) -> (usize, usize, usize) {
         let count = |kind| self.changes.iter().filter(|c| c.kind == kind).count();
-        (count(ChangeKind::Added), count(ChangeKind::Removed), count(ChangeKind::Changed))
+        (
+            count(ChangeKind::Added),
+            count(ChangeKind::Removed),
+            count(ChangeKind::Changed),
+        )
     }
 }
 
@@ -118,8 +125,17 @@ pub fn diff_trees(old: &Tree, new: &Tree) -> TreeDiff {
 }
 
 fn change(path: &str, kind: ChangeKind, old: Option<&str>, new: Option<&str>) -> FileChange {
-    let object = new.or(old).and_then(identify).unwrap_or_else(|| path.to_owned());
-    FileChange { path: path.to_owned(), kind, object, old: old.map(ToOwned::to_owned), new: new.map(ToOwned::to_owned) }
+    let object = new
+        .or(old)
+        .and_then(identify)
+        .unwrap_or_else(|| path.to_owned());
+    FileChange {
+        path: path.to_owned(),
+        kind,
+        object,
+        old: old.map(ToOwned::to_owned),
+        new: new.map(ToOwned::to_owned),
+    }
 }
 
 #[derive(Deserialize)]
@@ -139,7 +155,11 @@ fn identify(content: &str) -> Option<String> {
     let options = serde_saphyr::options! { strict_booleans: true };
     let header: Header = serde_saphyr::from_str_with_options(content, options).ok()?;
     let meta = header.metadata?;
-    Some(describe(&header.kind?, meta.namespace.as_deref(), meta.name.as_deref()?))
+    Some(describe(
+        &header.kind?,
+        meta.namespace.as_deref(),
+        meta.name.as_deref()?,
+    ))
 }
 
 #[cfg(test)]
@@ -156,13 +176,29 @@ mod tests {
 
     #[test]
     fn classifies_changes_in_path_order() {
-        let old = tree(&[("a.yaml", "kind: A\nmetadata:\n  name: a\n"), ("b.yaml", "x: 1\n"), ("c.yaml", "same\n")]);
-        let new = tree(&[("b.yaml", "x: 2\n"), ("c.yaml", "same\n"), ("d.yaml", "kind: D\nmetadata:\n  name: d\n  namespace: n\n")]);
+        let old = tree(&[
+            ("a.yaml", "kind: A\nmetadata:\n  name: a\n"),
+            ("b.yaml", "x: 1\n"),
+            ("c.yaml", "same\n"),
+        ]);
+        let new = tree(&[
+            ("b.yaml", "x: 2\n"),
+            ("c.yaml", "same\n"),
+            ("d.yaml", "kind: D\nmetadata:\n  name: d\n  namespace: n\n"),
+        ]);
         let diff = diff_trees(&old, &new);
-        let summary: Vec<_> = diff.changes.iter().map(|c| (c.kind, c.object.as_str())).collect();
+        let summary: Vec<_> = diff
+            .changes
+            .iter()
+            .map(|c| (c.kind, c.object.as_str()))
+            .collect();
         assert_eq!(
             summary,
-            [(ChangeKind::Removed, "A a"), (ChangeKind::Changed, "b.yaml"), (ChangeKind::Added, "D n/d")]
+            [
+                (ChangeKind::Removed, "A a"),
+                (ChangeKind::Changed, "b.yaml"),
+                (ChangeKind::Added, "D n/d")
+            ]
         );
         assert_eq!(diff.counts(), (1, 1, 1));
         assert!(diff_trees(&new, &new).is_empty());
@@ -170,7 +206,10 @@ mod tests {
 
     #[test]
     fn unified_diff_has_headers_and_hunks() {
-        let diff = diff_trees(&tree(&[("b.yaml", "x: 1\ny: 1\n")]), &tree(&[("b.yaml", "x: 2\ny: 1\n")]));
+        let diff = diff_trees(
+            &tree(&[("b.yaml", "x: 1\ny: 1\n")]),
+            &tree(&[("b.yaml", "x: 2\ny: 1\n")]),
+        );
         assert_eq!(
             diff.changes[0].unified("golden", "rendered"),
             "--- golden/b.yaml\n+++ rendered/b.yaml\n@@ -1,2 +1,2 @@\n-x: 1\n+x: 2\n y: 1\n"

@@ -152,7 +152,11 @@ pub enum TreeError {
 
 fn io_error(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> TreeError {
     let path = path.to_path_buf();
-    move |source| TreeError::Io { action, path, source }
+    move |source| TreeError::Io {
+        action,
+        path,
+        source,
+    }
 }
 
 /// Replaces `dir` with exactly the files of `tree`, atomically: the tree is
@@ -178,7 +182,9 @@ pub fn write_tree(tree: &Tree, dir: &Path) -> Result<(), TreeError> {
         None => return Err(TreeError::NoParent(dir.to_path_buf())),
     };
     fs::create_dir_all(parent).map_err(io_error("cannot create", parent))?;
-    let base = dir.file_name().map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    let base = dir
+        .file_name()
+        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
     let staging = tempfile::Builder::new()
         .prefix(&format!(".{base}.platc-new-"))
         .tempdir_in(parent)
@@ -218,22 +224,40 @@ pub fn write_tree(tree: &Tree, dir: &Path) -> Result<(), TreeError> {
     Ok(())
 }
 
-/// Fails unless every file below `dir` is a `.yaml` file.
+/// Fails unless every file below `root` is one platc could have written (see
+/// [`is_output_path`]).
 fn check_owned(root: &Path, dir: &Path) -> Result<(), TreeError> {
     for entry in fs::read_dir(dir).map_err(io_error("cannot read", dir))? {
         let entry = entry.map_err(io_error("cannot read", dir))?;
         let path = entry.path();
-        let file_type = entry.file_type().map_err(io_error("cannot inspect", &path))?;
+        let file_type = entry
+            .file_type()
+            .map_err(io_error("cannot inspect", &path))?;
+        let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
         if file_type.is_dir() {
             check_owned(root, &path)?;
-        } else if !(file_type.is_file() && path.extension().is_some_and(|e| e == "yaml")) {
+        } else if !(file_type.is_file()
+            && is_output_path(&relative.to_string_lossy().replace('\\', "/")))
+        {
             return Err(TreeError::ForeignFile {
                 dir: root.to_path_buf(),
-                file: path.strip_prefix(root).unwrap_or(&path).to_path_buf(),
+                file: relative,
             });
         }
     }
     Ok(())
+}
+
+/// Whether a relative path is one platc writes: `helmfile.yaml`,
+/// `manifests/**.yaml` or `infra/**.yaml`, optionally below one environment
+/// directory (`production/manifests/...`).
+#[must_use]
+pub fn is_output_path(relative: &str) -> bool {
+    let own = |p: &str| {
+        p == "helmfile.yaml"
+            || (p.starts_with("manifests/") || p.starts_with("infra/")) && p.ends_with(".yaml")
+    };
+    own(relative) || relative.split_once('/').is_some_and(|(_, rest)| own(rest))
 }
 
 /// Reads every file below `dir` into a tree; a missing directory is an empty tree.
@@ -252,7 +276,11 @@ fn read_into(root: &Path, dir: &Path, tree: &mut Tree) -> Result<(), TreeError> 
     for entry in fs::read_dir(dir).map_err(io_error("cannot read", dir))? {
         let entry = entry.map_err(io_error("cannot read", dir))?;
         let path = entry.path();
-        if entry.file_type().map_err(io_error("cannot inspect", &path))?.is_dir() {
+        if entry
+            .file_type()
+            .map_err(io_error("cannot inspect", &path))?
+            .is_dir()
+        {
             read_into(root, &path, tree)?;
         } else {
             let content = fs::read_to_string(&path).map_err(io_error("cannot read", &path))?;
@@ -279,35 +307,76 @@ mod tests {
     fn writes_and_replaces_atomically() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("out");
-        write_tree(&tree(&[("manifests/a.yaml", "a: 1\n"), ("manifests/b.yaml", "b: 1\n")]), &dir).unwrap();
+        write_tree(
+            &tree(&[
+                ("manifests/a.yaml", "a: 1\n"),
+                ("manifests/b.yaml", "b: 1\n"),
+            ]),
+            &dir,
+        )
+        .unwrap();
+        assert!(is_output_path(
+            "production/manifests/services/api/deployment.yaml"
+        ));
+        assert!(is_output_path("helmfile.yaml"));
+        assert!(!is_output_path("api.yaml"), "a model file is not output");
+        assert!(!is_output_path("manifests/notes.txt"));
         assert_eq!(read_tree(&dir).unwrap().len(), 2);
 
         write_tree(&tree(&[("manifests/a.yaml", "a: 2\n")]), &dir).unwrap();
         let back = read_tree(&dir).unwrap();
-        assert_eq!(back, tree(&[("manifests/a.yaml", "a: 2\n")]), "stale files are removed");
-        let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-        assert_eq!(leftovers, vec![std::ffi::OsString::from("out")], "no temporary directory is left");
+        assert_eq!(
+            back,
+            tree(&[("manifests/a.yaml", "a: 2\n")]),
+            "stale files are removed"
+        );
+        let leftovers: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(
+            leftovers,
+            vec![std::ffi::OsString::from("out")],
+            "no temporary directory is left"
+        );
     }
 
     #[test]
     fn refuses_directories_with_foreign_files() {
         let tmp = tempfile::tempdir().unwrap();
         fs::write(tmp.path().join("README.md"), "mine").unwrap();
-        let err = write_tree(&tree(&[("a.yaml", "a: 1\n")]), tmp.path()).unwrap_err();
+        fs::write(tmp.path().join("api.yaml"), "name: api\n").unwrap();
+        let err = write_tree(&tree(&[("manifests/a.yaml", "a: 1\n")]), tmp.path()).unwrap_err();
         assert!(matches!(err, TreeError::ForeignFile { .. }), "{err}");
-        assert_eq!(fs::read_to_string(tmp.path().join("README.md")).unwrap(), "mine");
+        assert_eq!(
+            fs::read_to_string(tmp.path().join("README.md")).unwrap(),
+            "mine"
+        );
     }
 
     #[test]
     fn stream_holds_manifests_only() {
-        let t = tree(&[("manifests/b.yaml", "b: 1\n"), ("helmfile.yaml", "releases: []\n"), ("manifests/a.yaml", "a: 1\n")]);
+        let t = tree(&[
+            ("manifests/b.yaml", "b: 1\n"),
+            ("helmfile.yaml", "releases: []\n"),
+            ("manifests/a.yaml", "a: 1\n"),
+        ]);
         assert_eq!(t.manifest_stream(), "---\na: 1\n---\nb: 1\n");
     }
 
     #[test]
     fn yaml_quotes_what_yaml_1_1_would_misread() {
-        let value = BTreeMap::from([("a", "on"), ("b", "12:30"), ("c", "yes"), ("d", "n"), ("e", "0755")]);
+        let value = BTreeMap::from([
+            ("a", "on"),
+            ("b", "12:30"),
+            ("c", "yes"),
+            ("d", "n"),
+            ("e", "0755"),
+        ]);
         let text = to_yaml(&value).unwrap();
-        assert_eq!(text, "a: \"on\"\nb: \"12:30\"\nc: \"yes\"\nd: \"n\"\ne: \"0755\"\n");
+        assert_eq!(
+            text,
+            "a: \"on\"\nb: \"12:30\"\nc: \"yes\"\nd: \"n\"\ne: \"0755\"\n"
+        );
     }
 }

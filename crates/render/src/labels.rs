@@ -31,16 +31,25 @@ pub const CONFIG_CHECKSUM: &str = "platc.dev/config-checksum";
 /// service, because a Deployment's selector is immutable.
 #[must_use]
 pub fn selector(service: &str) -> BTreeMap<String, String> {
-    BTreeMap::from([(NAME.to_owned(), service.to_owned()), (INSTANCE.to_owned(), service.to_owned())])
+    BTreeMap::from([
+        (NAME.to_owned(), service.to_owned()),
+        (INSTANCE.to_owned(), service.to_owned()),
+    ])
 }
 
 /// The recommended labels of every object of a service. The version is left
 /// out: only the workload carries it (see [`workload_labels`]), so a new
 /// image tag changes one file in review, not every object of the service.
 #[must_use]
-pub fn service_labels(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>) -> BTreeMap<String, String> {
+pub fn service_labels(
+    env: &ResolvedEnvironment<'_>,
+    service: &ResolvedService<'_>,
+) -> BTreeMap<String, String> {
     let mut labels = selector(service.service.name.as_str());
-    labels.insert(COMPONENT.to_owned(), service.service.kind.as_str().to_owned());
+    labels.insert(
+        COMPONENT.to_owned(),
+        service.service.kind.as_str().to_owned(),
+    );
     labels.insert(PART_OF.to_owned(), env.platform.settings.name.to_string());
     labels.insert(MANAGED_BY.to_owned(), MANAGER.to_owned());
     labels
@@ -49,7 +58,10 @@ pub fn service_labels(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'
 /// The labels of a workload and its pods: the service labels plus
 /// `app.kubernetes.io/version`, the image tag, when it is a valid label value.
 #[must_use]
-pub fn workload_labels(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>) -> BTreeMap<String, String> {
+pub fn workload_labels(
+    env: &ResolvedEnvironment<'_>,
+    service: &ResolvedService<'_>,
+) -> BTreeMap<String, String> {
     let mut labels = service_labels(env, service);
     if is_label_value(service.tag.as_str()) {
         labels.insert(VERSION.to_owned(), service.tag.to_string());
@@ -84,7 +96,9 @@ pub fn metadata(name: &str, namespace: &str, labels: BTreeMap<String, String>) -
 pub fn is_label_value(value: &str) -> bool {
     value.is_empty()
         || value.len() <= 63
-            && value.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
             && value.as_bytes()[0].is_ascii_alphanumeric()
             && value.as_bytes()[value.len() - 1].is_ascii_alphanumeric()
 }

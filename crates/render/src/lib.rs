@@ -43,7 +43,10 @@ impl Rendered {
         let mut tree = Tree::new();
         for placed in &self.objects {
             let yaml = placed.object.to_yaml().map_err(|e| {
-                Diagnostic::error("render::serialize", format!("cannot write {} as YAML: {e}", placed.object.describe()))
+                Diagnostic::error(
+                    "render::serialize",
+                    format!("cannot write {} as YAML: {e}", placed.object.describe()),
+                )
             })?;
             tree.insert(placed.path(), yaml);
         }
@@ -60,8 +63,10 @@ impl Rendered {
 pub fn render(platform: &Platform, environment: &str) -> Result<Rendered, Vec<Diagnostic>> {
     let Some(env) = platform.environment(environment) else {
         let known: Vec<&str> = platform.environment_names().map(EnvName::as_str).collect();
-        let mut diagnostic =
-            Diagnostic::error("render::unknown_environment", format!("unknown environment `{environment}`"));
+        let mut diagnostic = Diagnostic::error(
+            "render::unknown_environment",
+            format!("unknown environment `{environment}`"),
+        );
         diagnostic = match platc_spec::diagnostic::suggest(environment, known.iter().copied()) {
             Some(close) => diagnostic.with_help(format!("did you mean `{close}`?")),
             None => diagnostic.with_help(format!("known environments: {}", known.join(", "))),
@@ -77,7 +82,11 @@ pub fn render(platform: &Platform, environment: &str) -> Result<Rendered, Vec<Di
         config::build(&resolved, service, &mut objects);
     }
     objects.sort_by_cached_key(Placed::path);
-    Ok(Rendered { environment: env.name.clone(), namespace: resolved.namespace, objects })
+    Ok(Rendered {
+        environment: env.name.clone(),
+        namespace: resolved.namespace,
+        objects,
+    })
 }
 
 /// Compiles every environment, collecting the problems of all of them.
@@ -90,7 +99,11 @@ pub fn render_all(platform: &Platform) -> Result<Vec<Rendered>, Vec<Diagnostic>>
             Err(mut found) => diagnostics.append(&mut found),
         }
     }
-    if diagnostics.is_empty() { Ok(rendered) } else { Err(diagnostics) }
+    if diagnostics.is_empty() {
+        Ok(rendered)
+    } else {
+        Err(diagnostics)
+    }
 }
 
 /// Every environment as one tree, each under its own directory (`<env>/...`),
@@ -98,7 +111,10 @@ pub fn render_all(platform: &Platform) -> Result<Vec<Rendered>, Vec<Diagnostic>>
 pub fn render_all_tree(platform: &Platform) -> Result<Tree, Vec<Diagnostic>> {
     let mut tree = Tree::new();
     for rendered in render_all(platform)? {
-        tree.nest(rendered.environment.as_str(), rendered.tree().map_err(|d| vec![d])?);
+        tree.nest(
+            rendered.environment.as_str(),
+            rendered.tree().map_err(|d| vec![d])?,
+        );
     }
     Ok(tree)
 }

@@ -26,7 +26,11 @@ pub fn build(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>, out: 
         })
         .collect();
     let object = Service {
-        metadata: labels::metadata(spec.name.as_str(), env.namespace.as_str(), labels::service_labels(env, service)),
+        metadata: labels::metadata(
+            spec.name.as_str(),
+            env.namespace.as_str(),
+            labels::service_labels(env, service),
+        ),
         spec: Some(ServiceSpec {
             selector: Some(labels::selector(spec.name.as_str())),
             ports: Some(ports),
@@ -34,5 +38,8 @@ pub fn build(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>, out: 
         }),
         ..Service::default()
     };
-    out.push(Placed { owner: Owner::Service(spec.name.to_string()), object: Object::from(object) });
+    out.push(Placed {
+        owner: Owner::Service(spec.name.to_string()),
+        object: Object::from(object),
+    });
 }

@@ -140,7 +140,9 @@ impl Placed {
         match &self.owner {
             Owner::Cluster => format!("manifests/cluster/{kind}-{name}.yaml"),
             Owner::Platform => format!("manifests/platform/{kind}-{name}.yaml"),
-            Owner::Service(service) if service == name => format!("manifests/services/{service}/{kind}.yaml"),
+            Owner::Service(service) if service == name => {
+                format!("manifests/services/{service}/{kind}.yaml")
+            }
             Owner::Service(service) => format!("manifests/services/{service}/{kind}-{name}.yaml"),
         }
     }

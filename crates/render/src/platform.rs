@@ -17,7 +17,10 @@ const POD_SECURITY_LEVEL: &str = "restricted";
 pub fn build(env: &ResolvedEnvironment<'_>, out: &mut Vec<Placed>) {
     let mut labels: BTreeMap<String, String> = labels::platform_labels(env, "namespace");
     for mode in ["enforce", "audit", "warn"] {
-        labels.insert(format!("pod-security.kubernetes.io/{mode}"), POD_SECURITY_LEVEL.to_owned());
+        labels.insert(
+            format!("pod-security.kubernetes.io/{mode}"),
+            POD_SECURITY_LEVEL.to_owned(),
+        );
     }
     let namespace = Namespace {
         metadata: ObjectMeta {
@@ -27,5 +30,8 @@ pub fn build(env: &ResolvedEnvironment<'_>, out: &mut Vec<Placed>) {
         },
         ..Namespace::default()
     };
-    out.push(Placed { owner: Owner::Cluster, object: Object::from(namespace) });
+    out.push(Placed {
+        owner: Owner::Cluster,
+        object: Object::from(namespace),
+    });
 }

@@ -112,7 +112,12 @@ pub fn resolve<'a>(
         }
     }
     if diagnostics.is_empty() {
-        Ok(ResolvedEnvironment { platform, environment, namespace, services })
+        Ok(ResolvedEnvironment {
+            platform,
+            environment,
+            namespace,
+            services,
+        })
     } else {
         Err(diagnostics)
     }
@@ -146,7 +151,14 @@ fn resolve_service<'a>(
 
     let resources = effective_resources(platform, environment, service, &mut diagnostics);
 
-    let templates = Renderer::new(context(platform, environment, namespace, service, &tag, &image));
+    let templates = Renderer::new(context(
+        platform,
+        environment,
+        namespace,
+        service,
+        &tag,
+        &image,
+    ));
     let mut render = |text: &str, origin: &Origin, pointer: String| -> String {
         templates.render(text).unwrap_or_else(|d| {
             diagnostics.push(d.at(origin.clone(), pointer));
@@ -156,20 +168,37 @@ fn resolve_service<'a>(
 
     let mut env: Vec<EnvVar> = Vec::new();
     for (name, secret) in &service.secrets {
-        env.push(EnvVar { name: name.to_string(), source: EnvSource::Secret(secret.clone()) });
+        env.push(EnvVar {
+            name: name.to_string(),
+            source: EnvSource::Secret(secret.clone()),
+        });
     }
     for (name, value) in &service.env {
         let value = match overrides.and_then(|o| o.env.get(name)) {
-            Some(value) => render(value, &env_origin, override_pointer(service, &format!("/env/{name}"))),
+            Some(value) => render(
+                value,
+                &env_origin,
+                override_pointer(service, &format!("/env/{name}")),
+            ),
             None => render(value, &service_origin, pointer_join("/env", name.as_str())),
         };
-        env.push(EnvVar { name: name.to_string(), source: EnvSource::Value(value) });
+        env.push(EnvVar {
+            name: name.to_string(),
+            source: EnvSource::Value(value),
+        });
     }
     if let Some(overrides) = overrides {
         for (name, value) in &overrides.env {
             if !service.env.contains_key(name) {
-                let value = render(value, &env_origin, override_pointer(service, &format!("/env/{name}")));
-                env.push(EnvVar { name: name.to_string(), source: EnvSource::Value(value) });
+                let value = render(
+                    value,
+                    &env_origin,
+                    override_pointer(service, &format!("/env/{name}")),
+                );
+                env.push(EnvVar {
+                    name: name.to_string(),
+                    source: EnvSource::Value(value),
+                });
             }
         }
     }
@@ -181,7 +210,11 @@ fn resolve_service<'a>(
         .map(|(i, file)| ResolvedFile {
             key: file.file_name().to_owned(),
             path: file.path.clone(),
-            content: render(&file.content, &service_origin, format!("/files/{i}/content")),
+            content: render(
+                &file.content,
+                &service_origin,
+                format!("/files/{i}/content"),
+            ),
         })
         .collect();
     let command = service
@@ -198,14 +231,27 @@ fn resolve_service<'a>(
         .collect();
 
     if diagnostics.is_empty() {
-        Ok(ResolvedService { service, tag, image, replicas, resources, env, files, command, args })
+        Ok(ResolvedService {
+            service,
+            tag,
+            image,
+            replicas,
+            resources,
+            env,
+            files,
+            command,
+            args,
+        })
     } else {
         Err(diagnostics)
     }
 }
 
 fn override_pointer(service: &Service, rest: &str) -> String {
-    format!("{}{rest}", pointer_join("/overrides", service.name.as_str()))
+    format!(
+        "{}{rest}",
+        pointer_join("/overrides", service.name.as_str())
+    )
 }
 
 fn context(
@@ -235,7 +281,10 @@ fn context(
             ("tag", Value::from(tag.as_str())),
         ],
     );
-    context.insert_object("platform", &[("name", Value::from(platform.settings.name.as_str()))]);
+    context.insert_object(
+        "platform",
+        &[("name", Value::from(platform.settings.name.as_str()))],
+    );
     context
 }
 
@@ -248,30 +297,53 @@ fn effective_resources(
     service: &Service,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> EffectiveResources {
-    let overrides = environment.overrides.get(&service.name).and_then(|o| o.resources.as_ref());
+    let overrides = environment
+        .overrides
+        .get(&service.name)
+        .and_then(|o| o.resources.as_ref());
     let empty = Resources::default();
-    let defaults = platform.settings.defaults.resources.as_ref().unwrap_or(&empty);
-    let explicit = overrides.unwrap_or(&empty).or(service.resources.as_ref().unwrap_or(&empty));
+    let defaults = platform
+        .settings
+        .defaults
+        .resources
+        .as_ref()
+        .unwrap_or(&empty);
+    let explicit = overrides
+        .unwrap_or(&empty)
+        .or(service.resources.as_ref().unwrap_or(&empty));
     let builtin = ResourceList {
         cpu: Quantity::new(DEFAULT_CPU_REQUEST).ok(),
         memory: Quantity::new(DEFAULT_MEMORY_REQUEST).ok(),
     };
     let requests = explicit.requests.or(&defaults.requests).or(&builtin);
-    let cpu_request = requests.cpu.unwrap_or_else(|| builtin_quantity(DEFAULT_CPU_REQUEST));
-    let memory_request = requests.memory.unwrap_or_else(|| builtin_quantity(DEFAULT_MEMORY_REQUEST));
+    let cpu_request = requests
+        .cpu
+        .unwrap_or_else(|| builtin_quantity(DEFAULT_CPU_REQUEST));
+    let memory_request = requests
+        .memory
+        .unwrap_or_else(|| builtin_quantity(DEFAULT_MEMORY_REQUEST));
 
-    let mut limit = |explicit: Option<&Quantity>, default: Option<&Quantity>, request: &Quantity, field: &str| {
+    let mut limit = |explicit: Option<&Quantity>,
+                     default: Option<&Quantity>,
+                     request: &Quantity,
+                     field: &str| {
         if let Some(limit) = explicit {
             if limit.cmp_amount(request) == Ordering::Less {
                 let overridden = overrides.and_then(|o| field_of(&o.limits, field)).is_some();
                 let pointer = format!("/resources/limits/{field}");
                 let diagnostic = Diagnostic::error(
                     "render::limit_below_request",
-                    format!("the {field} limit {limit} is below the {field} request {request} in `{}`", environment.name),
+                    format!(
+                        "the {field} limit {limit} is below the {field} request {request} in `{}`",
+                        environment.name
+                    ),
                 )
                 .with_help("raise the limit or lower the request");
                 diagnostics.push(if overridden {
-                    diagnostic.at(Origin::Environment(environment.name.clone()), override_pointer(service, &pointer))
+                    diagnostic.at(
+                        Origin::Environment(environment.name.clone()),
+                        override_pointer(service, &pointer),
+                    )
                 } else {
                     diagnostic.at(Origin::Service(service.name.clone()), pointer)
                 });
@@ -283,10 +355,24 @@ fn effective_resources(
             _ => request.clone(),
         }
     };
-    let cpu_limit = limit(explicit.limits.cpu.as_ref(), defaults.limits.cpu.as_ref(), &cpu_request, "cpu");
-    let memory_limit =
-        limit(explicit.limits.memory.as_ref(), defaults.limits.memory.as_ref(), &memory_request, "memory");
-    EffectiveResources { cpu_request, memory_request, cpu_limit, memory_limit }
+    let cpu_limit = limit(
+        explicit.limits.cpu.as_ref(),
+        defaults.limits.cpu.as_ref(),
+        &cpu_request,
+        "cpu",
+    );
+    let memory_limit = limit(
+        explicit.limits.memory.as_ref(),
+        defaults.limits.memory.as_ref(),
+        &memory_request,
+        "memory",
+    );
+    EffectiveResources {
+        cpu_request,
+        memory_request,
+        cpu_limit,
+        memory_limit,
+    }
 }
 
 fn field_of<'r>(list: &'r ResourceList, field: &str) -> Option<&'r Quantity> {

@@ -58,10 +58,17 @@ impl Renderer {
         let mut jinja = Jinja::new();
         jinja.set_undefined_behavior(UndefinedBehavior::Strict);
         // A file's final newline is part of its content.
-        if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder().keep_trailing_newline(true).build() {
+        if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
+            .keep_trailing_newline(true)
+            .build()
+        {
             jinja.set_syntax(syntax);
         }
-        Self { jinja, context: Value::from(context.root), known: context.known }
+        Self {
+            jinja,
+            context: Value::from(context.root),
+            known: context.known,
+        }
     }
 
     /// Whether a string is a template at all.
@@ -76,19 +83,24 @@ impl Renderer {
         if !Self::is_template(text) {
             return Ok(text.to_owned());
         }
-        let template = self.jinja.template_from_str(text).map_err(|e| self.error(&e, text))?;
+        let template = self
+            .jinja
+            .template_from_str(text)
+            .map_err(|e| self.error(&e, text))?;
         for variable in template.undeclared_variables(true) {
             if !self.is_known(&variable) {
                 return Err(self.unknown_variable(&variable, text));
             }
         }
-        template.render(&self.context).map_err(|e| self.error(&e, text))
+        template
+            .render(&self.context)
+            .map_err(|e| self.error(&e, text))
     }
 
     fn is_known(&self, variable: &str) -> bool {
-        self.known
-            .iter()
-            .any(|k| k == variable || k.starts_with(variable) && k[variable.len()..].starts_with('.'))
+        self.known.iter().any(|k| {
+            k == variable || k.starts_with(variable) && k[variable.len()..].starts_with('.')
+        })
     }
 
     fn unknown_variable(&self, variable: &str, text: &str) -> Diagnostic {
@@ -96,18 +108,27 @@ impl Renderer {
             Some(close) => format!("did you mean `{close}`?"),
             None => format!(
                 "templates can read {}",
-                self.known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                self.known
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         };
         Diagnostic::error(
             "render::template",
-            format!("unknown template variable `{variable}`{}", line_note(text, None)),
+            format!(
+                "unknown template variable `{variable}`{}",
+                line_note(text, None)
+            ),
         )
         .with_help(help)
     }
 
     fn error(&self, error: &minijinja::Error, text: &str) -> Diagnostic {
-        let detail = error.detail().map_or_else(|| error.kind().to_string(), ToOwned::to_owned);
+        let detail = error
+            .detail()
+            .map_or_else(|| error.kind().to_string(), ToOwned::to_owned);
         Diagnostic::error(
             "render::template",
             format!("template error: {detail}{}", line_note(text, error.line())),
@@ -130,9 +151,21 @@ mod tests {
 
     fn renderer() -> Renderer {
         let mut context = Context::default();
-        context.insert_object("environment", &[("domain", Value::from("example.com")), ("name", Value::from("prod"))]);
+        context.insert_object(
+            "environment",
+            &[
+                ("domain", Value::from("example.com")),
+                ("name", Value::from("prod")),
+            ],
+        );
         let mut resources = BTreeMap::new();
-        resources.insert("db".to_owned(), vec![("host", Value::from("db.internal")), ("port", Value::from(5432))]);
+        resources.insert(
+            "db".to_owned(),
+            vec![
+                ("host", Value::from("db.internal")),
+                ("port", Value::from(5432)),
+            ],
+        );
         context.insert_nested("resources", &resources);
         Renderer::new(context)
     }
@@ -140,26 +173,57 @@ mod tests {
     #[test]
     fn renders_known_variables() {
         let r = renderer();
-        assert_eq!(r.render("api.{{ environment.domain }}").unwrap(), "api.example.com");
-        assert_eq!(r.render("{{ resources.db.host }}:{{ resources.db.port }}").unwrap(), "db.internal:5432");
+        assert_eq!(
+            r.render("api.{{ environment.domain }}").unwrap(),
+            "api.example.com"
+        );
+        assert_eq!(
+            r.render("{{ resources.db.host }}:{{ resources.db.port }}")
+                .unwrap(),
+            "db.internal:5432"
+        );
         assert_eq!(r.render("$(DB_HOST) stays").unwrap(), "$(DB_HOST) stays");
-        assert_eq!(r.render("a: {{ environment.name | upper }}\n").unwrap(), "a: PROD\n");
+        assert_eq!(
+            r.render("a: {{ environment.name | upper }}\n").unwrap(),
+            "a: PROD\n"
+        );
     }
 
     #[test]
     fn unknown_variables_suggest_the_closest() {
-        let err = renderer().render("api.{{ environment.domian }}").unwrap_err();
-        assert_eq!(err.message, "unknown template variable `environment.domian`");
-        assert_eq!(err.help.as_deref(), Some("did you mean `environment.domain`?"));
+        let err = renderer()
+            .render("api.{{ environment.domian }}")
+            .unwrap_err();
+        assert_eq!(
+            err.message,
+            "unknown template variable `environment.domian`"
+        );
+        assert_eq!(
+            err.help.as_deref(),
+            Some("did you mean `environment.domain`?")
+        );
         let err = renderer().render("{{ resources.cache.host }}").unwrap_err();
-        assert_eq!(err.message, "unknown template variable `resources.cache.host`");
+        assert_eq!(
+            err.message,
+            "unknown template variable `resources.cache.host`"
+        );
     }
 
     #[test]
     fn syntax_errors_name_the_line() {
-        let err = renderer().render("first\nsecond {{ environment.domain | nosuchfilter }}\nthird\n").unwrap_err();
+        let err = renderer()
+            .render("first\nsecond {{ environment.domain | nosuchfilter }}\nthird\n")
+            .unwrap_err();
         assert_eq!(err.code, "render::template");
-        assert!(err.message.starts_with("template error: "), "{}", err.message);
-        assert!(err.message.contains("(line 2 of the template)"), "{}", err.message);
+        assert!(
+            err.message.starts_with("template error: "),
+            "{}",
+            err.message
+        );
+        assert!(
+            err.message.contains("(line 2 of the template)"),
+            "{}",
+            err.message
+        );
     }
 }

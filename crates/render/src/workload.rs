@@ -10,9 +10,10 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
 use k8s_openapi::api::core::v1::{
-    Capabilities, ConfigMapVolumeSource, Container, ContainerPort, EmptyDirVolumeSource, EnvVar, EnvVarSource,
-    ExecAction, HTTPGetAction, PodSecurityContext, PodSpec, PodTemplateSpec, Probe, ResourceRequirements,
-    SeccompProfile, SecretKeySelector, SecurityContext, ServiceAccount, TCPSocketAction, Volume, VolumeMount,
+    Capabilities, ConfigMapVolumeSource, Container, ContainerPort, EmptyDirVolumeSource, EnvVar,
+    EnvVarSource, ExecAction, HTTPGetAction, PodSecurityContext, PodSpec, PodTemplateSpec, Probe,
+    ResourceRequirements, SeccompProfile, SecretKeySelector, SecurityContext, ServiceAccount,
+    TCPSocketAction, Volume, VolumeMount,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
@@ -32,8 +33,14 @@ const CONFIG_VOLUME: &str = "config";
 /// The workload objects of one service.
 pub fn build(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>, out: &mut Vec<Placed>) {
     let owner = Owner::Service(service.service.name.to_string());
-    out.push(Placed { owner: owner.clone(), object: Object::from(service_account(env, service)) });
-    out.push(Placed { owner, object: Object::from(deployment(env, service)) });
+    out.push(Placed {
+        owner: owner.clone(),
+        object: Object::from(service_account(env, service)),
+    });
+    out.push(Placed {
+        owner,
+        object: Object::from(deployment(env, service)),
+    });
 }
 
 fn service_account(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>) -> ServiceAccount {
@@ -50,15 +57,25 @@ fn service_account(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>)
 
 fn deployment(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>) -> Deployment {
     let name = service.service.name.as_str();
-    let mut metadata = labels::metadata(name, env.namespace.as_str(), labels::workload_labels(env, service));
+    let mut metadata = labels::metadata(
+        name,
+        env.namespace.as_str(),
+        labels::workload_labels(env, service),
+    );
     if let Some(description) = &service.service.description {
-        metadata.annotations = Some(BTreeMap::from([(labels::DESCRIPTION.to_owned(), description.clone())]));
+        metadata.annotations = Some(BTreeMap::from([(
+            labels::DESCRIPTION.to_owned(),
+            description.clone(),
+        )]));
     }
     Deployment {
         metadata,
         spec: Some(DeploymentSpec {
             replicas: Some(i32::try_from(service.replicas).unwrap_or(i32::MAX)),
-            selector: LabelSelector { match_labels: Some(labels::selector(name)), ..LabelSelector::default() },
+            selector: LabelSelector {
+                match_labels: Some(labels::selector(name)),
+                ..LabelSelector::default()
+            },
             template: pod_template(env, service),
             ..DeploymentSpec::default()
         }),
@@ -67,7 +84,10 @@ fn deployment(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>) -> D
 }
 
 /// The pod template shared by every workload kind.
-pub fn pod_template(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>) -> PodTemplateSpec {
+pub fn pod_template(
+    env: &ResolvedEnvironment<'_>,
+    service: &ResolvedService<'_>,
+) -> PodTemplateSpec {
     let name = service.service.name.as_str();
     let mut volumes = vec![Volume {
         name: TMP_VOLUME.to_owned(),
@@ -78,10 +98,16 @@ pub fn pod_template(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>
     if !service.files.is_empty() {
         volumes.push(Volume {
             name: CONFIG_VOLUME.to_owned(),
-            config_map: Some(ConfigMapVolumeSource { name: name.to_owned(), ..ConfigMapVolumeSource::default() }),
+            config_map: Some(ConfigMapVolumeSource {
+                name: name.to_owned(),
+                ..ConfigMapVolumeSource::default()
+            }),
             ..Volume::default()
         });
-        annotations.insert(labels::CONFIG_CHECKSUM.to_owned(), config::checksum(&service.files));
+        annotations.insert(
+            labels::CONFIG_CHECKSUM.to_owned(),
+            config::checksum(&service.files),
+        );
     }
     PodTemplateSpec {
         metadata: Some(ObjectMeta {
@@ -94,7 +120,10 @@ pub fn pod_template(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>
             automount_service_account_token: Some(false),
             security_context: Some(PodSecurityContext {
                 run_as_non_root: Some(true),
-                seccomp_profile: Some(SeccompProfile { type_: "RuntimeDefault".to_owned(), ..SeccompProfile::default() }),
+                seccomp_profile: Some(SeccompProfile {
+                    type_: "RuntimeDefault".to_owned(),
+                    ..SeccompProfile::default()
+                }),
                 ..PodSecurityContext::default()
             }),
             containers: vec![container(service)],
@@ -148,7 +177,10 @@ fn container(service: &ResolvedService<'_>) -> Container {
         startup_probe: spec.probes.startup.as_ref().map(|p| probe(p, first_port)),
         security_context: Some(SecurityContext {
             allow_privilege_escalation: Some(false),
-            capabilities: Some(Capabilities { drop: Some(vec!["ALL".to_owned()]), ..Capabilities::default() }),
+            capabilities: Some(Capabilities {
+                drop: Some(vec!["ALL".to_owned()]),
+                ..Capabilities::default()
+            }),
             read_only_root_filesystem: Some(true),
             run_as_non_root: Some(true),
             ..SecurityContext::default()
@@ -160,7 +192,11 @@ fn container(service: &ResolvedService<'_>) -> Container {
 
 fn env_var(var: &crate::resolve::EnvVar) -> EnvVar {
     match &var.source {
-        EnvSource::Value(value) => EnvVar { name: var.name.clone(), value: Some(value.clone()), ..EnvVar::default() },
+        EnvSource::Value(value) => EnvVar {
+            name: var.name.clone(),
+            value: Some(value.clone()),
+            ..EnvVar::default()
+        },
         EnvSource::Secret(secret) => EnvVar {
             name: var.name.clone(),
             value_from: Some(EnvVarSource {
@@ -192,7 +228,9 @@ fn resources(service: &ResolvedService<'_>) -> ResourceRequirements {
 }
 
 fn probe(probe: &model::Probe, first_port: Option<&str>) -> Probe {
-    let port_of = |name: Option<&str>| IntOrString::String(name.or(first_port).unwrap_or_default().to_owned());
+    let port_of = |name: Option<&str>| {
+        IntOrString::String(name.or(first_port).unwrap_or_default().to_owned())
+    };
     Probe {
         http_get: probe.http.as_ref().map(|path| HTTPGetAction {
             path: Some(path.clone()),
@@ -203,7 +241,9 @@ fn probe(probe: &model::Probe, first_port: Option<&str>) -> Probe {
             port: IntOrString::String(port.to_string()),
             ..TCPSocketAction::default()
         }),
-        exec: probe.exec.as_ref().map(|command| ExecAction { command: Some(command.clone()) }),
+        exec: probe.exec.as_ref().map(|command| ExecAction {
+            command: Some(command.clone()),
+        }),
         initial_delay_seconds: probe.initial_delay_seconds.map(saturating_i32),
         period_seconds: probe.period_seconds.map(saturating_i32),
         timeout_seconds: probe.timeout_seconds.map(saturating_i32),

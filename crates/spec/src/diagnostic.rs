@@ -145,7 +145,10 @@ impl Diagnostic {
     /// Sets the file and position directly.
     #[must_use]
     pub fn in_file(mut self, file: impl Into<String>, position: Option<Position>) -> Self {
-        self.location = Some(Location { file: file.into(), position });
+        self.location = Some(Location {
+            file: file.into(),
+            position,
+        });
         self
     }
 
@@ -158,7 +161,10 @@ impl Diagnostic {
     /// The key path users read (`routes[0].host`), when the diagnostic has a pointer.
     #[must_use]
     pub fn key(&self) -> Option<String> {
-        self.pointer.as_deref().map(key_path).filter(|k| !k.is_empty())
+        self.pointer
+            .as_deref()
+            .map(key_path)
+            .filter(|k| !k.is_empty())
     }
 
     /// The key path, unless the message already names it.
@@ -172,9 +178,18 @@ impl Diagnostic {
     #[must_use]
     pub fn place(&self) -> Option<String> {
         match &self.location {
-            Some(Location { file, position: Some(p) }) => Some(format!("{file}:{}:{}", p.line, p.column)),
-            Some(Location { file, position: None }) => Some(file.clone()),
-            None => self.object.clone().or_else(|| self.origin.as_ref().map(ToString::to_string)),
+            Some(Location {
+                file,
+                position: Some(p),
+            }) => Some(format!("{file}:{}:{}", p.line, p.column)),
+            Some(Location {
+                file,
+                position: None,
+            }) => Some(file.clone()),
+            None => self
+                .object
+                .clone()
+                .or_else(|| self.origin.as_ref().map(ToString::to_string)),
         }
     }
 
@@ -186,7 +201,12 @@ impl Diagnostic {
             line.push_str(&place);
             line.push_str(": ");
         }
-        line.push_str(&format!("{}[{}]: {}", self.severity.as_str(), self.code, self.message));
+        line.push_str(&format!(
+            "{}[{}]: {}",
+            self.severity.as_str(),
+            self.code,
+            self.message
+        ));
         if let Some(note) = self.key_note() {
             line.push_str(&note);
         }
@@ -207,7 +227,12 @@ impl Diagnostic {
         if let Some(note) = self.key_note() {
             title_text.push_str(&note);
         }
-        let mut group = Group::with_title(level.clone().primary_title(title_text.as_str()).id(self.code));
+        let mut group = Group::with_title(
+            level
+                .clone()
+                .primary_title(title_text.as_str())
+                .id(self.code),
+        );
         let snippet = self.snippet(source);
         if let Some((text, range, path, line_start)) = &snippet {
             group = group.element(
@@ -224,14 +249,23 @@ impl Diagnostic {
         }
         let mut report = vec![group];
         if let Some(help) = &self.help {
-            report.push(Group::with_title(Level::HELP.secondary_title(help.as_str())));
+            report.push(Group::with_title(
+                Level::HELP.secondary_title(help.as_str()),
+            ));
         }
-        let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
         renderer.render(&report)
     }
 
     /// The lines around the position and the byte range to underline, relative to them.
-    fn snippet(&self, source: Option<&SourceFile>) -> Option<(String, std::ops::Range<usize>, String, usize)> {
+    fn snippet(
+        &self,
+        source: Option<&SourceFile>,
+    ) -> Option<(String, std::ops::Range<usize>, String, usize)> {
         let location = self.location.as_ref()?;
         let position = location.position?;
         let source = source?;
@@ -239,10 +273,18 @@ impl Diagnostic {
         let offset = position.offset.min(text.len());
         let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
         let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
-        let len = position.len.max(1).min(line_end.saturating_sub(offset)).max(usize::from(line_end > offset));
+        let len = position
+            .len
+            .max(1)
+            .min(line_end.saturating_sub(offset))
+            .max(usize::from(line_end > offset));
         let line_text = text[line_start..line_end].to_owned();
         let start = offset - line_start;
-        let range = if len == 0 { start..start } else { start..start + len };
+        let range = if len == 0 {
+            start..start
+        } else {
+            start..start + len
+        };
         Some((line_text, range, location.file.clone(), position.line))
     }
 }
@@ -273,7 +315,12 @@ pub fn suggest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
     let input_lower = input.to_ascii_lowercase();
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(&input_lower, &c.to_ascii_lowercase()), c))
+        .map(|c| {
+            (
+                strsim::jaro_winkler(&input_lower, &c.to_ascii_lowercase()),
+                c,
+            )
+        })
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, c)| c)
@@ -295,7 +342,15 @@ mod tests {
     #[test]
     fn short_form_names_place_code_and_key() {
         let d = Diagnostic::error("spec::unknown_field", "unknown field `replcas`")
-            .in_file("services/api.yaml", Some(Position { line: 5, column: 1, offset: 0, len: 7 }))
+            .in_file(
+                "services/api.yaml",
+                Some(Position {
+                    line: 5,
+                    column: 1,
+                    offset: 0,
+                    len: 7,
+                }),
+            )
             .with_help("did you mean `replicas`?");
         assert_eq!(
             d.short(),

@@ -62,14 +62,21 @@ impl Sources {
         if diagnostic.location.is_some() {
             return;
         }
-        let Some(origin) = &diagnostic.origin else { return };
-        let Some(file) = self.file(origin) else { return };
+        let Some(origin) = &diagnostic.origin else {
+            return;
+        };
+        let Some(file) = self.file(origin) else {
+            return;
+        };
         let position = match (&file.root, &diagnostic.pointer) {
             (Some(root), Some(pointer)) => Some(root.locate(pointer, diagnostic.at_key)),
             (Some(root), None) => Some(root.position),
             (None, _) => None,
         };
-        diagnostic.location = Some(Location { file: file.display_path(), position });
+        diagnostic.location = Some(Location {
+            file: file.display_path(),
+            position,
+        });
     }
 
     /// Locates every diagnostic in place.
@@ -86,7 +93,12 @@ impl Sources {
             .origin
             .as_ref()
             .and_then(|o| self.file(o))
-            .or_else(|| diagnostic.location.as_ref().and_then(|l| self.by_display_path(&l.file)))
+            .or_else(|| {
+                diagnostic
+                    .location
+                    .as_ref()
+                    .and_then(|l| self.by_display_path(&l.file))
+            })
     }
 
     /// Renders diagnostics with snippets, sorted by file and position.
@@ -141,7 +153,10 @@ pub fn load_dir(root: &Path) -> Result<Loaded, LoadFailure> {
             .with_help("run platc in a platform repository, or pass its directory with `--root`")
             .in_file(display_path(root), None),
         );
-        return Err(LoadFailure { sources, diagnostics });
+        return Err(LoadFailure {
+            sources,
+            diagnostics,
+        });
     }
 
     let mut platform = Platform::default();
@@ -163,10 +178,22 @@ pub fn load_dir(root: &Path) -> Result<Loaded, LoadFailure> {
     for (path, relative) in model_files(root, SERVICES_DIR, &mut diagnostics) {
         let stem = file_stem(&relative);
         let origin = ServiceName::new(stem.clone()).ok().map(Origin::Service);
-        if let Some(service) =
-            load_file::<Service>(&path, relative.clone(), FileKind::Service, origin.clone(), &mut sources, &mut diagnostics)
-        {
-            check_name(service.name.as_str(), &stem, "service", &relative, origin, &mut diagnostics);
+        if let Some(service) = load_file::<Service>(
+            &path,
+            relative.clone(),
+            FileKind::Service,
+            origin.clone(),
+            &mut sources,
+            &mut diagnostics,
+        ) {
+            check_name(
+                service.name.as_str(),
+                &stem,
+                "service",
+                &relative,
+                origin,
+                &mut diagnostics,
+            );
             platform.services.push(service);
         }
     }
@@ -182,7 +209,14 @@ pub fn load_dir(root: &Path) -> Result<Loaded, LoadFailure> {
             &mut sources,
             &mut diagnostics,
         ) {
-            check_name(environment.name.as_str(), &stem, "environment", &relative, origin, &mut diagnostics);
+            check_name(
+                environment.name.as_str(),
+                &stem,
+                "environment",
+                &relative,
+                origin,
+                &mut diagnostics,
+            );
             platform.environments.push(environment);
         }
     }
@@ -191,7 +225,10 @@ pub fn load_dir(root: &Path) -> Result<Loaded, LoadFailure> {
     // Services that loaded are checked even when others did not; checks that
     // relate environments to services need every service.
     let services_loaded = !diagnostics.iter().any(|d| {
-        d.is_error() && d.location.as_ref().is_some_and(|l| l.file.starts_with(SERVICES_DIR))
+        d.is_error()
+            && d.location
+                .as_ref()
+                .is_some_and(|l| l.file.starts_with(SERVICES_DIR))
     });
     diagnostics.extend(validate::validate_services(&platform));
     if services_loaded {
@@ -200,9 +237,16 @@ pub fn load_dir(root: &Path) -> Result<Loaded, LoadFailure> {
     sources.locate_all(&mut diagnostics);
     sort_diagnostics(&mut diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
-        Err(LoadFailure { sources, diagnostics })
+        Err(LoadFailure {
+            sources,
+            diagnostics,
+        })
     } else {
-        Ok(Loaded { platform, sources, warnings: diagnostics })
+        Ok(Loaded {
+            platform,
+            sources,
+            warnings: diagnostics,
+        })
     }
 }
 
@@ -213,20 +257,36 @@ pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
             let (file, position) = d
                 .location
                 .as_ref()
-                .map_or((String::new(), Position::default()), |l| (l.file.clone(), l.position.unwrap_or_default()));
-            (d.severity, file, position.line, position.column, d.code, d.message.clone())
+                .map_or((String::new(), Position::default()), |l| {
+                    (l.file.clone(), l.position.unwrap_or_default())
+                });
+            (
+                d.severity,
+                file,
+                position.line,
+                position.column,
+                d.code,
+                d.message.clone(),
+            )
         };
         key(a).cmp(&key(b))
     });
 }
 
 fn file_stem(relative: &Path) -> String {
-    relative.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+    relative
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// The `.yaml` and `.yml` files of a model directory, sorted by path so the
 /// load order never depends on the file system.
-fn model_files(root: &Path, dir: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<(PathBuf, PathBuf)> {
+fn model_files(
+    root: &Path,
+    dir: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<(PathBuf, PathBuf)> {
     let full = root.join(dir);
     let entries = match fs::read_dir(&full) {
         Ok(entries) => entries,
@@ -251,7 +311,9 @@ fn model_files(root: &Path, dir: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec
                     "spec::unexpected_directory",
                     format!("`{}` is a directory", display_path(&relative)),
                 )
-                .with_help(format!("model files live directly in `{dir}/`, one `<name>.yaml` per entry"))
+                .with_help(format!(
+                    "model files live directly in `{dir}/`, one `<name>.yaml` per entry"
+                ))
                 .in_file(display_path(&relative), None),
             );
         } else if is_yaml {
@@ -266,7 +328,11 @@ fn model_files(root: &Path, dir: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec
             diagnostics.push(
                 Diagnostic::error(
                     "spec::duplicate_name",
-                    format!("`{stem}` is defined twice: `{}` and `{}`", display_path(first), display_path(relative)),
+                    format!(
+                        "`{stem}` is defined twice: `{}` and `{}`",
+                        display_path(first),
+                        display_path(relative)
+                    ),
                 )
                 .with_help("keep one of the two files")
                 .in_file(display_path(relative), None),
@@ -293,7 +359,9 @@ fn check_name(
             "spec::name_mismatch",
             format!("{what} `{name}` is defined in `{}`", display_path(relative)),
         )
-        .with_help(format!("name the file `{name}.yaml` or the {what} `{stem}`"));
+        .with_help(format!(
+            "name the file `{name}.yaml` or the {what} `{stem}`"
+        ));
         diagnostic = match origin {
             Some(origin) => diagnostic.at(origin, "/name"),
             None => diagnostic.in_file(display_path(relative), None),
@@ -317,11 +385,16 @@ pub fn parse_yaml(text: &str) -> Result<Node, Diagnostic> {
         let message = clean_yaml_message(&raw);
         let mut diagnostic = Diagnostic::error("spec::yaml_syntax", message);
         if raw.contains("multiple YAML documents") {
-            diagnostic = diagnostic.with_help("a model file holds one YAML document: remove the `---` separator");
+            diagnostic = diagnostic
+                .with_help("a model file holds one YAML document: remove the `---` separator");
         } else if raw.starts_with("duplicate mapping key") {
-            diagnostic = diagnostic.with_help("a key may appear once per mapping: merge or remove the repeated key");
+            diagnostic = diagnostic
+                .with_help("a key may appear once per mapping: merge or remove the repeated key");
         }
-        diagnostic.location = Some(Location { file: String::new(), position });
+        diagnostic.location = Some(Location {
+            file: String::new(),
+            position,
+        });
         diagnostic
     })?;
     Ok(node)
@@ -335,7 +408,10 @@ fn clean_yaml_message(raw: &str) -> String {
         None => raw,
     };
     if let Some(rest) = without_position.strip_prefix("duplicate mapping key: ") {
-        let key = rest.split(", set DuplicateKeyPolicy").next().unwrap_or(rest);
+        let key = rest
+            .split(", set DuplicateKeyPolicy")
+            .next()
+            .unwrap_or(rest);
         return format!("duplicate key `{key}`");
     }
     if without_position.starts_with("multiple YAML documents") {
@@ -375,7 +451,14 @@ fn load_file<T: DeserializeOwned>(
         place(diagnostic, &shown, root.as_ref(), origin.as_ref());
     }
     diagnostics.extend(found);
-    sources.add(origin, SourceFile { path: relative, text, root });
+    sources.add(
+        origin,
+        SourceFile {
+            path: relative,
+            text,
+            root,
+        },
+    );
     value
 }
 
@@ -389,7 +472,10 @@ fn place(diagnostic: &mut Diagnostic, shown: &str, root: Option<&Node>, origin: 
         (None, Some(root), Some(pointer)) => Some(root.locate(pointer, diagnostic.at_key)),
         _ => None,
     };
-    diagnostic.location = Some(Location { file: shown.to_owned(), position });
+    diagnostic.location = Some(Location {
+        file: shown.to_owned(),
+        position,
+    });
 }
 
 /// Deserializes a schema-valid document into its model type; what the schema
@@ -405,9 +491,14 @@ fn deserialize<T: DeserializeOwned>(root: &Node) -> Result<T, Diagnostic> {
 /// without deserializing. Returns the tree (when it parsed) and every problem.
 #[must_use]
 pub fn parse_document(text: &str, kind: FileKind) -> (Option<Node>, Vec<Diagnostic>) {
-    if text.trim().lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
-        let diagnostic = Diagnostic::error("spec::empty_file", "the file is empty")
-            .with_help(format!("describe a {} here, or delete the file", kind.as_str()));
+    if text
+        .trim()
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
+        let diagnostic = Diagnostic::error("spec::empty_file", "the file is empty").with_help(
+            format!("describe a {} here, or delete the file", kind.as_str()),
+        );
         return (None, vec![diagnostic.in_file("", None)]);
     }
     let root = match parse_yaml(text) {
@@ -417,7 +508,10 @@ pub fn parse_document(text: &str, kind: FileKind) -> (Option<Node>, Vec<Diagnost
     if !matches!(root.value, NodeValue::Map(_)) {
         let diagnostic = Diagnostic::error(
             "spec::wrong_type",
-            format!("a {} file must be a mapping of keys to values", kind.as_str()),
+            format!(
+                "a {} file must be a mapping of keys to values",
+                kind.as_str()
+            ),
         )
         .with_help("start the file with `name: ...`")
         .at_pointer("");
@@ -432,7 +526,9 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
     let mut pointer = String::new();
     for segment in path.iter() {
         match segment {
-            Segment::Seq { index } => pointer = crate::source::pointer_join(&pointer, &index.to_string()),
+            Segment::Seq { index } => {
+                pointer = crate::source::pointer_join(&pointer, &index.to_string())
+            }
             Segment::Map { key } => pointer = crate::source::pointer_join(&pointer, key),
             Segment::Enum { variant } => pointer = crate::source::pointer_join(&pointer, variant),
             Segment::Unknown => {}
@@ -444,12 +540,18 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
 fn read_text(path: &Path) -> Result<String, Diagnostic> {
     let metadata = fs::metadata(path).map_err(|e| io_diagnostic(&e))?;
     if metadata.is_dir() {
-        return Err(Diagnostic::error("spec::unexpected_directory", "expected a file, found a directory"));
+        return Err(Diagnostic::error(
+            "spec::unexpected_directory",
+            "expected a file, found a directory",
+        ));
     }
     if metadata.len() > MAX_FILE_BYTES {
         return Err(Diagnostic::error(
             "spec::file_too_large",
-            format!("the file has {} bytes, more than the {MAX_FILE_BYTES} platc reads", metadata.len()),
+            format!(
+                "the file has {} bytes, more than the {MAX_FILE_BYTES} platc reads",
+                metadata.len()
+            ),
         )
         .with_help("split large configuration into several files or keep it out of the model"));
     }
@@ -458,7 +560,12 @@ fn read_text(path: &Path) -> Result<String, Diagnostic> {
         let valid = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();
         let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
-        let column = valid - bytes[..valid].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) + 1;
+        let column = valid
+            - bytes[..valid]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1)
+            + 1;
         let mut diagnostic = Diagnostic::error(
             "spec::not_utf8",
             format!("the file is not UTF-8 text (invalid byte at line {line}, column {column})"),
@@ -466,7 +573,12 @@ fn read_text(path: &Path) -> Result<String, Diagnostic> {
         .with_help("save the file as UTF-8");
         diagnostic.location = Some(Location {
             file: String::new(),
-            position: Some(Position { line, column, offset: valid, len: 1 }),
+            position: Some(Position {
+                line,
+                column,
+                offset: valid,
+                len: 1,
+            }),
         });
         diagnostic
     })

@@ -211,9 +211,15 @@ mod tests {
         assert!(ServiceName::new("2fa").is_err(), "must start with a letter");
         assert!(ServiceName::new("Api").is_err(), "lowercase only");
         assert!(ServiceName::new("api-").is_err(), "must not end with '-'");
-        assert!(ServiceName::new("a".repeat(64)).is_err(), "at most 63 characters");
+        assert!(
+            ServiceName::new("a".repeat(64)).is_err(),
+            "at most 63 characters"
+        );
         let err = ServiceName::new("Api").unwrap_err();
-        assert_eq!(err.to_string().split(':').next(), Some("`Api` is not a valid service name"));
+        assert_eq!(
+            err.to_string().split(':').next(),
+            Some("`Api` is not a valid service name")
+        );
     }
 
     #[test]
@@ -235,7 +241,10 @@ mod tests {
 
     #[test]
     fn dependency_env_prefix() {
-        assert_eq!(DependencyName::new("orders-db").unwrap().env_prefix(), "ORDERS_DB");
+        assert_eq!(
+            DependencyName::new("orders-db").unwrap().env_prefix(),
+            "ORDERS_DB"
+        );
     }
 
     #[test]

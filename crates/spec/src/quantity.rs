@@ -160,7 +160,9 @@ mod tests {
 
     #[test]
     fn refuses_what_kubernetes_refuses() {
-        for bad in ["", "m", "1.2.3", "12 Mi", "1mi", "1Kb", "-1", "1e", "1e+", "abc"] {
+        for bad in [
+            "", "m", "1.2.3", "12 Mi", "1mi", "1Kb", "-1", "1e", "1e+", "abc",
+        ] {
             assert!(Quantity::new(bad).is_err(), "{bad} must be refused");
         }
     }
@@ -168,7 +170,9 @@ mod tests {
     #[test]
     fn pattern_agrees_with_parser() {
         let re = regex::Regex::new(Quantity::PATTERN).unwrap();
-        for text in ["250m", "1", "1.5", "512Mi", "2e3", ".5", "+1", "1Kb", "1mi", "-1", "1e"] {
+        for text in [
+            "250m", "1", "1.5", "512Mi", "2e3", ".5", "+1", "1Kb", "1mi", "-1", "1e",
+        ] {
             assert_eq!(re.is_match(text), Quantity::new(text).is_ok(), "{text}");
         }
     }
@@ -178,6 +182,11 @@ mod tests {
         let gi = Quantity::new("1Gi").unwrap();
         let g = Quantity::new("1G").unwrap();
         assert_eq!(gi.cmp_amount(&g), Ordering::Greater);
-        assert_eq!(Quantity::new("1000m").unwrap().cmp_amount(&Quantity::new("1").unwrap()), Ordering::Equal);
+        assert_eq!(
+            Quantity::new("1000m")
+                .unwrap()
+                .cmp_amount(&Quantity::new("1").unwrap()),
+            Ordering::Equal
+        );
     }
 }

@@ -79,7 +79,11 @@ fn forbid_null(schema: &mut Value) {
             if let Some(Value::Array(branches)) = map.get("anyOf") {
                 let null = serde_json::json!({"type": "null"});
                 if branches.len() == 2 && branches.contains(&null) {
-                    let other = branches.iter().find(|b| **b != null).cloned().unwrap_or_default();
+                    let other = branches
+                        .iter()
+                        .find(|b| **b != null)
+                        .cloned()
+                        .unwrap_or_default();
                     map.remove("anyOf");
                     map.insert("allOf".to_owned(), Value::Array(vec![other]));
                 }
@@ -113,8 +117,13 @@ fn compile(kind: FileKind) -> Compiled {
     Compiled { schema, validator }
 }
 
-static COMPILED: LazyLock<[Compiled; 3]> =
-    LazyLock::new(|| [compile(FileKind::Service), compile(FileKind::Environment), compile(FileKind::Platform)]);
+static COMPILED: LazyLock<[Compiled; 3]> = LazyLock::new(|| {
+    [
+        compile(FileKind::Service),
+        compile(FileKind::Environment),
+        compile(FileKind::Platform),
+    ]
+});
 
 fn compiled(kind: FileKind) -> &'static Compiled {
     let index = match kind {
@@ -135,15 +144,26 @@ pub fn validate(kind: FileKind, instance: &Value) -> Vec<Diagnostic> {
     for error in compiled.validator.iter_errors(instance) {
         collect(&error, &compiled.schema, instance, &mut out);
     }
-    out.sort_by(|a, b| a.pointer.cmp(&b.pointer).then_with(|| a.message.cmp(&b.message)));
+    out.sort_by(|a, b| {
+        a.pointer
+            .cmp(&b.pointer)
+            .then_with(|| a.message.cmp(&b.message))
+    });
     out.dedup_by(|a, b| a.pointer == b.pointer && a.message == b.message);
     out
 }
 
-fn collect(error: &ValidationError<'_>, schema: &Value, instance: &Value, out: &mut Vec<Diagnostic>) {
+fn collect(
+    error: &ValidationError<'_>,
+    schema: &Value,
+    instance: &Value,
+    out: &mut Vec<Diagnostic>,
+) {
     let pointer = error.instance_path().as_str();
     let schema_path = error.schema_path().as_str();
-    let keyword_parent = schema_path.rsplit_once('/').map_or("", |(parent, _)| parent);
+    let keyword_parent = schema_path
+        .rsplit_once('/')
+        .map_or("", |(parent, _)| parent);
     let subschema = schema.pointer(keyword_parent);
     let found = instance.pointer(pointer);
     match error.kind() {
@@ -151,31 +171,63 @@ fn collect(error: &ValidationError<'_>, schema: &Value, instance: &Value, out: &
             let branches = subschema
                 .and_then(|s| s.get("oneOf").or_else(|| s.get("anyOf")))
                 .and_then(Value::as_array);
-            let constants: Option<Vec<Value>> =
-                branches.map(|b| b.iter().map(|branch| branch.get("const").cloned()).collect()).unwrap_or(None);
+            let constants: Option<Vec<Value>> = branches
+                .map(|b| {
+                    b.iter()
+                        .map(|branch| branch.get("const").cloned())
+                        .collect()
+                })
+                .unwrap_or(None);
             if let Some(constants) = constants {
-                let kind = ValidationErrorKind::Enum { options: std::sync::Arc::new(Value::Array(constants)) };
-                out.extend(describe(&kind, pointer, subschema, found, &error.to_string()));
+                let kind = ValidationErrorKind::Enum {
+                    options: std::sync::Arc::new(Value::Array(constants)),
+                };
+                out.extend(describe(
+                    &kind,
+                    pointer,
+                    subschema,
+                    found,
+                    &error.to_string(),
+                ));
                 return;
             }
             // Report the branch the value came closest to: the one that failed
             // deepest in the document, then with the fewest errors.
-            let best = context.iter().filter(|errors| !errors.is_empty()).max_by(|a, b| {
-                let depth = |errors: &Vec<ValidationError<'static>>| {
-                    errors.iter().map(|e| e.instance_path().as_str().len()).max().unwrap_or(0)
-                };
-                depth(a).cmp(&depth(b)).then_with(|| b.len().cmp(&a.len()))
-            });
+            let best = context
+                .iter()
+                .filter(|errors| !errors.is_empty())
+                .max_by(|a, b| {
+                    let depth = |errors: &Vec<ValidationError<'static>>| {
+                        errors
+                            .iter()
+                            .map(|e| e.instance_path().as_str().len())
+                            .max()
+                            .unwrap_or(0)
+                    };
+                    depth(a).cmp(&depth(b)).then_with(|| b.len().cmp(&a.len()))
+                });
             match best {
                 Some(errors) => {
                     for inner in errors {
                         collect(inner, schema, instance, out);
                     }
                 }
-                None => out.extend(describe(error.kind(), pointer, subschema, found, &error.to_string())),
+                None => out.extend(describe(
+                    error.kind(),
+                    pointer,
+                    subschema,
+                    found,
+                    &error.to_string(),
+                )),
             }
         }
-        kind => out.extend(describe(kind, pointer, subschema, found, &error.to_string())),
+        kind => out.extend(describe(
+            kind,
+            pointer,
+            subschema,
+            found,
+            &error.to_string(),
+        )),
     }
 }
 
@@ -221,7 +273,10 @@ fn describe(
             let help = subschema
                 .and_then(|s| s.pointer(&format!("/properties/{field}/description")))
                 .and_then(Value::as_str)
-                .map_or_else(|| format!("add `{field}`"), |d| format!("add `{field}`: {d}"));
+                .map_or_else(
+                    || format!("add `{field}`"),
+                    |d| format!("add `{field}`: {d}"),
+                );
             vec![
                 Diagnostic::error("spec::missing_field", format!("missing field `{field}`"))
                     .with_help(help)
@@ -245,16 +300,18 @@ fn describe(
             if expected == "a string"
                 && let Some(value) = found.filter(|v| v.is_number() || v.is_boolean())
             {
-                diagnostic = diagnostic.with_help(format!(
-                    "quote the value to keep it a string: \"{value}\""
-                ));
+                diagnostic = diagnostic
+                    .with_help(format!("quote the value to keep it a string: \"{value}\""));
             } else if let Some(description) = description {
                 diagnostic = diagnostic.with_help(description);
             }
             vec![diagnostic]
         }
         ValidationErrorKind::Enum { options } => {
-            let options: Vec<&str> = options.as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+            let options: Vec<&str> = options
+                .as_array()
+                .map(|a| a.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
             let given = found.and_then(Value::as_str).unwrap_or_default();
             let help = suggest(given, options.iter().copied()).map_or_else(
                 || format!("expected one of {}", quoted_list(&options)),
@@ -273,17 +330,24 @@ fn describe(
                 .at_pointer(pointer),
             ]
         }
-        ValidationErrorKind::Pattern { .. } | ValidationErrorKind::MaxLength { .. } | ValidationErrorKind::MinLength { .. }
+        ValidationErrorKind::Pattern { .. }
+        | ValidationErrorKind::MaxLength { .. }
+        | ValidationErrorKind::MinLength { .. }
             if description.is_some() =>
         {
             let shown = found.and_then(Value::as_str).unwrap_or_default();
             vec![
-                Diagnostic::error("spec::invalid_value", format!("`{shown}` is not valid here"))
-                    .with_help(format!("expected {}", description.unwrap_or_default()))
-                    .at_pointer(pointer),
+                Diagnostic::error(
+                    "spec::invalid_value",
+                    format!("`{shown}` is not valid here"),
+                )
+                .with_help(format!("expected {}", description.unwrap_or_default()))
+                .at_pointer(pointer),
             ]
         }
-        _ => vec![Diagnostic::error("spec::invalid_value", fallback.to_owned()).at_pointer(pointer)],
+        _ => {
+            vec![Diagnostic::error("spec::invalid_value", fallback.to_owned()).at_pointer(pointer)]
+        }
     }
 }
 
@@ -313,7 +377,11 @@ fn json_type_name(value: &Value) -> &'static str {
 }
 
 fn quoted_list(items: &[&str]) -> String {
-    items.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl Diagnostic {
@@ -348,7 +416,10 @@ mod tests {
         for kind in FileKind::ALL {
             let mut missing = Vec::new();
             walk(&json_schema(kind), "", &mut missing);
-            assert!(missing.is_empty(), "{kind:?} fields without description: {missing:?}");
+            assert!(
+                missing.is_empty(),
+                "{kind:?} fields without description: {missing:?}"
+            );
         }
     }
 
@@ -358,7 +429,10 @@ mod tests {
         let diagnostics = validate(FileKind::Service, &doc);
         assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
         assert_eq!(diagnostics[0].code, "spec::unknown_field");
-        assert_eq!(diagnostics[0].message, "unknown field `replcas`, did you mean `replicas`?");
+        assert_eq!(
+            diagnostics[0].message,
+            "unknown field `replcas`, did you mean `replicas`?"
+        );
         assert_eq!(diagnostics[0].pointer.as_deref(), Some("/replcas"));
         assert!(diagnostics[0].at_key);
     }
@@ -367,20 +441,37 @@ mod tests {
     fn nested_unknown_fields_use_the_nested_fields() {
         let doc = json!({"name": "api", "image": "x", "ports": [{"name": "http", "prot": 80}]});
         let diagnostics = validate(FileKind::Service, &doc);
-        let unknown: Vec<_> = diagnostics.iter().filter(|d| d.code == "spec::unknown_field").collect();
+        let unknown: Vec<_> = diagnostics
+            .iter()
+            .filter(|d| d.code == "spec::unknown_field")
+            .collect();
         assert_eq!(unknown.len(), 1, "{diagnostics:?}");
         assert_eq!(unknown[0].pointer.as_deref(), Some("/ports/0/prot"));
-        assert_eq!(unknown[0].message, "unknown field `prot`, did you mean `port`?");
-        assert_eq!(unknown[0].help.as_deref(), Some("expected one of `name`, `port`, `protocol`"));
+        assert_eq!(
+            unknown[0].message,
+            "unknown field `prot`, did you mean `port`?"
+        );
+        assert_eq!(
+            unknown[0].help.as_deref(),
+            Some("expected one of `name`, `port`, `protocol`")
+        );
     }
 
     #[test]
     fn reports_every_problem_at_once() {
         let doc = json!({"name": "Api", "kind": "webb", "image": "x", "replicas": "two", "foo": 1});
-        let codes: Vec<_> = validate(FileKind::Service, &doc).iter().map(|d| d.code).collect();
+        let codes: Vec<_> = validate(FileKind::Service, &doc)
+            .iter()
+            .map(|d| d.code)
+            .collect();
         assert_eq!(
             codes,
-            ["spec::unknown_field", "spec::unknown_variant", "spec::invalid_value", "spec::wrong_type"]
+            [
+                "spec::unknown_field",
+                "spec::unknown_variant",
+                "spec::invalid_value",
+                "spec::wrong_type"
+            ]
         );
     }
 
@@ -388,7 +479,13 @@ mod tests {
     fn numbers_for_strings_suggest_quoting() {
         let doc = json!({"name": "api", "image": "x", "env": {"PORT": 8080}});
         let diagnostics = validate(FileKind::Service, &doc);
-        assert_eq!(diagnostics[0].message, "expected a string, found an integer");
-        assert_eq!(diagnostics[0].help.as_deref(), Some("quote the value to keep it a string: \"8080\""));
+        assert_eq!(
+            diagnostics[0].message,
+            "expected a string, found an integer"
+        );
+        assert_eq!(
+            diagnostics[0].help.as_deref(),
+            Some("quote the value to keep it a string: \"8080\"")
+        );
     }
 }

@@ -44,9 +44,12 @@ fn check_service(service: &Service, out: &mut Vec<Diagnostic>) {
     if service.kind == WorkloadKind::Web && service.ports.is_empty() {
         let (o, p) = at("/kind");
         out.push(
-            Diagnostic::error("spec::web_without_port", format!("web service `{}` has no port", service.name))
-                .at(o, p)
-                .with_help("add `ports: [{name: http, port: 8080}]`, or make it a `worker`"),
+            Diagnostic::error(
+                "spec::web_without_port",
+                format!("web service `{}` has no port", service.name),
+            )
+            .at(o, p)
+            .with_help("add `ports: [{name: http, port: 8080}]`, or make it a `worker`"),
         );
     }
 
@@ -55,16 +58,24 @@ fn check_service(service: &Service, out: &mut Vec<Diagnostic>) {
     for (i, port) in service.ports.iter().enumerate() {
         if let Some(first) = port_names.insert(port.name.as_str(), i) {
             out.push(
-                Diagnostic::error("spec::duplicate_name", format!("port name `{}` is used twice", port.name))
-                    .at(origin.clone(), format!("/ports/{i}/name"))
-                    .with_help(format!("the first use is `ports[{first}]`; give each port its own name")),
+                Diagnostic::error(
+                    "spec::duplicate_name",
+                    format!("port name `{}` is used twice", port.name),
+                )
+                .at(origin.clone(), format!("/ports/{i}/name"))
+                .with_help(format!(
+                    "the first use is `ports[{first}]`; give each port its own name"
+                )),
             );
         }
         if let Some(first) = port_numbers.insert((port.port, port.protocol), i) {
             out.push(
-                Diagnostic::error("spec::duplicate_port", format!("port {} is declared twice", port.port))
-                    .at(origin.clone(), format!("/ports/{i}/port"))
-                    .with_help(format!("the first declaration is `ports[{first}]`")),
+                Diagnostic::error(
+                    "spec::duplicate_port",
+                    format!("port {} is declared twice", port.port),
+                )
+                .at(origin.clone(), format!("/ports/{i}/port"))
+                .with_help(format!("the first declaration is `ports[{first}]`")),
             );
         }
     }
@@ -101,11 +112,18 @@ fn check_service(service: &Service, out: &mut Vec<Diagnostic>) {
     let mut file_names: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, file) in service.files.iter().enumerate() {
         let name = file.file_name();
-        if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b)) || name.len() > 253 {
+        if !name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b))
+            || name.len() > 253
+        {
             out.push(
-                Diagnostic::error("spec::invalid_file_name", format!("`{name}` cannot be a ConfigMap key"))
-                    .at(origin.clone(), format!("/files/{i}/path"))
-                    .with_help("file names may use letters, digits, '-', '_' and '.'"),
+                Diagnostic::error(
+                    "spec::invalid_file_name",
+                    format!("`{name}` cannot be a ConfigMap key"),
+                )
+                .at(origin.clone(), format!("/files/{i}/path"))
+                .with_help("file names may use letters, digits, '-', '_' and '.'"),
             );
         }
         if let Some(first) = file_names.insert(name, i) {
@@ -120,8 +138,16 @@ fn check_service(service: &Service, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_probe(probe: &Probe, pointer: &str, origin: &Origin, ports: &[&str], out: &mut Vec<Diagnostic>) {
-    let actions = usize::from(probe.http.is_some()) + usize::from(probe.tcp.is_some()) + usize::from(probe.exec.is_some());
+fn check_probe(
+    probe: &Probe,
+    pointer: &str,
+    origin: &Origin,
+    ports: &[&str],
+    out: &mut Vec<Diagnostic>,
+) {
+    let actions = usize::from(probe.http.is_some())
+        + usize::from(probe.tcp.is_some())
+        + usize::from(probe.exec.is_some());
     if actions != 1 {
         out.push(
             Diagnostic::error(
@@ -148,9 +174,12 @@ fn check_probe(probe: &Probe, pointer: &str, origin: &Origin, ports: &[&str], ou
     }
     if probe.http.is_some() && probe.port.is_none() && ports.is_empty() {
         out.push(
-            Diagnostic::error("spec::probe_without_port", "an `http` probe needs a port, and the service has none")
-                .at(origin.clone(), pointer)
-                .with_help("declare the port under `ports`"),
+            Diagnostic::error(
+                "spec::probe_without_port",
+                "an `http` probe needs a port, and the service has none",
+            )
+            .at(origin.clone(), pointer)
+            .with_help("declare the port under `ports`"),
         );
     }
 }
@@ -161,16 +190,28 @@ fn check_environment(platform: &Platform, environment: &Environment, out: &mut V
     for name in environment.images.tags.keys() {
         if platform.service(name.as_str()).is_none() {
             out.push(
-                unknown_reference("service", name.as_str(), &services, origin.clone(), &pointer_join("/images/tags", name.as_str()))
-                    .on_key(),
+                unknown_reference(
+                    "service",
+                    name.as_str(),
+                    &services,
+                    origin.clone(),
+                    &pointer_join("/images/tags", name.as_str()),
+                )
+                .on_key(),
             );
         }
     }
     for name in environment.overrides.keys() {
         if platform.service(name.as_str()).is_none() {
             out.push(
-                unknown_reference("service", name.as_str(), &services, origin.clone(), &pointer_join("/overrides", name.as_str()))
-                    .on_key(),
+                unknown_reference(
+                    "service",
+                    name.as_str(),
+                    &services,
+                    origin.clone(),
+                    &pointer_join("/overrides", name.as_str()),
+                )
+                .on_key(),
             );
         }
     }
@@ -206,7 +247,11 @@ fn check_environment(platform: &Platform, environment: &Environment, out: &mut V
         out.push(
             Diagnostic::error(
                 "spec::missing_tag",
-                format!("no image tag for {} in `{}`", list.join(", "), environment.name),
+                format!(
+                    "no image tag for {} in `{}`",
+                    list.join(", "),
+                    environment.name
+                ),
             )
             .at(origin, "/images")
             .with_help("set `images.defaultTag`, or a tag per service under `images.tags`"),
@@ -225,9 +270,19 @@ pub(crate) fn unknown_reference(
     let help = match suggest(name, known.iter().copied()) {
         Some(close) => format!("did you mean `{close}`?"),
         None if known.is_empty() => format!("no {what} is defined"),
-        None => format!("known {what}s: {}", known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")),
+        None => format!(
+            "known {what}s: {}",
+            known
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     };
-    Diagnostic::error("spec::unknown_reference", format!("unknown {what} `{name}`"))
-        .at(origin, pointer)
-        .with_help(help)
+    Diagnostic::error(
+        "spec::unknown_reference",
+        format!("unknown {what} `{name}`"),
+    )
+    .at(origin, pointer)
+    .with_help(help)
 }

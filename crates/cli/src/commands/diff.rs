@@ -13,15 +13,21 @@ use crate::args::DiffArgs;
 use crate::output::{Paint, Style, print};
 
 pub fn run(root: &Path, args: &DiffArgs, style: Style) -> anyhow::Result<Outcome> {
-    let Some(loaded) = load(root, style) else { return Ok(Outcome::BadInput) };
+    let Some(loaded) = load(root, style) else {
+        return Ok(Outcome::BadInput);
+    };
     let platform = &loaded.platform;
     let golden_dir = root.join(&args.golden);
-    let golden = read_tree(&golden_dir).with_context(|| format!("cannot read `{}`", golden_dir.display()))?;
+    let golden = read_tree(&golden_dir)
+        .with_context(|| format!("cannot read `{}`", golden_dir.display()))?;
 
     let (rendered, golden, label) = match &args.environment {
         Some(env) => {
             let name = environment_name(env);
-            let tree = match render(platform, &name).map_err(|d| d).and_then(|r| r.tree().map_err(|d| vec![d])) {
+            let tree = match render(platform, &name)
+                .map_err(|d| d)
+                .and_then(|r| r.tree().map_err(|d| vec![d]))
+            {
                 Ok(tree) => tree,
                 Err(diagnostics) => {
                     report_located(diagnostics, &loaded.sources, style);
@@ -45,7 +51,10 @@ pub fn run(root: &Path, args: &DiffArgs, style: Style) -> anyhow::Result<Outcome
 
     let diff = diff_trees(&golden, &rendered);
     if diff.is_empty() {
-        eprintln!("platc: {label}: no differences from {}", args.golden.display());
+        eprintln!(
+            "platc: {label}: no differences from {}",
+            args.golden.display()
+        );
         return Ok(Outcome::Success);
     }
     let (added, removed, changed) = diff.counts();
@@ -53,7 +62,10 @@ pub fn run(root: &Path, args: &DiffArgs, style: Style) -> anyhow::Result<Outcome
     let _ = writeln!(
         out,
         "{}",
-        style.paint(Paint::Bold, &format!("{label}: {changed} changed, {added} added, {removed} removed"))
+        style.paint(
+            Paint::Bold,
+            &format!("{label}: {changed} changed, {added} added, {removed} removed")
+        )
     );
     for change in &diff.changes {
         let paint = match change.kind {
@@ -61,7 +73,12 @@ pub fn run(root: &Path, args: &DiffArgs, style: Style) -> anyhow::Result<Outcome
             ChangeKind::Removed => Paint::Red,
             ChangeKind::Changed => Paint::Cyan,
         };
-        let line = format!("  {} {}  ({})", change.kind.sign(), change.object, change.path);
+        let line = format!(
+            "  {} {}  ({})",
+            change.kind.sign(),
+            change.object,
+            change.path
+        );
         let _ = writeln!(out, "{}", style.paint(paint, &line));
     }
     if !args.stat {
@@ -73,7 +90,9 @@ pub fn run(root: &Path, args: &DiffArgs, style: Style) -> anyhow::Result<Outcome
                     Some(b'+') if !line.starts_with("+++") => style.paint(Paint::Green, line),
                     Some(b'-') if !line.starts_with("---") => style.paint(Paint::Red, line),
                     Some(b'@') => style.paint(Paint::Cyan, line),
-                    _ if line.starts_with("+++") || line.starts_with("---") => style.paint(Paint::Bold, line),
+                    _ if line.starts_with("+++") || line.starts_with("---") => {
+                        style.paint(Paint::Bold, line)
+                    }
                     _ => line.to_owned(),
                 };
                 out.push_str(&painted);

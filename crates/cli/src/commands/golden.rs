@@ -11,7 +11,9 @@ use crate::args::GoldenArgs;
 use crate::output::Style;
 
 pub fn run(root: &Path, args: &GoldenArgs, style: Style) -> anyhow::Result<Outcome> {
-    let Some(loaded) = load(root, style) else { return Ok(Outcome::BadInput) };
+    let Some(loaded) = load(root, style) else {
+        return Ok(Outcome::BadInput);
+    };
     let tree = match render_all_tree(&loaded.platform) {
         Ok(tree) => tree,
         Err(diagnostics) => {

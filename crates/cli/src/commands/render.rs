@@ -11,7 +11,9 @@ use crate::args::RenderArgs;
 use crate::output::{Style, print};
 
 pub fn run(root: &Path, args: &RenderArgs, style: Style) -> anyhow::Result<Outcome> {
-    let Some(loaded) = load(root, style) else { return Ok(Outcome::BadInput) };
+    let Some(loaded) = load(root, style) else {
+        return Ok(Outcome::BadInput);
+    };
     let platform = &loaded.platform;
     let rendered = match &args.environment {
         Some(env) if !args.all => render(platform, &environment_name(env)).map(|r| vec![r]),

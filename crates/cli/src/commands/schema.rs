@@ -14,7 +14,8 @@ pub fn run(args: &SchemaArgs) -> anyhow::Result<Outcome> {
         fs::create_dir_all(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
         for kind in FileKind::ALL {
             let path = dir.join(kind.schema_file_name());
-            fs::write(&path, json_schema_text(kind)).with_context(|| format!("cannot write `{}`", path.display()))?;
+            fs::write(&path, json_schema_text(kind))
+                .with_context(|| format!("cannot write `{}`", path.display()))?;
         }
         return Ok(Outcome::Success);
     }

@@ -12,17 +12,27 @@ fn write(root: &Path, path: &str, text: &str) {
 }
 
 const API: &str = "name: api\nimage: ghcr.io/acme/api\nports:\n  - name: http\n    port: 8080\n";
-const PROD: &str = "name: production\ndomain: example.com\ncluster: eks\nimages:\n  defaultTag: \"1.0.0\"\n";
+const PROD: &str =
+    "name: production\ndomain: example.com\ncluster: eks\nimages:\n  defaultTag: \"1.0.0\"\n";
 
 #[test]
 fn loads_a_minimal_platform_sorted_by_name() {
     let tmp = tempfile::tempdir().unwrap();
-    write(tmp.path(), "services/zeta.yaml", &API.replace("api", "zeta"));
+    write(
+        tmp.path(),
+        "services/zeta.yaml",
+        &API.replace("api", "zeta"),
+    );
     write(tmp.path(), "services/api.yaml", API);
     write(tmp.path(), "environments/production.yaml", PROD);
     write(tmp.path(), "services/README.md", "not a model file");
     let loaded = load_dir(tmp.path()).expect("loads");
-    let names: Vec<&str> = loaded.platform.services.iter().map(|s| s.name.as_str()).collect();
+    let names: Vec<&str> = loaded
+        .platform
+        .services
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect();
     assert_eq!(names, ["api", "zeta"]);
     assert_eq!(loaded.platform.settings.name.as_str(), "platform");
     assert!(loaded.warnings.is_empty());
@@ -31,15 +41,35 @@ fn loads_a_minimal_platform_sorted_by_name() {
 #[test]
 fn reports_problems_of_several_files_at_once() {
     let tmp = tempfile::tempdir().unwrap();
-    write(tmp.path(), "services/api.yaml", &format!("{API}replcas: 2\n"));
-    write(tmp.path(), "services/web.yaml", "name: web\nimage: ghcr.io/acme/web\nports: [{name: http, port: 80}]\nkind: webb\n");
-    write(tmp.path(), "environments/production.yaml", "name: production\ndomain: example.com\ncluster: ekss\n");
+    write(
+        tmp.path(),
+        "services/api.yaml",
+        &format!("{API}replcas: 2\n"),
+    );
+    write(
+        tmp.path(),
+        "services/web.yaml",
+        "name: web\nimage: ghcr.io/acme/web\nports: [{name: http, port: 80}]\nkind: webb\n",
+    );
+    write(
+        tmp.path(),
+        "environments/production.yaml",
+        "name: production\ndomain: example.com\ncluster: ekss\n",
+    );
     let failure = load_dir(tmp.path()).expect_err("must fail");
     let lines: Vec<String> = failure.diagnostics.iter().map(|d| d.short()).collect();
     assert_eq!(lines.len(), 3, "{lines:#?}");
-    assert!(lines[0].starts_with("environments/production.yaml:3:10: error[spec::unknown_variant]"), "{}", lines[0]);
+    assert!(
+        lines[0].starts_with("environments/production.yaml:3:10: error[spec::unknown_variant]"),
+        "{}",
+        lines[0]
+    );
     assert!(lines[1].starts_with("services/api.yaml:6:1: error[spec::unknown_field]: unknown field `replcas`, did you mean `replicas`?"), "{}", lines[1]);
-    assert!(lines[2].starts_with("services/web.yaml:4:7: error[spec::unknown_variant]"), "{}", lines[2]);
+    assert!(
+        lines[2].starts_with("services/web.yaml:4:7: error[spec::unknown_variant]"),
+        "{}",
+        lines[2]
+    );
 }
 
 #[test]
@@ -47,20 +77,31 @@ fn file_order_does_not_change_the_model() {
     let a = tempfile::tempdir().unwrap();
     let b = tempfile::tempdir().unwrap();
     // Same files, created in opposite orders.
-    let files = [("services/api.yaml", API.to_owned()), ("services/web.yaml", API.replace("api", "web")), ("environments/production.yaml", PROD.to_owned())];
+    let files = [
+        ("services/api.yaml", API.to_owned()),
+        ("services/web.yaml", API.replace("api", "web")),
+        ("environments/production.yaml", PROD.to_owned()),
+    ];
     for (path, text) in &files {
         write(a.path(), path, text);
     }
     for (path, text) in files.iter().rev() {
         write(b.path(), path, text);
     }
-    assert_eq!(load_dir(a.path()).unwrap().platform, load_dir(b.path()).unwrap().platform);
+    assert_eq!(
+        load_dir(a.path()).unwrap().platform,
+        load_dir(b.path()).unwrap().platform
+    );
 }
 
 #[test]
 fn renders_snippets_with_the_offending_line() {
     let tmp = tempfile::tempdir().unwrap();
-    write(tmp.path(), "services/api.yaml", &format!("{API}replcas: 2\n"));
+    write(
+        tmp.path(),
+        "services/api.yaml",
+        &format!("{API}replcas: 2\n"),
+    );
     let failure = load_dir(tmp.path()).expect_err("must fail");
     let text = failure.sources.render(&failure.diagnostics, false);
     assert!(text.contains("--> services/api.yaml:6:1"), "{text}");

@@ -1,0 +1,23 @@
+//! Integration tests of rendering.
+
+mod determinism;
+mod snapshots;
+
+use std::path::{Path, PathBuf};
+
+use platc_spec::{Platform, load_dir};
+
+/// The path of a fixture platform.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// Loads a fixture platform that must be valid.
+pub fn load(name: &str) -> Platform {
+    match load_dir(&fixture(name)) {
+        Ok(loaded) => loaded.platform,
+        Err(failure) => panic!("{}", failure.sources.render(&failure.diagnostics, false)),
+    }
+}
