@@ -105,17 +105,20 @@ pub fn diff_trees(old: &Tree, new: &Tree) -> TreeDiff {
         };
         match order {
             std::cmp::Ordering::Less => {
-                let (path, content) = old_files.next().expect("peeked");
-                changes.push(change(path, ChangeKind::Removed, Some(content), None));
+                if let Some((path, content)) = old_files.next() {
+                    changes.push(change(path, ChangeKind::Removed, Some(content), None));
+                }
             }
             std::cmp::Ordering::Greater => {
-                let (path, content) = new_files.next().expect("peeked");
-                changes.push(change(path, ChangeKind::Added, None, Some(content)));
+                if let Some((path, content)) = new_files.next() {
+                    changes.push(change(path, ChangeKind::Added, None, Some(content)));
+                }
             }
             std::cmp::Ordering::Equal => {
-                let (path, before) = old_files.next().expect("peeked");
-                let (_, after) = new_files.next().expect("peeked");
-                if before != after {
+                if let (Some((path, before)), Some((_, after))) =
+                    (old_files.next(), new_files.next())
+                    && before != after
+                {
                     changes.push(change(path, ChangeKind::Changed, Some(before), Some(after)));
                 }
             }

@@ -255,7 +255,8 @@ fn check_owned(root: &Path, dir: &Path) -> Result<(), TreeError> {
 pub fn is_output_path(relative: &str) -> bool {
     let own = |p: &str| {
         p == "helmfile.yaml"
-            || (p.starts_with("manifests/") || p.starts_with("infra/")) && p.ends_with(".yaml")
+            || (p.starts_with("manifests/") || p.starts_with("infra/"))
+                && Path::new(p).extension().is_some_and(|e| e == "yaml")
     };
     own(relative) || relative.split_once('/').is_some_and(|(_, rest)| own(rest))
 }

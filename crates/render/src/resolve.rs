@@ -130,8 +130,6 @@ fn resolve_service<'a>(
     service: &'a Service,
 ) -> Result<ResolvedService<'a>, Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
-    let service_origin = Origin::Service(service.name.clone());
-    let env_origin = Origin::Environment(environment.name.clone());
     let overrides = environment.overrides.get(&service.name);
 
     // Missing tags outside development are reported by validation; here a
@@ -151,58 +149,19 @@ fn resolve_service<'a>(
 
     let resources = effective_resources(platform, environment, service, &mut diagnostics);
 
-    let templates = Renderer::new(context(
-        platform,
-        environment,
-        namespace,
-        service,
-        &tag,
-        &image,
-    ));
-    let mut render = |text: &str, origin: &Origin, pointer: String| -> String {
-        templates.render(text).unwrap_or_else(|d| {
-            diagnostics.push(d.at(origin.clone(), pointer));
-            String::new()
-        })
+    let mut templates = Templating {
+        renderer: Renderer::new(context(
+            platform,
+            environment,
+            namespace,
+            service,
+            &tag,
+            &image,
+        )),
+        diagnostics: &mut diagnostics,
     };
-
-    let mut env: Vec<EnvVar> = Vec::new();
-    for (name, secret) in &service.secrets {
-        env.push(EnvVar {
-            name: name.to_string(),
-            source: EnvSource::Secret(secret.clone()),
-        });
-    }
-    for (name, value) in &service.env {
-        let value = match overrides.and_then(|o| o.env.get(name)) {
-            Some(value) => render(
-                value,
-                &env_origin,
-                override_pointer(service, &format!("/env/{name}")),
-            ),
-            None => render(value, &service_origin, pointer_join("/env", name.as_str())),
-        };
-        env.push(EnvVar {
-            name: name.to_string(),
-            source: EnvSource::Value(value),
-        });
-    }
-    if let Some(overrides) = overrides {
-        for (name, value) in &overrides.env {
-            if !service.env.contains_key(name) {
-                let value = render(
-                    value,
-                    &env_origin,
-                    override_pointer(service, &format!("/env/{name}")),
-                );
-                env.push(EnvVar {
-                    name: name.to_string(),
-                    source: EnvSource::Value(value),
-                });
-            }
-        }
-    }
-
+    let env = environment_variables(environment, service, &mut templates);
+    let origin = Origin::Service(service.name.clone());
     let files = service
         .files
         .iter()
@@ -210,25 +169,11 @@ fn resolve_service<'a>(
         .map(|(i, file)| ResolvedFile {
             key: file.file_name().to_owned(),
             path: file.path.clone(),
-            content: render(
-                &file.content,
-                &service_origin,
-                format!("/files/{i}/content"),
-            ),
+            content: templates.render(&file.content, &origin, format!("/files/{i}/content")),
         })
         .collect();
-    let command = service
-        .command
-        .iter()
-        .enumerate()
-        .map(|(i, c)| render(c, &service_origin, format!("/command/{i}")))
-        .collect();
-    let args = service
-        .args
-        .iter()
-        .enumerate()
-        .map(|(i, a)| render(a, &service_origin, format!("/args/{i}")))
-        .collect();
+    let command = templates.render_all(&service.command, &origin, "/command");
+    let args = templates.render_all(&service.args, &origin, "/args");
 
     if diagnostics.is_empty() {
         Ok(ResolvedService {
@@ -245,6 +190,72 @@ fn resolve_service<'a>(
     } else {
         Err(diagnostics)
     }
+}
+
+/// Renders templates and collects their errors, pointed at the fields the
+/// templates came from.
+struct Templating<'d> {
+    renderer: Renderer,
+    diagnostics: &'d mut Vec<Diagnostic>,
+}
+
+impl Templating<'_> {
+    fn render(&mut self, text: &str, origin: &Origin, pointer: String) -> String {
+        self.renderer.render(text).unwrap_or_else(|d| {
+            self.diagnostics.push(d.at(origin.clone(), pointer));
+            String::new()
+        })
+    }
+
+    fn render_all(&mut self, texts: &[String], origin: &Origin, pointer: &str) -> Vec<String> {
+        texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| self.render(t, origin, format!("{pointer}/{i}")))
+            .collect()
+    }
+}
+
+/// Secret references first, then the service's variables in file order with
+/// the environment's values replacing them in place, then the variables the
+/// environment adds.
+fn environment_variables(
+    environment: &Environment,
+    service: &Service,
+    templates: &mut Templating<'_>,
+) -> Vec<EnvVar> {
+    let overrides = environment.overrides.get(&service.name);
+    let service_origin = Origin::Service(service.name.clone());
+    let env_origin = Origin::Environment(environment.name.clone());
+    let override_at = |name: &str| override_pointer(service, &pointer_join("/env", name));
+    let mut env: Vec<EnvVar> = service
+        .secrets
+        .iter()
+        .map(|(name, secret)| EnvVar {
+            name: name.to_string(),
+            source: EnvSource::Secret(secret.clone()),
+        })
+        .collect();
+    for (name, value) in &service.env {
+        let value = match overrides.and_then(|o| o.env.get(name)) {
+            Some(value) => templates.render(value, &env_origin, override_at(name.as_str())),
+            None => templates.render(value, &service_origin, pointer_join("/env", name.as_str())),
+        };
+        env.push(EnvVar {
+            name: name.to_string(),
+            source: EnvSource::Value(value),
+        });
+    }
+    for (name, value) in overrides.iter().flat_map(|o| &o.env) {
+        if !service.env.contains_key(name) {
+            let value = templates.render(value, &env_origin, override_at(name.as_str()));
+            env.push(EnvVar {
+                name: name.to_string(),
+                source: EnvSource::Value(value),
+            });
+        }
+    }
+    env
 }
 
 fn override_pointer(service: &Service, rest: &str) -> String {

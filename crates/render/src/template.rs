@@ -57,6 +57,15 @@ impl Renderer {
     pub fn new(context: Context) -> Self {
         let mut jinja = Jinja::new();
         jinja.set_undefined_behavior(UndefinedBehavior::Strict);
+        // Booleans print the way YAML, JSON and shells spell them, not Python's `True`.
+        jinja.set_formatter(|out, state, value| {
+            if value.kind() == minijinja::value::ValueKind::Bool {
+                let text = if value.is_true() { "true" } else { "false" };
+                out.write_str(text).map_err(minijinja::Error::from)
+            } else {
+                minijinja::escape_formatter(out, state, value)
+            }
+        });
         // A file's final newline is part of its content.
         if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
             .keep_trailing_newline(true)
@@ -86,7 +95,7 @@ impl Renderer {
         let template = self
             .jinja
             .template_from_str(text)
-            .map_err(|e| self.error(&e, text))?;
+            .map_err(|e| Self::error(&e, text))?;
         for variable in template.undeclared_variables(true) {
             if !self.is_known(&variable) {
                 return Err(self.unknown_variable(&variable, text));
@@ -94,7 +103,7 @@ impl Renderer {
         }
         template
             .render(&self.context)
-            .map_err(|e| self.error(&e, text))
+            .map_err(|e| Self::error(&e, text))
     }
 
     fn is_known(&self, variable: &str) -> bool {
@@ -125,7 +134,7 @@ impl Renderer {
         .with_help(help)
     }
 
-    fn error(&self, error: &minijinja::Error, text: &str) -> Diagnostic {
+    fn error(error: &minijinja::Error, text: &str) -> Diagnostic {
         let detail = error
             .detail()
             .map_or_else(|| error.kind().to_string(), ToOwned::to_owned);

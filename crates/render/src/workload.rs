@@ -84,6 +84,7 @@ fn deployment(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>) -> D
 }
 
 /// The pod template shared by every workload kind.
+#[must_use]
 pub fn pod_template(
     env: &ResolvedEnvironment<'_>,
     service: &ResolvedService<'_>,

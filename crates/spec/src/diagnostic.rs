@@ -5,7 +5,7 @@
 //! it); [`Sources::locate`](crate::Sources::locate) later adds the line and
 //! column. Rendering produces text; printing is the caller's business.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
@@ -201,17 +201,18 @@ impl Diagnostic {
             line.push_str(&place);
             line.push_str(": ");
         }
-        line.push_str(&format!(
+        let _ = write!(
+            line,
             "{}[{}]: {}",
             self.severity.as_str(),
             self.code,
             self.message
-        ));
+        );
         if let Some(note) = self.key_note() {
             line.push_str(&note);
         }
         if let Some(help) = &self.help {
-            line.push_str(&format!("; help: {help}"));
+            let _ = write!(line, "; help: {help}");
         }
         line
     }
@@ -261,31 +262,32 @@ impl Diagnostic {
         renderer.render(&report)
     }
 
-    /// The lines around the position and the byte range to underline, relative to them.
+    /// The line of the position and the byte range to underline in it. The
+    /// line and column are the truth; the byte offset is recomputed from them.
     fn snippet(
         &self,
         source: Option<&SourceFile>,
     ) -> Option<(String, std::ops::Range<usize>, String, usize)> {
         let location = self.location.as_ref()?;
         let position = location.position?;
-        let source = source?;
-        let text = &source.text;
-        let offset = position.offset.min(text.len());
-        let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
-        let len = position
-            .len
-            .max(1)
-            .min(line_end.saturating_sub(offset))
-            .max(usize::from(line_end > offset));
-        let line_text = text[line_start..line_end].to_owned();
-        let start = offset - line_start;
-        let range = if len == 0 {
-            start..start
-        } else {
-            start..start + len
-        };
-        Some((line_text, range, location.file.clone(), position.line))
+        let text = &source?.text;
+        let at = Position::in_text(text, position.line, position.column, position.len);
+        let line_start = at.offset
+            - text[..at.offset]
+                .rfind('\n')
+                .map_or(at.offset, |i| at.offset - i - 1);
+        let line_end = text[at.offset..]
+            .find('\n')
+            .map_or(text.len(), |i| at.offset + i);
+        let start = at.offset - line_start;
+        let width = line_end - at.offset;
+        let len = position.len.clamp(usize::from(width > 0), width);
+        Some((
+            text[line_start..line_end].to_owned(),
+            start..start + len,
+            location.file.clone(),
+            position.line,
+        ))
     }
 }
 

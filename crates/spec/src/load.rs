@@ -175,51 +175,24 @@ pub fn load_dir(root: &Path) -> Result<Loaded, LoadFailure> {
         }
     }
 
-    for (path, relative) in model_files(root, SERVICES_DIR, &mut diagnostics) {
-        let stem = file_stem(&relative);
-        let origin = ServiceName::new(stem.clone()).ok().map(Origin::Service);
-        if let Some(service) = load_file::<Service>(
-            &path,
-            relative.clone(),
-            FileKind::Service,
-            origin.clone(),
-            &mut sources,
-            &mut diagnostics,
-        ) {
-            check_name(
-                service.name.as_str(),
-                &stem,
-                "service",
-                &relative,
-                origin,
-                &mut diagnostics,
-            );
-            platform.services.push(service);
-        }
-    }
-
-    for (path, relative) in model_files(root, ENVIRONMENTS_DIR, &mut diagnostics) {
-        let stem = file_stem(&relative);
-        let origin = EnvName::new(stem.clone()).ok().map(Origin::Environment);
-        if let Some(environment) = load_file::<Environment>(
-            &path,
-            relative.clone(),
-            FileKind::Environment,
-            origin.clone(),
-            &mut sources,
-            &mut diagnostics,
-        ) {
-            check_name(
-                environment.name.as_str(),
-                &stem,
-                "environment",
-                &relative,
-                origin,
-                &mut diagnostics,
-            );
-            platform.environments.push(environment);
-        }
-    }
+    platform.services = load_entities(
+        root,
+        SERVICES_DIR,
+        FileKind::Service,
+        |stem| ServiceName::new(stem).ok().map(Origin::Service),
+        |service: &Service| service.name.as_str(),
+        &mut sources,
+        &mut diagnostics,
+    );
+    platform.environments = load_entities(
+        root,
+        ENVIRONMENTS_DIR,
+        FileKind::Environment,
+        |stem| EnvName::new(stem).ok().map(Origin::Environment),
+        |environment: &Environment| environment.name.as_str(),
+        &mut sources,
+        &mut diagnostics,
+    );
 
     platform.sort();
     // Services that loaded are checked even when others did not; checks that
@@ -248,6 +221,44 @@ pub fn load_dir(root: &Path) -> Result<Loaded, LoadFailure> {
             warnings: diagnostics,
         })
     }
+}
+
+/// Loads every file of one model directory; `origin` names the entity a
+/// file stem stands for, `name` reads the name written inside, which must
+/// match the stem.
+fn load_entities<T: DeserializeOwned>(
+    root: &Path,
+    dir: &str,
+    kind: FileKind,
+    origin: impl Fn(&str) -> Option<Origin>,
+    name: impl Fn(&T) -> &str,
+    sources: &mut Sources,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<T> {
+    let mut loaded = Vec::new();
+    for (path, relative) in model_files(root, dir, diagnostics) {
+        let stem = file_stem(&relative);
+        let origin = origin(&stem);
+        if let Some(entity) = load_file::<T>(
+            &path,
+            relative.clone(),
+            kind,
+            origin.clone(),
+            sources,
+            diagnostics,
+        ) {
+            check_name(
+                name(&entity),
+                &stem,
+                kind.as_str(),
+                &relative,
+                origin,
+                diagnostics,
+            );
+            loaded.push(entity);
+        }
+    }
+    loaded
 }
 
 /// Sorts diagnostics by file, position and code, the order they are reported in.
@@ -304,7 +315,10 @@ fn model_files(
         let Ok(entry) = entry else { continue };
         let name = entry.file_name().to_string_lossy().into_owned();
         let relative = PathBuf::from(dir).join(&name);
-        let is_yaml = name.ends_with(".yaml") || name.ends_with(".yml");
+        let extension = Path::new(&name)
+            .extension()
+            .map(std::ffi::OsStr::to_ascii_lowercase);
+        let is_yaml = extension.is_some_and(|e| e == "yaml" || e == "yml");
         if entry.path().is_dir() {
             diagnostics.push(
                 Diagnostic::error(
@@ -379,25 +393,128 @@ fn parse_options() -> Options {
 /// Parses YAML text into a located tree. The error is a diagnostic without
 /// file name.
 pub fn parse_yaml(text: &str) -> Result<Node, Diagnostic> {
-    let node: Node = serde_saphyr::from_str_with_options(text, parse_options()).map_err(|e| {
-        let position = e.location().map(Position::from_saphyr);
+    serde_saphyr::from_str_with_options(text, parse_options()).map_err(|e| {
+        let (line, column) = e.location().map_or((1, 1), |l| {
+            let p = Position::from_saphyr(l);
+            (p.line.max(1), p.column.max(1))
+        });
         let raw = e.without_snippet().to_string();
-        let message = clean_yaml_message(&raw);
+        let (message, help, position) = explain_syntax_error(text, &raw, line, column);
         let mut diagnostic = Diagnostic::error("spec::yaml_syntax", message);
-        if raw.contains("multiple YAML documents") {
-            diagnostic = diagnostic
-                .with_help("a model file holds one YAML document: remove the `---` separator");
-        } else if raw.starts_with("duplicate mapping key") {
-            diagnostic = diagnostic
-                .with_help("a key may appear once per mapping: merge or remove the repeated key");
+        if let Some(help) = help {
+            diagnostic = diagnostic.with_help(help);
         }
         diagnostic.location = Some(Location {
             file: String::new(),
-            position,
+            position: Some(position),
         });
         diagnostic
-    })?;
-    Ok(node)
+    })
+}
+
+/// Turns a parser error into platc's words: what is wrong, how to fix it,
+/// and the most useful place to point at.
+fn explain_syntax_error(
+    text: &str,
+    raw: &str,
+    line: usize,
+    column: usize,
+) -> (String, Option<String>, Position) {
+    let message = clean_yaml_message(raw);
+    let at = |line: usize, column: usize, len: usize| Position::in_text(text, line, column, len);
+    let line_text = |n: usize| text.lines().nth(n.saturating_sub(1)).unwrap_or_default();
+
+    if raw.contains("found a tab") || raw.contains("tab") && raw.contains("indent") {
+        let tabbed = text
+            .lines()
+            .position(|l| l.trim_start_matches(' ').starts_with('\t'));
+        let position = tabbed.map_or_else(|| at(line, column, 1), |n| at(n + 1, 1, 1));
+        let help = "indent with spaces: YAML does not allow tabs in indentation".to_owned();
+        return (
+            "a tab character in the indentation".to_owned(),
+            Some(help),
+            position,
+        );
+    }
+    if raw.contains("unknown escape") {
+        let current = line_text(line);
+        let escape = current
+            .char_indices()
+            .skip(column)
+            .find(|&(i, c)| {
+                c == '\\'
+                    && !current[i + 1..]
+                        .starts_with(['\\', '"', 'n', 't', 'r', '0', 'u', 'x', '/', ' '])
+            })
+            .map(|(i, _)| {
+                (
+                    current[..i].chars().count() + 1,
+                    current[i..].chars().take(2).collect::<String>(),
+                )
+            });
+        let (column, shown) = escape.unwrap_or((column, String::from("\\")));
+        return (
+            format!("unknown escape `{shown}` in a double-quoted string"),
+            Some(
+                "write `\\\\` for a backslash, or use single quotes, where backslashes are literal"
+                    .to_owned(),
+            ),
+            at(line, column, shown.len()),
+        );
+    }
+    if raw.contains("unknown anchor") {
+        let current = line_text(line);
+        let name: String = current
+            .chars()
+            .skip(column.saturating_sub(1))
+            .skip_while(|c| *c == '*')
+            .take_while(|c| !c.is_whitespace() && !",]}".contains(*c))
+            .collect();
+        return (
+            format!("alias `*{name}` refers to no anchor"),
+            Some(format!(
+                "define the value once with `&{name}` before using `*{name}`"
+            )),
+            at(line, column, name.len() + 1),
+        );
+    }
+    if raw.contains("multiple YAML documents") {
+        let marker = text
+            .lines()
+            .take(line)
+            .collect::<Vec<_>>()
+            .iter()
+            .rposition(|l| l.starts_with("---"));
+        let position = marker.map_or_else(|| at(line, column, 1), |n| at(n + 1, 1, 3));
+        return (
+            "more than one YAML document in the file".to_owned(),
+            Some(
+                "a model file holds one document: move the second into a file of its own"
+                    .to_owned(),
+            ),
+            position,
+        );
+    }
+    if raw.starts_with("duplicate mapping key") {
+        return (
+            message,
+            Some("a key may appear once per mapping: merge or remove the repeated key".to_owned()),
+            at(line, column, 1),
+        );
+    }
+    let help = if raw.contains("did not find expected key")
+        || raw.contains("mapping values are not allowed")
+    {
+        Some("check the indentation: the keys of one mapping start in the same column".to_owned())
+    } else if raw.contains("unclosed bracket") || raw.contains("did not find expected ',' or") {
+        Some(
+            "close the bracket, or write the collection in block style, one item per line"
+                .to_owned(),
+        )
+    } else {
+        None
+    };
+    (message, help, at(line, column, 1))
 }
 
 /// Rewrites parser messages into platc's voice: no library advice, no position
@@ -413,9 +530,6 @@ fn clean_yaml_message(raw: &str) -> String {
             .next()
             .unwrap_or(rest);
         return format!("duplicate key `{key}`");
-    }
-    if without_position.starts_with("multiple YAML documents") {
-        return "more than one YAML document in the file".to_owned();
     }
     let mut message = without_position.trim().to_owned();
     if let Some(first) = message.get(..1) {
@@ -437,8 +551,19 @@ fn load_file<T: DeserializeOwned>(
     let shown = display_path(&relative);
     let text = match read_text(path) {
         Ok(text) => text,
-        Err(diagnostic) => {
-            diagnostics.push(diagnostic.in_file(shown, None));
+        Err((mut diagnostic, lossy)) => {
+            place(&mut diagnostic, &shown, None, None);
+            diagnostics.push(diagnostic);
+            if let Some(text) = lossy {
+                sources.add(
+                    None,
+                    SourceFile {
+                        path: relative,
+                        text,
+                        root: None,
+                    },
+                );
+            }
             return None;
         }
     };
@@ -496,9 +621,15 @@ pub fn parse_document(text: &str, kind: FileKind) -> (Option<Node>, Vec<Diagnost
         .lines()
         .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
     {
-        let diagnostic = Diagnostic::error("spec::empty_file", "the file is empty").with_help(
-            format!("describe a {} here, or delete the file", kind.as_str()),
-        );
+        let what = if text.trim().is_empty() {
+            "the file is empty"
+        } else {
+            "the file has only comments"
+        };
+        let diagnostic = Diagnostic::error("spec::empty_file", what).with_help(format!(
+            "describe a {} here, or delete the file",
+            kind.as_str()
+        ));
         return (None, vec![diagnostic.in_file("", None)]);
     }
     let root = match parse_yaml(text) {
@@ -524,10 +655,10 @@ pub fn parse_document(text: &str, kind: FileKind) -> (Option<Node>, Vec<Diagnost
 fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
     let mut pointer = String::new();
-    for segment in path.iter() {
+    for segment in path {
         match segment {
             Segment::Seq { index } => {
-                pointer = crate::source::pointer_join(&pointer, &index.to_string())
+                pointer = crate::source::pointer_join(&pointer, &index.to_string());
             }
             Segment::Map { key } => pointer = crate::source::pointer_join(&pointer, key),
             Segment::Enum { variant } => pointer = crate::source::pointer_join(&pointer, variant),
@@ -537,29 +668,33 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
     pointer
 }
 
-fn read_text(path: &Path) -> Result<String, Diagnostic> {
-    let metadata = fs::metadata(path).map_err(|e| io_diagnostic(&e))?;
+/// The file's text; on failure a diagnostic and, for text that is not UTF-8,
+/// a lossy copy to show a snippet from.
+fn read_text(path: &Path) -> Result<String, (Diagnostic, Option<String>)> {
+    let metadata = fs::metadata(path).map_err(|e| (io_diagnostic(&e), None))?;
     if metadata.is_dir() {
-        return Err(Diagnostic::error(
+        let diagnostic = Diagnostic::error(
             "spec::unexpected_directory",
             "expected a file, found a directory",
-        ));
+        );
+        return Err((diagnostic, None));
     }
     if metadata.len() > MAX_FILE_BYTES {
-        return Err(Diagnostic::error(
+        let diagnostic = Diagnostic::error(
             "spec::file_too_large",
             format!(
                 "the file has {} bytes, more than the {MAX_FILE_BYTES} platc reads",
                 metadata.len()
             ),
         )
-        .with_help("split large configuration into several files or keep it out of the model"));
+        .with_help("split large configuration into several files or keep it out of the model");
+        return Err((diagnostic, None));
     }
-    let bytes = fs::read(path).map_err(|e| io_diagnostic(&e))?;
+    let bytes = fs::read(path).map_err(|e| (io_diagnostic(&e), None))?;
     String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();
-        let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
+        let line = bytes[..valid].split(|&b| b == b'\n').count();
         let column = valid
             - bytes[..valid]
                 .iter()
@@ -580,7 +715,10 @@ fn read_text(path: &Path) -> Result<String, Diagnostic> {
                 len: 1,
             }),
         });
-        diagnostic
+        (
+            diagnostic,
+            Some(String::from_utf8_lossy(bytes).into_owned()),
+        )
     })
 }
 

@@ -40,6 +40,8 @@ macro_rules! name_type {
             pub const PATTERN: &'static str = $pattern;
             /// The longest accepted value, in bytes.
             pub const MAX_LEN: usize = $max;
+            /// The rule in words, as error messages and the schema state it.
+            pub const RULE: &'static str = $rule;
 
             /// Checks `value` against the rule and wraps it.
             pub fn new(value: impl Into<String>) -> Result<Self, NameError> {
@@ -181,6 +183,14 @@ name_type! {
     /// environment variables.
     DependencyName, what: "dependency name", pattern: "^[a-z]([-a-z0-9]*[a-z0-9])?$", max: 40,
     rule: "lowercase letters, digits and '-', starting with a letter, ending with a letter or digit, at most 40 characters"
+}
+
+impl From<&EnvName> for NamespaceName {
+    /// An environment's name is always a valid namespace name: both are DNS
+    /// labels, and environment names are the stricter rule.
+    fn from(name: &EnvName) -> Self {
+        Self(name.0.clone())
+    }
 }
 
 impl ImageTag {

@@ -29,6 +29,30 @@ impl Quantity {
     pub const PATTERN: &'static str =
         r"^[+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(([KMGTPE]i)|[numkMGTPE]|([eE][-+]?[0-9]+))?$";
 
+    /// The format in words.
+    pub const RULE: &'static str =
+        "a number with an optional suffix: `250m` or `1` (CPU cores), `512Mi` or `2Gi` (bytes)";
+
+    /// A valid spelling of a common mistake: `512MB` and `512mb` become
+    /// `512Mi`, `1 Gi` becomes `1Gi`.
+    #[must_use]
+    pub fn suggest(text: &str) -> Option<String> {
+        let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        let split = compact
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(compact.len());
+        let (number, suffix) = compact.split_at(split);
+        let binary = match suffix.to_ascii_lowercase().as_str() {
+            "kb" | "kib" | "ki" | "k" => "Ki",
+            "mb" | "mib" | "mi" => "Mi",
+            "gb" | "gib" | "gi" | "g" => "Gi",
+            "tb" | "tib" | "ti" | "t" => "Ti",
+            _ => suffix,
+        };
+        let candidate = format!("{number}{binary}");
+        (candidate != text && Self::new(candidate.as_str()).is_ok()).then_some(candidate)
+    }
+
     /// Parses a quantity such as `250m` or `1Gi`.
     pub fn new(text: impl Into<String>) -> Result<Self, QuantityError> {
         let text = text.into();
@@ -140,7 +164,7 @@ impl JsonSchema for Quantity {
         json_schema!({
             "type": "string",
             "pattern": Self::PATTERN,
-            "description": "A Kubernetes quantity: `250m` or `1` (CPU cores), `512Mi` or `2Gi` (bytes)",
+            "description": Self::RULE,
         })
     }
 }
@@ -175,6 +199,14 @@ mod tests {
         ] {
             assert_eq!(re.is_match(text), Quantity::new(text).is_ok(), "{text}");
         }
+    }
+
+    #[test]
+    fn suggests_fixes_for_common_slips() {
+        assert_eq!(Quantity::suggest("512MB").as_deref(), Some("512Mi"));
+        assert_eq!(Quantity::suggest("2gb").as_deref(), Some("2Gi"));
+        assert_eq!(Quantity::suggest("1 Gi").as_deref(), Some("1Gi"));
+        assert_eq!(Quantity::suggest("lots"), None);
     }
 
     #[test]

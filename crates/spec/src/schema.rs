@@ -15,6 +15,8 @@ use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, suggest};
 use crate::model::{Environment, PlatformSettings, Service};
+use crate::names;
+use crate::quantity::Quantity;
 use crate::source::pointer_join;
 
 /// The kinds of model files.
@@ -171,13 +173,11 @@ fn collect(
             let branches = subschema
                 .and_then(|s| s.get("oneOf").or_else(|| s.get("anyOf")))
                 .and_then(Value::as_array);
-            let constants: Option<Vec<Value>> = branches
-                .map(|b| {
-                    b.iter()
-                        .map(|branch| branch.get("const").cloned())
-                        .collect()
-                })
-                .unwrap_or(None);
+            let constants: Option<Vec<Value>> = branches.and_then(|b| {
+                b.iter()
+                    .map(|branch| branch.get("const").cloned())
+                    .collect()
+            });
             if let Some(constants) = constants {
                 let kind = ValidationErrorKind::Enum {
                     options: std::sync::Arc::new(Value::Array(constants)),
@@ -241,32 +241,17 @@ fn describe(
     let description = subschema
         .and_then(|s| s.get("description"))
         .and_then(Value::as_str)
-        .map(ToOwned::to_owned);
-    match kind {
+        .map(hint);
+    let shown = found.map_or_else(String::new, |v| match v.as_str() {
+        Some(s) => format!("`{s}`"),
+        None => format!("`{v}`"),
+    });
+    let diagnostic = match kind {
         ValidationErrorKind::AdditionalProperties { unexpected } => {
-            let known: Vec<&str> = subschema
-                .and_then(|s| s.get("properties"))
-                .and_then(Value::as_object)
-                .map(|p| p.keys().map(String::as_str).collect())
-                .unwrap_or_default();
-            unexpected
+            return unexpected
                 .iter()
-                .map(|field| {
-                    let help = if known.is_empty() {
-                        "remove this key".to_owned()
-                    } else {
-                        format!("expected one of {}", quoted_list(&known))
-                    };
-                    let message = match suggest(field, known.iter().copied()) {
-                        Some(close) => format!("unknown field `{field}`, did you mean `{close}`?"),
-                        None => format!("unknown field `{field}`"),
-                    };
-                    Diagnostic::error("spec::unknown_field", message)
-                        .with_help(help)
-                        .at_pointer(pointer_join(pointer, field))
-                        .on_key()
-                })
-                .collect()
+                .map(|field| unknown_key(field, pointer, subschema))
+                .collect();
         }
         ValidationErrorKind::Required { property } => {
             let field = property.as_str().unwrap_or_default();
@@ -275,79 +260,210 @@ fn describe(
                 .and_then(Value::as_str)
                 .map_or_else(
                     || format!("add `{field}`"),
-                    |d| format!("add `{field}`: {d}"),
+                    |d| format!("add `{field}`: {}", hint(d)),
                 );
-            vec![
-                Diagnostic::error("spec::missing_field", format!("missing field `{field}`"))
-                    .with_help(help)
-                    .at_pointer(pointer),
-            ]
+            Diagnostic::error("spec::missing_field", format!("missing field `{field}`"))
+                .with_help(help)
         }
-        ValidationErrorKind::Type { kind } => {
-            let expected = match kind {
-                TypeKind::Single(t) => type_name(&t.to_string()),
-                TypeKind::Multiple(ts) => {
-                    let names: Vec<String> = ts.iter().map(|t| type_name(&t.to_string())).collect();
-                    names.join(" or ")
-                }
-            };
-            let actual = found.map_or("nothing", json_type_name);
-            let mut diagnostic = Diagnostic::error(
-                "spec::wrong_type",
-                format!("expected {expected}, found {actual}"),
-            )
-            .at_pointer(pointer);
-            if expected == "a string"
-                && let Some(value) = found.filter(|v| v.is_number() || v.is_boolean())
-            {
-                diagnostic = diagnostic
-                    .with_help(format!("quote the value to keep it a string: \"{value}\""));
-            } else if let Some(description) = description {
-                diagnostic = diagnostic.with_help(description);
-            }
-            vec![diagnostic]
-        }
+        ValidationErrorKind::Type { kind } => wrong_type(kind, found, description),
         ValidationErrorKind::Enum { options } => {
             let options: Vec<&str> = options
                 .as_array()
                 .map(|a| a.iter().filter_map(Value::as_str).collect())
                 .unwrap_or_default();
             let given = found.and_then(Value::as_str).unwrap_or_default();
-            let help = suggest(given, options.iter().copied()).map_or_else(
-                || format!("expected one of {}", quoted_list(&options)),
-                |close| format!("did you mean `{close}`?"),
+            let diagnostic = Diagnostic::error(
+                "spec::unknown_variant",
+                format!("{shown} is not one of {}", quoted_list(&options)),
             );
-            let shown = found.map_or_else(String::new, |v| match v.as_str() {
-                Some(s) => format!("`{s}`"),
-                None => v.to_string(),
-            });
-            vec![
-                Diagnostic::error(
-                    "spec::unknown_variant",
-                    format!("{shown} is not one of {}", quoted_list(&options)),
-                )
-                .with_help(help)
-                .at_pointer(pointer),
-            ]
+            match (suggest(given, options.iter().copied()), description) {
+                (Some(close), _) => diagnostic.with_help(format!("did you mean `{close}`?")),
+                (None, Some(description)) => diagnostic.with_help(description),
+                (None, None) => diagnostic,
+            }
         }
-        ValidationErrorKind::Pattern { .. }
-        | ValidationErrorKind::MaxLength { .. }
-        | ValidationErrorKind::MinLength { .. }
-            if description.is_some() =>
-        {
-            let shown = found.and_then(Value::as_str).unwrap_or_default();
-            vec![
-                Diagnostic::error(
-                    "spec::invalid_value",
-                    format!("`{shown}` is not valid here"),
-                )
-                .with_help(format!("expected {}", description.unwrap_or_default()))
-                .at_pointer(pointer),
-            ]
+        ValidationErrorKind::Pattern { pattern } => {
+            let given = found.and_then(Value::as_str).unwrap_or_default();
+            let (what, rule) =
+                rule_for(pattern).unwrap_or(("value", description.as_deref().unwrap_or_default()));
+            let diagnostic = Diagnostic::error(
+                "spec::invalid_value",
+                format!("{shown} is not a valid {what}"),
+            );
+            let fix = if pattern == Quantity::PATTERN {
+                Quantity::suggest(given)
+            } else {
+                conform(given, pattern)
+            };
+            match fix {
+                Some(fix) => diagnostic.with_help(format!("{rule}; try `{fix}`")),
+                None => diagnostic.with_help(rule.to_owned()),
+            }
         }
-        _ => {
-            vec![Diagnostic::error("spec::invalid_value", fallback.to_owned()).at_pointer(pointer)]
+        ValidationErrorKind::MaxLength { limit } => {
+            let diagnostic = Diagnostic::error(
+                "spec::invalid_value",
+                format!("{shown} is longer than {limit} characters"),
+            );
+            match description {
+                Some(description) => diagnostic.with_help(description),
+                None => diagnostic,
+            }
         }
+        ValidationErrorKind::Minimum { limit } | ValidationErrorKind::Maximum { limit } => {
+            let side = if matches!(kind, ValidationErrorKind::Minimum { .. }) {
+                "below the minimum"
+            } else {
+                "above the maximum"
+            };
+            let diagnostic =
+                Diagnostic::error("spec::invalid_value", format!("{shown} is {side} {limit}"));
+            match description {
+                Some(description) => diagnostic.with_help(description),
+                None => diagnostic,
+            }
+        }
+        _ => Diagnostic::error("spec::invalid_value", fallback.to_owned()),
+    };
+    vec![diagnostic.at_pointer(pointer)]
+}
+
+/// A value of the wrong JSON type, with the likely fix: quotes to add or remove.
+fn wrong_type(kind: &TypeKind, found: Option<&Value>, description: Option<String>) -> Diagnostic {
+    let expected = match kind {
+        TypeKind::Single(t) => type_name(&t.to_string()),
+        TypeKind::Multiple(ts) => ts
+            .iter()
+            .map(|t| type_name(&t.to_string()))
+            .collect::<Vec<_>>()
+            .join(" or "),
+    };
+    let actual = found.map_or("nothing", json_type_name);
+    let diagnostic = Diagnostic::error(
+        "spec::wrong_type",
+        format!("expected {expected}, found {actual}"),
+    );
+    let quoted_number = found
+        .and_then(Value::as_str)
+        .filter(|s| s.trim().parse::<f64>().is_ok());
+    let help = match (expected.as_str(), found, quoted_number) {
+        ("a string", Some(value), _) if value.is_number() || value.is_boolean() => {
+            Some(format!("quote the value to keep it a string: \"{value}\""))
+        }
+        ("an integer" | "a number", _, Some(number)) => {
+            Some(format!("remove the quotes: {}", number.trim()))
+        }
+        _ => description,
+    };
+    match help {
+        Some(help) => diagnostic.with_help(help),
+        None => diagnostic,
+    }
+}
+
+/// A key the schema does not allow: an unknown field of a struct, or a key
+/// of a map whose keys follow a naming rule (`env` variable names).
+fn unknown_key(field: &str, pointer: &str, subschema: Option<&Value>) -> Diagnostic {
+    let at = pointer_join(pointer, field);
+    let key_pattern = subschema
+        .and_then(|s| s.get("patternProperties"))
+        .and_then(Value::as_object)
+        .and_then(|p| p.keys().next());
+    if let Some(pattern) = key_pattern {
+        let (what, rule) = rule_for(pattern).unwrap_or(("key", "a key matching the naming rule"));
+        let diagnostic = Diagnostic::error(
+            "spec::invalid_value",
+            format!("`{field}` is not a valid {what}"),
+        );
+        let help = match conform(field, pattern) {
+            Some(fix) => format!("{rule}; try `{fix}`"),
+            None => rule.to_owned(),
+        };
+        return diagnostic.with_help(help).at_pointer(at).on_key();
+    }
+    let known: Vec<&str> = subschema
+        .and_then(|s| s.get("properties"))
+        .and_then(Value::as_object)
+        .map(|p| p.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    let help = if known.is_empty() {
+        "remove this key".to_owned()
+    } else {
+        format!("expected one of {}", quoted_list(&known))
+    };
+    let message = match suggest(field, known.iter().copied()) {
+        Some(close) => format!("unknown field `{field}`, did you mean `{close}`?"),
+        None => format!("unknown field `{field}`"),
+    };
+    Diagnostic::error("spec::unknown_field", message)
+        .with_help(help)
+        .at_pointer(at)
+        .on_key()
+}
+
+/// The name and rule of a validated name type, by its published pattern.
+fn rule_for(pattern: &str) -> Option<(&'static str, &'static str)> {
+    macro_rules! table {
+        ($($ty:ty => $what:literal),* $(,)?) => {
+            [$((<$ty>::PATTERN, $what, <$ty>::RULE)),*]
+        };
+    }
+    let rules = table![
+        names::ServiceName => "service name",
+        names::EnvName => "environment name",
+        names::DependencyName => "dependency name",
+        names::NamespaceName => "namespace name",
+        names::ObjectName => "name",
+        names::PortName => "port name",
+        names::EnvVarName => "environment variable name",
+        names::DomainName => "domain name",
+        names::ImageRepository => "image repository",
+        names::ImageTag => "image tag",
+    ];
+    if pattern == Quantity::PATTERN {
+        return Some(("Kubernetes quantity", Quantity::RULE));
+    }
+    rules
+        .iter()
+        .find(|(p, _, _)| *p == pattern)
+        .map(|(_, what, rule)| (*what, *rule))
+}
+
+/// The closest spelling of `value` that matches `pattern`, trying the usual
+/// slips: case, and `-` versus `_`.
+fn conform(value: &str, pattern: &str) -> Option<String> {
+    let re = regex::Regex::new(pattern).ok()?;
+    let lower = value.to_ascii_lowercase();
+    let upper = value.to_ascii_uppercase();
+    let untagged = match value.split('@').next().unwrap_or(value).rsplit_once(':') {
+        Some((repository, tag)) if !tag.contains('/') => repository.to_owned(),
+        _ => value.split('@').next().unwrap_or(value).to_owned(),
+    };
+    [
+        untagged,
+        value.replace('-', "_"),
+        upper.replace('-', "_"),
+        lower.replace(['_', ' ', '.'], "-"),
+        lower.clone(),
+        lower
+            .trim_matches(|c: char| !c.is_ascii_alphanumeric())
+            .replace(['_', ' '], "-"),
+    ]
+    .into_iter()
+    .find(|candidate| candidate != value && re.is_match(candidate))
+}
+
+/// A schema description turned into a help clause: one line, lowercase
+/// start, no final period.
+fn hint(description: &str) -> String {
+    let line = description.split_whitespace().collect::<Vec<_>>().join(" ");
+    let line = line.trim_end_matches('.');
+    let mut chars = line.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && !second.is_uppercase() => {
+            first.to_lowercase().chain(line.chars().skip(1)).collect()
+        }
+        _ => line.to_owned(),
     }
 }
 

@@ -39,6 +39,33 @@ impl Position {
     }
 }
 
+impl Position {
+    /// The position of a 1-based line and column in `text`, with the byte
+    /// offset computed from them.
+    #[must_use]
+    pub fn in_text(text: &str, line: usize, column: usize, len: usize) -> Self {
+        let line_start = if line <= 1 {
+            0
+        } else {
+            text.match_indices('\n')
+                .nth(line - 2)
+                .map_or(text.len(), |(i, _)| i + 1)
+        };
+        let line_text = &text[line_start..];
+        let line_end = line_text.find('\n').unwrap_or(line_text.len());
+        let in_line = line_text[..line_end]
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(line_end, |(i, _)| i);
+        Self {
+            line,
+            column,
+            offset: line_start + in_line,
+            len,
+        }
+    }
+}
+
 /// A YAML node with its position.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {

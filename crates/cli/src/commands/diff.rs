@@ -24,10 +24,7 @@ pub fn run(root: &Path, args: &DiffArgs, style: Style) -> anyhow::Result<Outcome
     let (rendered, golden, label) = match &args.environment {
         Some(env) => {
             let name = environment_name(env);
-            let tree = match render(platform, &name)
-                .map_err(|d| d)
-                .and_then(|r| r.tree().map_err(|d| vec![d]))
-            {
+            let tree = match render(platform, &name).and_then(|r| r.tree().map_err(|d| vec![d])) {
                 Ok(tree) => tree,
                 Err(diagnostics) => {
                     report_located(diagnostics, &loaded.sources, style);

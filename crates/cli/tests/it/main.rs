@@ -1,5 +1,11 @@
 //! End-to-end tests of the `platc` binary: exit codes, stdout and stderr.
 
+#![allow(
+    clippy::must_use_candidate,
+    clippy::missing_panics_doc,
+    reason = "test helpers panic by design and their results are always used"
+)]
+
 mod diff;
 mod example;
 mod render;
@@ -10,8 +16,11 @@ use std::process::{Command, Stdio};
 
 /// What a run of platc produced.
 pub struct Run {
+    /// The exit code.
     pub code: i32,
+    /// Everything printed on stdout.
     pub stdout: String,
+    /// Everything printed on stderr.
     pub stderr: String,
 }
 
@@ -67,6 +76,7 @@ pub fn basic_copy() -> tempfile::TempDir {
     tmp
 }
 
+/// Copies a directory tree.
 pub fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).expect("mkdir");
     for entry in fs::read_dir(from).expect("read dir") {

@@ -1,5 +1,11 @@
 //! Integration tests of rendering.
 
+#![allow(
+    clippy::must_use_candidate,
+    clippy::missing_panics_doc,
+    reason = "test helpers panic by design and their results are always used"
+)]
+
 mod determinism;
 mod snapshots;
 

@@ -40,10 +40,9 @@ impl Environment {
     /// The namespace the services run in.
     #[must_use]
     pub fn namespace(&self) -> NamespaceName {
-        self.namespace.clone().unwrap_or_else(|| {
-            NamespaceName::new(self.name.as_str())
-                .expect("an environment name is always a valid namespace name")
-        })
+        self.namespace
+            .clone()
+            .unwrap_or_else(|| NamespaceName::from(&self.name))
     }
 }
 

@@ -37,8 +37,8 @@ pub struct Service {
     /// Arguments passed to the entrypoint.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub args: Vec<String>,
-    /// Environment variables, in order. Values are strings and may use
-    /// templates: `"https://api.{{ environment.domain }}"`.
+    /// Environment variables, in order, after those from `secrets`. Values
+    /// are strings and may use templates: `"https://api.{{ environment.domain }}"`.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub env: IndexMap<EnvVarName, String>,
     /// Environment variables read from existing Secrets: the variable name maps
@@ -135,6 +135,10 @@ impl Protocol {
         }
     }
 
+    #[allow(
+        clippy::trivially_copy_pass_by_ref,
+        reason = "serde's skip_serializing_if passes a reference"
+    )]
     fn is_tcp(&self) -> bool {
         *self == Self::Tcp
     }

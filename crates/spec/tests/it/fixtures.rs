@@ -23,6 +23,16 @@ fn fixtures(kind: &str) -> Vec<PathBuf> {
 /// Cases that cannot be committed as plain files are prepared here.
 fn prepare(dir: &Path) {
     let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    if name == "oversized-file" {
+        let huge = dir.join("services/huge.yaml");
+        if !huge.exists() {
+            let line = "# padding to exceed the size limit of a model file\n";
+            let text = line.repeat(
+                usize::try_from(platc_spec::load::MAX_FILE_BYTES).unwrap() / line.len() + 1,
+            );
+            fs::write(&huge, format!("{text}name: huge\n")).expect("write oversized file");
+        }
+    }
     if name == "dangling-symlink" {
         let link = dir.join("services/ghost.yaml");
         if fs::symlink_metadata(&link).is_err() {
@@ -47,12 +57,14 @@ fn invalid_fixtures_report_located_errors() {
             .and_then(|n| n.to_str())
             .expect("utf-8 fixture name")
             .to_owned();
-        let failure = match load_dir(&dir) {
-            Ok(_) => panic!("fixture `{name}` loaded, but it must fail"),
-            Err(failure) => failure,
+        let Err(failure) = load_dir(&dir) else {
+            panic!("fixture `{name}` loaded, but it must fail")
         };
         assert!(
-            failure.diagnostics.iter().any(|d| d.is_error()),
+            failure
+                .diagnostics
+                .iter()
+                .any(platc_spec::Diagnostic::is_error),
             "{name}: no error"
         );
         for d in &failure.diagnostics {
@@ -66,9 +78,28 @@ fn invalid_fixtures_report_located_errors() {
                 d.message
             );
         }
-        let report: Vec<String> = failure.diagnostics.iter().map(|d| d.short()).collect();
-        insta::with_settings!({ snapshot_path => "../snapshots/invalid", prepend_module_to_snapshot => false }, {
+        let report: Vec<String> = failure
+            .diagnostics
+            .iter()
+            .map(platc_spec::Diagnostic::short)
+            .collect();
+        let root = regex_escape(&dir.display().to_string());
+        insta::with_settings!({
+            snapshot_path => "../snapshots/invalid",
+            prepend_module_to_snapshot => false,
+            filters => vec![(root.as_str(), "[FIXTURE]")],
+        }, {
             insta::assert_snapshot!(name, report.join("\n"));
         });
     }
+}
+
+fn regex_escape(text: &str) -> String {
+    text.chars().fold(String::new(), |mut out, c| {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+        out
+    })
 }

@@ -57,7 +57,11 @@ fn reports_problems_of_several_files_at_once() {
         "name: production\ndomain: example.com\ncluster: ekss\n",
     );
     let failure = load_dir(tmp.path()).expect_err("must fail");
-    let lines: Vec<String> = failure.diagnostics.iter().map(|d| d.short()).collect();
+    let lines: Vec<String> = failure
+        .diagnostics
+        .iter()
+        .map(platc_spec::Diagnostic::short)
+        .collect();
     assert_eq!(lines.len(), 3, "{lines:#?}");
     assert!(
         lines[0].starts_with("environments/production.yaml:3:10: error[spec::unknown_variant]"),
