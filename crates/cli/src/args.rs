@@ -52,11 +52,7 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct RenderArgs {
     /// The environment: a name (`production`), its file (`environments/production.yaml`) or `env/production`.
-    #[arg(
-        required_unless_present = "all",
-        conflicts_with = "all",
-        value_name = "ENV"
-    )]
+    #[arg(required_unless_present = "all", conflicts_with = "all", value_name = "ENV")]
     pub environment: Option<String>,
     /// Render every environment (with --out: one directory per environment).
     #[arg(long)]

@@ -39,12 +39,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
-            return if error.use_stderr() {
-                Outcome::BadInput
-            } else {
-                Outcome::Success
-            }
-            .into();
+            return if error.use_stderr() { Outcome::BadInput } else { Outcome::Success }.into();
         }
     };
     let style = Style::new(cli.global.color);

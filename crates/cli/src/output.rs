@@ -33,11 +33,7 @@ impl Style {
 
     /// Wraps `text` in an ANSI style when colouring stdout.
     pub fn paint(self, code: Paint, text: &str) -> String {
-        if self.stdout {
-            format!("\x1b[{}m{text}\x1b[0m", code.sgr())
-        } else {
-            text.to_owned()
-        }
+        if self.stdout { format!("\x1b[{}m{text}\x1b[0m", code.sgr()) } else { text.to_owned() }
     }
 }
 

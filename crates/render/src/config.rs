@@ -15,11 +15,8 @@ pub fn build(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>, out: 
     if service.files.is_empty() {
         return;
     }
-    let data: BTreeMap<String, String> = service
-        .files
-        .iter()
-        .map(|f| (f.key.clone(), f.content.clone()))
-        .collect();
+    let data: BTreeMap<String, String> =
+        service.files.iter().map(|f| (f.key.clone(), f.content.clone())).collect();
     let config_map = ConfigMap {
         metadata: labels::metadata(
             service.service.name.as_str(),
@@ -50,12 +47,11 @@ pub fn checksum(files: &[ResolvedFile]) -> String {
     hex(&hasher.finalize())
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lowercase hexadecimal of `bytes`.
+pub(crate) fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
 }

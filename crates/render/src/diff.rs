@@ -56,10 +56,7 @@ impl FileChange {
         TextDiff::from_lines(old, new)
             .unified_diff()
             .context_radius(3)
-            .header(
-                &format!("{old_label}/{}", self.path),
-                &format!("{new_label}/{}", self.path),
-            )
+            .header(&format!("{old_label}/{}", self.path), &format!("{new_label}/{}", self.path))
             .to_string()
     }
 }
@@ -82,11 +79,7 @@ impl TreeDiff {
     #[must_use]
     pub fn counts(&self) -> (usize, usize, usize) {
         let count = |kind| self.changes.iter().filter(|c| c.kind == kind).count();
-        (
-            count(ChangeKind::Added),
-            count(ChangeKind::Removed),
-            count(ChangeKind::Changed),
-        )
+        (count(ChangeKind::Added), count(ChangeKind::Removed), count(ChangeKind::Changed))
     }
 }
 
@@ -128,10 +121,7 @@ pub fn diff_trees(old: &Tree, new: &Tree) -> TreeDiff {
 }
 
 fn change(path: &str, kind: ChangeKind, old: Option<&str>, new: Option<&str>) -> FileChange {
-    let object = new
-        .or(old)
-        .and_then(identify)
-        .unwrap_or_else(|| path.to_owned());
+    let object = new.or(old).and_then(identify).unwrap_or_else(|| path.to_owned());
     FileChange {
         path: path.to_owned(),
         kind,
@@ -158,11 +148,7 @@ fn identify(content: &str) -> Option<String> {
     let options = serde_saphyr::options! { strict_booleans: true };
     let header: Header = serde_saphyr::from_str_with_options(content, options).ok()?;
     let meta = header.metadata?;
-    Some(describe(
-        &header.kind?,
-        meta.namespace.as_deref(),
-        meta.name.as_deref()?,
-    ))
+    Some(describe(&header.kind?, meta.namespace.as_deref(), meta.name.as_deref()?))
 }
 
 #[cfg(test)]
@@ -190,11 +176,7 @@ mod tests {
             ("d.yaml", "kind: D\nmetadata:\n  name: d\n  namespace: n\n"),
         ]);
         let diff = diff_trees(&old, &new);
-        let summary: Vec<_> = diff
-            .changes
-            .iter()
-            .map(|c| (c.kind, c.object.as_str()))
-            .collect();
+        let summary: Vec<_> = diff.changes.iter().map(|c| (c.kind, c.object.as_str())).collect();
         assert_eq!(
             summary,
             [
@@ -209,10 +191,8 @@ mod tests {
 
     #[test]
     fn unified_diff_has_headers_and_hunks() {
-        let diff = diff_trees(
-            &tree(&[("b.yaml", "x: 1\ny: 1\n")]),
-            &tree(&[("b.yaml", "x: 2\ny: 1\n")]),
-        );
+        let diff =
+            diff_trees(&tree(&[("b.yaml", "x: 1\ny: 1\n")]), &tree(&[("b.yaml", "x: 2\ny: 1\n")]));
         assert_eq!(
             diff.changes[0].unified("golden", "rendered"),
             "--- golden/b.yaml\n+++ rendered/b.yaml\n@@ -1,2 +1,2 @@\n-x: 1\n+x: 2\n y: 1\n"

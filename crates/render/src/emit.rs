@@ -152,11 +152,7 @@ pub enum TreeError {
 
 fn io_error(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> TreeError {
     let path = path.to_path_buf();
-    move |source| TreeError::Io {
-        action,
-        path,
-        source,
-    }
+    move |source| TreeError::Io { action, path, source }
 }
 
 /// Replaces `dir` with exactly the files of `tree`, atomically: the tree is
@@ -182,9 +178,7 @@ pub fn write_tree(tree: &Tree, dir: &Path) -> Result<(), TreeError> {
         None => return Err(TreeError::NoParent(dir.to_path_buf())),
     };
     fs::create_dir_all(parent).map_err(io_error("cannot create", parent))?;
-    let base = dir
-        .file_name()
-        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    let base = dir.file_name().map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
     let staging = tempfile::Builder::new()
         .prefix(&format!(".{base}.platc-new-"))
         .tempdir_in(parent)
@@ -230,19 +224,14 @@ fn check_owned(root: &Path, dir: &Path) -> Result<(), TreeError> {
     for entry in fs::read_dir(dir).map_err(io_error("cannot read", dir))? {
         let entry = entry.map_err(io_error("cannot read", dir))?;
         let path = entry.path();
-        let file_type = entry
-            .file_type()
-            .map_err(io_error("cannot inspect", &path))?;
+        let file_type = entry.file_type().map_err(io_error("cannot inspect", &path))?;
         let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
         if file_type.is_dir() {
             check_owned(root, &path)?;
         } else if !(file_type.is_file()
             && is_output_path(&relative.to_string_lossy().replace('\\', "/")))
         {
-            return Err(TreeError::ForeignFile {
-                dir: root.to_path_buf(),
-                file: relative,
-            });
+            return Err(TreeError::ForeignFile { dir: root.to_path_buf(), file: relative });
         }
     }
     Ok(())
@@ -277,11 +266,7 @@ fn read_into(root: &Path, dir: &Path, tree: &mut Tree) -> Result<(), TreeError> 
     for entry in fs::read_dir(dir).map_err(io_error("cannot read", dir))? {
         let entry = entry.map_err(io_error("cannot read", dir))?;
         let path = entry.path();
-        if entry
-            .file_type()
-            .map_err(io_error("cannot inspect", &path))?
-            .is_dir()
-        {
+        if entry.file_type().map_err(io_error("cannot inspect", &path))?.is_dir() {
             read_into(root, &path, tree)?;
         } else {
             let content = fs::read_to_string(&path).map_err(io_error("cannot read", &path))?;
@@ -308,17 +293,9 @@ mod tests {
     fn writes_and_replaces_atomically() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("out");
-        write_tree(
-            &tree(&[
-                ("manifests/a.yaml", "a: 1\n"),
-                ("manifests/b.yaml", "b: 1\n"),
-            ]),
-            &dir,
-        )
-        .unwrap();
-        assert!(is_output_path(
-            "production/manifests/services/api/deployment.yaml"
-        ));
+        write_tree(&tree(&[("manifests/a.yaml", "a: 1\n"), ("manifests/b.yaml", "b: 1\n")]), &dir)
+            .unwrap();
+        assert!(is_output_path("production/manifests/services/api/deployment.yaml"));
         assert!(is_output_path("helmfile.yaml"));
         assert!(!is_output_path("api.yaml"), "a model file is not output");
         assert!(!is_output_path("manifests/notes.txt"));
@@ -326,15 +303,9 @@ mod tests {
 
         write_tree(&tree(&[("manifests/a.yaml", "a: 2\n")]), &dir).unwrap();
         let back = read_tree(&dir).unwrap();
-        assert_eq!(
-            back,
-            tree(&[("manifests/a.yaml", "a: 2\n")]),
-            "stale files are removed"
-        );
-        let leftovers: Vec<_> = fs::read_dir(tmp.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
+        assert_eq!(back, tree(&[("manifests/a.yaml", "a: 2\n")]), "stale files are removed");
+        let leftovers: Vec<_> =
+            fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(
             leftovers,
             vec![std::ffi::OsString::from("out")],
@@ -349,10 +320,7 @@ mod tests {
         fs::write(tmp.path().join("api.yaml"), "name: api\n").unwrap();
         let err = write_tree(&tree(&[("manifests/a.yaml", "a: 1\n")]), tmp.path()).unwrap_err();
         assert!(matches!(err, TreeError::ForeignFile { .. }), "{err}");
-        assert_eq!(
-            fs::read_to_string(tmp.path().join("README.md")).unwrap(),
-            "mine"
-        );
+        assert_eq!(fs::read_to_string(tmp.path().join("README.md")).unwrap(), "mine");
     }
 
     #[test]
@@ -367,17 +335,9 @@ mod tests {
 
     #[test]
     fn yaml_quotes_what_yaml_1_1_would_misread() {
-        let value = BTreeMap::from([
-            ("a", "on"),
-            ("b", "12:30"),
-            ("c", "yes"),
-            ("d", "n"),
-            ("e", "0755"),
-        ]);
+        let value =
+            BTreeMap::from([("a", "on"), ("b", "12:30"), ("c", "yes"), ("d", "n"), ("e", "0755")]);
         let text = to_yaml(&value).unwrap();
-        assert_eq!(
-            text,
-            "a: \"on\"\nb: \"12:30\"\nc: \"yes\"\nd: \"n\"\ne: \"0755\"\n"
-        );
+        assert_eq!(text, "a: \"on\"\nb: \"12:30\"\nc: \"yes\"\nd: \"n\"\ne: \"0755\"\n");
     }
 }

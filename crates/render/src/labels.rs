@@ -46,10 +46,7 @@ pub fn service_labels(
     service: &ResolvedService<'_>,
 ) -> BTreeMap<String, String> {
     let mut labels = selector(service.service.name.as_str());
-    labels.insert(
-        COMPONENT.to_owned(),
-        service.service.kind.as_str().to_owned(),
-    );
+    labels.insert(COMPONENT.to_owned(), service.service.kind.as_str().to_owned());
     labels.insert(PART_OF.to_owned(), env.platform.settings.name.to_string());
     labels.insert(MANAGED_BY.to_owned(), MANAGER.to_owned());
     labels
@@ -96,9 +93,7 @@ pub fn metadata(name: &str, namespace: &str, labels: BTreeMap<String, String>) -
 pub fn is_label_value(value: &str) -> bool {
     value.is_empty()
         || value.len() <= 63
-            && value
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+            && value.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
             && value.as_bytes()[0].is_ascii_alphanumeric()
             && value.as_bytes()[value.len() - 1].is_ascii_alphanumeric()
 }

@@ -9,13 +9,17 @@
 //! Pipeline position: load → validate → **resolve → build → emit → diff**.
 
 pub mod config;
+pub mod crd;
 pub mod diff;
 pub mod emit;
+pub mod helm;
+pub mod infra;
 pub mod labels;
 pub mod network;
 pub mod object;
 pub mod platform;
 pub mod resolve;
+pub mod secrets;
 pub mod template;
 pub mod workload;
 
@@ -26,7 +30,8 @@ pub use diff::{TreeDiff, diff_trees};
 pub use emit::{Tree, read_tree, write_tree};
 pub use object::{Object, Owner, Placed};
 
-/// One environment compiled: every object, in output order.
+/// One environment compiled: every object, in output order, and every Helm
+/// release with its values.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rendered {
     /// The environment's name.
@@ -35,6 +40,8 @@ pub struct Rendered {
     pub namespace: NamespaceName,
     /// Every object, sorted by its path in the tree.
     pub objects: Vec<Placed>,
+    /// The helmfile's releases: platform components, then infrastructure.
+    pub releases: Vec<helm::Release>,
 }
 
 impl Rendered {
@@ -49,6 +56,21 @@ impl Rendered {
                 )
             })?;
             tree.insert(placed.path(), yaml);
+        }
+        let serialize_error = |what: &str, e: serde_saphyr::SerializeError| {
+            Diagnostic::error("render::serialize", format!("cannot write {what} as YAML: {e}"))
+        };
+        for release in &self.releases {
+            let yaml = emit::to_yaml(&release.values)
+                .map_err(|e| serialize_error(&release.values_path(), e))?;
+            tree.insert(release.values_path(), yaml);
+        }
+        if !self.releases.is_empty() {
+            let helmfile = helm::Helmfile::new(&self.releases);
+            tree.insert(
+                "helmfile.yaml",
+                emit::to_yaml(&helmfile).map_err(|e| serialize_error("helmfile.yaml", e))?,
+            );
         }
         Ok(tree)
     }
@@ -76,17 +98,17 @@ pub fn render(platform: &Platform, environment: &str) -> Result<Rendered, Vec<Di
     let resolved = resolve::resolve(platform, env)?;
     let mut objects = Vec::new();
     platform::build(&resolved, &mut objects);
+    secrets::build(&resolved, &mut objects);
     for service in &resolved.services {
         workload::build(&resolved, service, &mut objects);
         network::build(&resolved, service, &mut objects);
         config::build(&resolved, service, &mut objects);
     }
     objects.sort_by_cached_key(Placed::path);
-    Ok(Rendered {
-        environment: env.name.clone(),
-        namespace: resolved.namespace,
-        objects,
-    })
+    let mut releases = platform::releases(&resolved);
+    let defaults = platform.settings.defaults.resources.clone().unwrap_or_default();
+    releases.extend(infra::releases(&resolved.dependencies, &resolved.namespace, &defaults));
+    Ok(Rendered { environment: env.name.clone(), namespace: resolved.namespace, objects, releases })
 }
 
 /// Compiles every environment, collecting the problems of all of them.
@@ -99,11 +121,7 @@ pub fn render_all(platform: &Platform) -> Result<Vec<Rendered>, Vec<Diagnostic>>
             Err(mut found) => diagnostics.append(&mut found),
         }
     }
-    if diagnostics.is_empty() {
-        Ok(rendered)
-    } else {
-        Err(diagnostics)
-    }
+    if diagnostics.is_empty() { Ok(rendered) } else { Err(diagnostics) }
 }
 
 /// Every environment as one tree, each under its own directory (`<env>/...`),
@@ -111,10 +129,7 @@ pub fn render_all(platform: &Platform) -> Result<Vec<Rendered>, Vec<Diagnostic>>
 pub fn render_all_tree(platform: &Platform) -> Result<Tree, Vec<Diagnostic>> {
     let mut tree = Tree::new();
     for rendered in render_all(platform)? {
-        tree.nest(
-            rendered.environment.as_str(),
-            rendered.tree().map_err(|d| vec![d])?,
-        );
+        tree.nest(rendered.environment.as_str(), rendered.tree().map_err(|d| vec![d])?);
     }
     Ok(tree)
 }

@@ -38,8 +38,5 @@ pub fn build(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>, out: 
         }),
         ..Service::default()
     };
-    out.push(Placed {
-        owner: Owner::Service(spec.name.to_string()),
-        object: Object::from(object),
-    });
+    out.push(Placed { owner: Owner::Service(spec.name.to_string()), object: Object::from(object) });
 }

@@ -2,10 +2,65 @@
 //! typed custom resources for Traefik and friends), each with the place it
 //! takes in the output tree.
 
-use k8s_openapi::Metadata;
 use k8s_openapi::api::apps::v1::Deployment;
-use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Service, ServiceAccount};
+use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Secret, Service, ServiceAccount};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use serde::Serialize;
+
+use crate::crd::external_secrets::ExternalSecretSpec;
+use crate::crd::metallb::{IpAddressPoolSpec, L2AdvertisementSpec};
+use crate::crd::{CustomResource, CustomSpec};
+
+/// What every rendered object offers, whether a built-in kind from
+/// k8s-openapi or a typed custom resource.
+pub trait Manifest: Serialize {
+    /// `apiVersion`.
+    fn api_version(&self) -> &'static str;
+    /// `kind`.
+    fn kind(&self) -> &'static str;
+    /// The object's metadata.
+    fn metadata(&self) -> &ObjectMeta;
+    /// The object's metadata, mutable.
+    fn metadata_mut(&mut self) -> &mut ObjectMeta;
+}
+
+macro_rules! builtin_manifest {
+    ($($ty:ty),* $(,)?) => {
+        $(
+            impl Manifest for $ty {
+                fn api_version(&self) -> &'static str {
+                    <$ty as k8s_openapi::Resource>::API_VERSION
+                }
+                fn kind(&self) -> &'static str {
+                    <$ty as k8s_openapi::Resource>::KIND
+                }
+                fn metadata(&self) -> &ObjectMeta {
+                    &self.metadata
+                }
+                fn metadata_mut(&mut self) -> &mut ObjectMeta {
+                    &mut self.metadata
+                }
+            }
+        )*
+    };
+}
+
+builtin_manifest!(Namespace, ServiceAccount, ConfigMap, Secret, Service, Deployment);
+
+impl<S: CustomSpec> Manifest for CustomResource<S> {
+    fn api_version(&self) -> &'static str {
+        self.api_version
+    }
+    fn kind(&self) -> &'static str {
+        S::KIND
+    }
+    fn metadata(&self) -> &ObjectMeta {
+        &self.metadata
+    }
+    fn metadata_mut(&mut self) -> &mut ObjectMeta {
+        &mut self.metadata
+    }
+}
 
 /// Who an object belongs to, which decides its directory in the tree.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -32,7 +87,7 @@ macro_rules! objects {
             #[must_use]
             pub fn kind(&self) -> &'static str {
                 match self {
-                    $(Self::$variant(_) => <$ty as k8s_openapi::Resource>::KIND,)*
+                    $(Self::$variant(o) => o.kind(),)*
                 }
             }
 
@@ -40,7 +95,7 @@ macro_rules! objects {
             #[must_use]
             pub fn api_version(&self) -> &'static str {
                 match self {
-                    $(Self::$variant(_) => <$ty as k8s_openapi::Resource>::API_VERSION,)*
+                    $(Self::$variant(o) => o.api_version(),)*
                 }
             }
 
@@ -88,6 +143,14 @@ objects! {
     Service(Service),
     /// `apps/v1/Deployment`.
     Deployment(Deployment),
+    /// `v1/Secret` (development secrets only).
+    Secret(Secret),
+    /// `external-secrets.io/v1/ExternalSecret`.
+    ExternalSecret(CustomResource<ExternalSecretSpec>),
+    /// `metallb.io/v1beta1/IPAddressPool`.
+    IpAddressPool(CustomResource<IpAddressPoolSpec>),
+    /// `metallb.io/v1beta1/L2Advertisement`.
+    L2Advertisement(CustomResource<L2AdvertisementSpec>),
 }
 
 impl Object {

@@ -1,26 +1,44 @@
-//! Platform components: the objects an environment needs once, whatever its
-//! services — today its Namespace.
+//! Platform components: what an environment needs once, whatever its
+//! services — its Namespace, the Traefik release every route goes through,
+//! and on kind the MetalLB release with its address pool.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::Namespace;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use platc_spec::model::{ClusterFlavour, LoadBalancerScheme};
+use serde::Serialize;
+use serde_json::Value;
 
+use crate::crd::CustomResource;
+use crate::crd::metallb::{self, IpAddressPoolSpec, L2AdvertisementSpec};
+use crate::helm::{ChartRef, METALLB, Release, TRAEFIK, merge};
 use crate::labels;
 use crate::object::{Object, Owner, Placed};
 use crate::resolve::ResolvedEnvironment;
 
 /// The Pod Security Standard every namespace enforces.
 const POD_SECURITY_LEVEL: &str = "restricted";
+/// The namespace of the Traefik release.
+pub const TRAEFIK_NAMESPACE: &str = "traefik";
+/// The namespace of the MetalLB release and its configuration.
+pub const METALLB_NAMESPACE: &str = "metallb-system";
 
-/// The environment's Namespace, enforcing the restricted Pod Security Standard.
+/// Traefik's chart: traefik/traefik-helm-chart 41.3.0 (Traefik v3.7.11),
+/// commit a8a66d0, `traefik/values.yaml`.
+pub const TRAEFIK_CHART: ChartRef =
+    ChartRef { repository: TRAEFIK, name: "traefik", version: Cow::Borrowed("41.3.0") };
+/// MetalLB's chart: metallb/metallb v0.16.1, `charts/metallb/values.yaml`.
+pub const METALLB_CHART: ChartRef =
+    ChartRef { repository: METALLB, name: "metallb", version: Cow::Borrowed("0.16.1") };
+
+/// The environment's Namespace (enforcing the restricted Pod Security
+/// Standard) and, on kind, MetalLB's address pool and its advertisement.
 pub fn build(env: &ResolvedEnvironment<'_>, out: &mut Vec<Placed>) {
     let mut labels: BTreeMap<String, String> = labels::platform_labels(env, "namespace");
     for mode in ["enforce", "audit", "warn"] {
-        labels.insert(
-            format!("pod-security.kubernetes.io/{mode}"),
-            POD_SECURITY_LEVEL.to_owned(),
-        );
+        labels.insert(format!("pod-security.kubernetes.io/{mode}"), POD_SECURITY_LEVEL.to_owned());
     }
     let namespace = Namespace {
         metadata: ObjectMeta {
@@ -30,8 +48,193 @@ pub fn build(env: &ResolvedEnvironment<'_>, out: &mut Vec<Placed>) {
         },
         ..Namespace::default()
     };
-    out.push(Placed {
-        owner: Owner::Cluster,
-        object: Object::from(namespace),
+    out.push(Placed { owner: Owner::Cluster, object: Object::from(namespace) });
+
+    if env.environment.cluster == ClusterFlavour::Kind {
+        let pool = pool_name(env);
+        let metadata = || {
+            labels::metadata(
+                &pool,
+                METALLB_NAMESPACE,
+                labels::platform_labels(env, "load-balancer"),
+            )
+        };
+        let addresses =
+            env.environment.load_balancer.addresses.iter().map(|a| a.as_str().to_owned()).collect();
+        let spec = IpAddressPoolSpec { addresses, auto_assign: Some(false) };
+        out.push(Placed {
+            owner: Owner::Platform,
+            object: Object::IpAddressPool(Box::new(CustomResource::new(
+                metallb::API_VERSION,
+                metadata(),
+                spec,
+            ))),
+        });
+        let spec = L2AdvertisementSpec { ip_address_pools: vec![pool.clone()] };
+        out.push(Placed {
+            owner: Owner::Platform,
+            object: Object::L2Advertisement(Box::new(CustomResource::new(
+                metallb::API_VERSION,
+                metadata(),
+                spec,
+            ))),
+        });
+    }
+}
+
+/// The MetalLB pool Traefik's Service takes its address from. The pool does
+/// not hand out addresses on its own, so only Traefik gets one.
+fn pool_name(env: &ResolvedEnvironment<'_>) -> String {
+    format!("{}-ingress", env.environment.name)
+}
+
+/// The platform releases of the helmfile: MetalLB on kind, then Traefik.
+#[must_use]
+pub fn releases(env: &ResolvedEnvironment<'_>) -> Vec<Release> {
+    let mut releases = Vec::new();
+    if env.environment.cluster == ClusterFlavour::Kind {
+        // Layer 2 needs no BGP: leave out the frr-k8s backend the chart enables by default.
+        let values = serde_json::json!({"frrk8s": {"enabled": false}});
+        let mut release = Release::new("metallb", METALLB_NAMESPACE, METALLB_CHART, values);
+        release.create_namespace = true;
+        releases.push(release);
+    }
+    let ingress = &env.environment.ingress;
+    let mut chart = TRAEFIK_CHART;
+    if let Some(version) = &ingress.version {
+        chart.version = version.clone().into();
+    }
+    let mut values = serde_json::to_value(traefik_values(env)).unwrap_or_default();
+    merge(&mut values, &Value::Object(ingress.values.clone().into_iter().collect()));
+    let mut release = Release::new("traefik", TRAEFIK_NAMESPACE, chart, values);
+    release.create_namespace = true;
+    releases.push(release);
+    releases
+}
+
+/// Traefik's values. Keys follow the chart's `values.yaml` at 41.3.0:
+/// `ports.<entrypoint>.forwardedHeaders.trustedIPs`,
+/// `ports.<entrypoint>.proxyProtocol.trustedIPs`, `service.annotations`,
+/// `service.spec`, `deployment.replicas`, `providers.*`, `ingressRoute.dashboard`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TraefikValues {
+    deployment: Deployment,
+    providers: Providers,
+    ingress_route: IngressRouteValues,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ports: Option<Ports>,
+    service: ServiceValues,
+}
+
+#[derive(Serialize)]
+struct Deployment {
+    replicas: u32,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Providers {
+    #[serde(rename = "kubernetesCRD")]
+    kubernetes_crd: KubernetesCrd,
+    kubernetes_ingress: Enabled,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct KubernetesCrd {
+    enabled: bool,
+    allow_cross_namespace: bool,
+}
+
+#[derive(Serialize)]
+struct Enabled {
+    enabled: bool,
+}
+
+#[derive(Serialize)]
+struct IngressRouteValues {
+    dashboard: Enabled,
+}
+
+#[derive(Serialize)]
+struct Ports {
+    web: EntryPoint,
+    websecure: EntryPoint,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct EntryPoint {
+    forwarded_headers: TrustedIps,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    proxy_protocol: Option<TrustedIps>,
+}
+
+#[derive(Serialize, Clone)]
+#[serde(rename_all = "camelCase")]
+struct TrustedIps {
+    #[serde(rename = "trustedIPs")]
+    trusted_ips: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct ServiceValues {
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    annotations: BTreeMap<String, String>,
+    spec: ServiceSpec,
+}
+
+#[derive(Serialize)]
+struct ServiceSpec {
+    #[serde(rename = "type")]
+    type_: &'static str,
+}
+
+fn traefik_values(env: &ResolvedEnvironment<'_>) -> TraefikValues {
+    let environment = env.environment;
+    let ingress = &environment.ingress;
+    let trusted: Vec<String> = ingress.trusted_proxies.iter().map(ToString::to_string).collect();
+    // Forwarded headers are believed only from the proxies in front; the
+    // X-Forwarded-For incident is what happens when that list is wrong.
+    let ports = (!trusted.is_empty()).then(|| {
+        let entry_point = || EntryPoint {
+            forwarded_headers: TrustedIps { trusted_ips: trusted.clone() },
+            proxy_protocol: ingress
+                .proxy_protocol
+                .then(|| TrustedIps { trusted_ips: trusted.clone() }),
+        };
+        Ports { web: entry_point(), websecure: entry_point() }
     });
+    let mut annotations = BTreeMap::new();
+    match environment.cluster {
+        ClusterFlavour::Kind => {
+            annotations.insert("metallb.io/address-pool".to_owned(), pool_name(env));
+        }
+        ClusterFlavour::Eks => {
+            let scheme =
+                environment.load_balancer.scheme.unwrap_or(LoadBalancerScheme::InternetFacing);
+            let aws = "service.beta.kubernetes.io/aws-load-balancer";
+            annotations.insert(format!("{aws}-type"), "external".to_owned());
+            annotations.insert(format!("{aws}-nlb-target-type"), "ip".to_owned());
+            annotations.insert(format!("{aws}-scheme"), scheme.as_str().to_owned());
+            if ingress.proxy_protocol {
+                annotations.insert(format!("{aws}-proxy-protocol"), "*".to_owned());
+            }
+        }
+        ClusterFlavour::Generic => {}
+    }
+    for (key, value) in &environment.load_balancer.annotations {
+        annotations.insert(key.clone(), value.clone());
+    }
+    TraefikValues {
+        deployment: Deployment { replicas: ingress.replicas.unwrap_or(1) },
+        providers: Providers {
+            kubernetes_crd: KubernetesCrd { enabled: true, allow_cross_namespace: false },
+            kubernetes_ingress: Enabled { enabled: false },
+        },
+        ingress_route: IngressRouteValues { dashboard: Enabled { enabled: false } },
+        ports,
+        service: ServiceValues { annotations, spec: ServiceSpec { type_: "LoadBalancer" } },
+    }
 }

@@ -11,6 +11,7 @@ use platc_spec::quantity::Quantity;
 use platc_spec::source::pointer_join;
 use platc_spec::{Diagnostic, Origin};
 
+use crate::infra::{self, Dependency};
 use crate::template::{Context, Renderer};
 
 /// The requests of a service that sets none, anywhere.
@@ -27,6 +28,8 @@ pub struct ResolvedEnvironment<'a> {
     pub environment: &'a Environment,
     /// The namespace the services run in.
     pub namespace: NamespaceName,
+    /// Every dependency the services use, with its provider here, in name order.
+    pub dependencies: Vec<Dependency<'a>>,
     /// Every service, in name order.
     pub services: Vec<ResolvedService<'a>>,
 }
@@ -103,21 +106,17 @@ pub fn resolve<'a>(
     environment: &'a Environment,
 ) -> Result<ResolvedEnvironment<'a>, Vec<Diagnostic>> {
     let namespace = environment.namespace();
+    let dependencies = infra::resolve(platform, environment, &namespace);
     let mut services = Vec::with_capacity(platform.services.len());
     let mut diagnostics = Vec::new();
     for service in &platform.services {
-        match resolve_service(platform, environment, &namespace, service) {
+        match resolve_service(platform, environment, &namespace, &dependencies, service) {
             Ok(resolved) => services.push(resolved),
             Err(mut found) => diagnostics.append(&mut found),
         }
     }
     if diagnostics.is_empty() {
-        Ok(ResolvedEnvironment {
-            platform,
-            environment,
-            namespace,
-            services,
-        })
+        Ok(ResolvedEnvironment { platform, environment, namespace, dependencies, services })
     } else {
         Err(diagnostics)
     }
@@ -127,8 +126,14 @@ fn resolve_service<'a>(
     platform: &Platform,
     environment: &Environment,
     namespace: &NamespaceName,
+    dependencies: &[Dependency<'_>],
     service: &'a Service,
 ) -> Result<ResolvedService<'a>, Vec<Diagnostic>> {
+    let used: Vec<&Dependency<'_>> = service
+        .uses
+        .keys()
+        .filter_map(|name| dependencies.iter().find(|d| &d.name == name))
+        .collect();
     let mut diagnostics = Vec::new();
     let overrides = environment.overrides.get(&service.name);
 
@@ -155,12 +160,14 @@ fn resolve_service<'a>(
             environment,
             namespace,
             service,
+            &used,
             &tag,
             &image,
         )),
         diagnostics: &mut diagnostics,
     };
-    let env = environment_variables(environment, service, &mut templates);
+    let mut env: Vec<EnvVar> = used.iter().flat_map(|d| d.outputs.env(&d.name, d.kind)).collect();
+    env.extend(environment_variables(environment, service, &mut templates));
     let origin = Origin::Service(service.name.clone());
     let files = service
         .files
@@ -176,17 +183,7 @@ fn resolve_service<'a>(
     let args = templates.render_all(&service.args, &origin, "/args");
 
     if diagnostics.is_empty() {
-        Ok(ResolvedService {
-            service,
-            tag,
-            image,
-            replicas,
-            resources,
-            env,
-            files,
-            command,
-            args,
-        })
+        Ok(ResolvedService { service, tag, image, replicas, resources, env, files, command, args })
     } else {
         Err(diagnostics)
     }
@@ -216,7 +213,7 @@ impl Templating<'_> {
     }
 }
 
-/// Secret references first, then the service's variables in file order with
+/// Secret references, then the service's variables in file order with
 /// the environment's values replacing them in place, then the variables the
 /// environment adds.
 fn environment_variables(
@@ -241,28 +238,19 @@ fn environment_variables(
             Some(value) => templates.render(value, &env_origin, override_at(name.as_str())),
             None => templates.render(value, &service_origin, pointer_join("/env", name.as_str())),
         };
-        env.push(EnvVar {
-            name: name.to_string(),
-            source: EnvSource::Value(value),
-        });
+        env.push(EnvVar { name: name.to_string(), source: EnvSource::Value(value) });
     }
     for (name, value) in overrides.iter().flat_map(|o| &o.env) {
         if !service.env.contains_key(name) {
             let value = templates.render(value, &env_origin, override_at(name.as_str()));
-            env.push(EnvVar {
-                name: name.to_string(),
-                source: EnvSource::Value(value),
-            });
+            env.push(EnvVar { name: name.to_string(), source: EnvSource::Value(value) });
         }
     }
     env
 }
 
 fn override_pointer(service: &Service, rest: &str) -> String {
-    format!(
-        "{}{rest}",
-        pointer_join("/overrides", service.name.as_str())
-    )
+    format!("{}{rest}", pointer_join("/overrides", service.name.as_str()))
 }
 
 fn context(
@@ -270,6 +258,7 @@ fn context(
     environment: &Environment,
     namespace: &NamespaceName,
     service: &Service,
+    dependencies: &[&Dependency<'_>],
     tag: &ImageTag,
     image: &str,
 ) -> Context {
@@ -292,10 +281,10 @@ fn context(
             ("tag", Value::from(tag.as_str())),
         ],
     );
-    context.insert_object(
-        "platform",
-        &[("name", Value::from(platform.settings.name.as_str()))],
-    );
+    context.insert_object("platform", &[("name", Value::from(platform.settings.name.as_str()))]);
+    let resources =
+        dependencies.iter().map(|d| (d.name.to_string(), d.outputs.template_fields())).collect();
+    context.insert_nested("resources", &resources);
     context
 }
 
@@ -308,31 +297,18 @@ fn effective_resources(
     service: &Service,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> EffectiveResources {
-    let overrides = environment
-        .overrides
-        .get(&service.name)
-        .and_then(|o| o.resources.as_ref());
+    let overrides = environment.overrides.get(&service.name).and_then(|o| o.resources.as_ref());
     let empty = Resources::default();
-    let defaults = platform
-        .settings
-        .defaults
-        .resources
-        .as_ref()
-        .unwrap_or(&empty);
-    let explicit = overrides
-        .unwrap_or(&empty)
-        .or(service.resources.as_ref().unwrap_or(&empty));
+    let defaults = platform.settings.defaults.resources.as_ref().unwrap_or(&empty);
+    let explicit = overrides.unwrap_or(&empty).or(service.resources.as_ref().unwrap_or(&empty));
     let builtin = ResourceList {
         cpu: Quantity::new(DEFAULT_CPU_REQUEST).ok(),
         memory: Quantity::new(DEFAULT_MEMORY_REQUEST).ok(),
     };
     let requests = explicit.requests.or(&defaults.requests).or(&builtin);
-    let cpu_request = requests
-        .cpu
-        .unwrap_or_else(|| builtin_quantity(DEFAULT_CPU_REQUEST));
-    let memory_request = requests
-        .memory
-        .unwrap_or_else(|| builtin_quantity(DEFAULT_MEMORY_REQUEST));
+    let cpu_request = requests.cpu.unwrap_or_else(|| builtin_quantity(DEFAULT_CPU_REQUEST));
+    let memory_request =
+        requests.memory.unwrap_or_else(|| builtin_quantity(DEFAULT_MEMORY_REQUEST));
 
     let mut limit = |explicit: Option<&Quantity>,
                      default: Option<&Quantity>,
@@ -366,24 +342,15 @@ fn effective_resources(
             _ => request.clone(),
         }
     };
-    let cpu_limit = limit(
-        explicit.limits.cpu.as_ref(),
-        defaults.limits.cpu.as_ref(),
-        &cpu_request,
-        "cpu",
-    );
+    let cpu_limit =
+        limit(explicit.limits.cpu.as_ref(), defaults.limits.cpu.as_ref(), &cpu_request, "cpu");
     let memory_limit = limit(
         explicit.limits.memory.as_ref(),
         defaults.limits.memory.as_ref(),
         &memory_request,
         "memory",
     );
-    EffectiveResources {
-        cpu_request,
-        memory_request,
-        cpu_limit,
-        memory_limit,
-    }
+    EffectiveResources { cpu_request, memory_request, cpu_limit, memory_limit }
 }
 
 fn field_of<'r>(list: &'r ResourceList, field: &str) -> Option<&'r Quantity> {

@@ -67,17 +67,12 @@ impl Renderer {
             }
         });
         // A file's final newline is part of its content.
-        if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
-            .keep_trailing_newline(true)
-            .build()
+        if let Ok(syntax) =
+            minijinja::syntax::SyntaxConfig::builder().keep_trailing_newline(true).build()
         {
             jinja.set_syntax(syntax);
         }
-        Self {
-            jinja,
-            context: Value::from(context.root),
-            known: context.known,
-        }
+        Self { jinja, context: Value::from(context.root), known: context.known }
     }
 
     /// Whether a string is a template at all.
@@ -92,18 +87,13 @@ impl Renderer {
         if !Self::is_template(text) {
             return Ok(text.to_owned());
         }
-        let template = self
-            .jinja
-            .template_from_str(text)
-            .map_err(|e| Self::error(&e, text))?;
+        let template = self.jinja.template_from_str(text).map_err(|e| Self::error(&e, text))?;
         for variable in template.undeclared_variables(true) {
             if !self.is_known(&variable) {
                 return Err(self.unknown_variable(&variable, text));
             }
         }
-        template
-            .render(&self.context)
-            .map_err(|e| Self::error(&e, text))
+        template.render(&self.context).map_err(|e| Self::error(&e, text))
     }
 
     fn is_known(&self, variable: &str) -> bool {
@@ -117,27 +107,18 @@ impl Renderer {
             Some(close) => format!("did you mean `{close}`?"),
             None => format!(
                 "templates can read {}",
-                self.known
-                    .iter()
-                    .map(|k| format!("`{k}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                self.known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
             ),
         };
         Diagnostic::error(
             "render::template",
-            format!(
-                "unknown template variable `{variable}`{}",
-                line_note(text, None)
-            ),
+            format!("unknown template variable `{variable}`{}", line_note(text, None)),
         )
         .with_help(help)
     }
 
     fn error(error: &minijinja::Error, text: &str) -> Diagnostic {
-        let detail = error
-            .detail()
-            .map_or_else(|| error.kind().to_string(), ToOwned::to_owned);
+        let detail = error.detail().map_or_else(|| error.kind().to_string(), ToOwned::to_owned);
         Diagnostic::error(
             "render::template",
             format!("template error: {detail}{}", line_note(text, error.line())),
@@ -162,18 +143,12 @@ mod tests {
         let mut context = Context::default();
         context.insert_object(
             "environment",
-            &[
-                ("domain", Value::from("example.com")),
-                ("name", Value::from("prod")),
-            ],
+            &[("domain", Value::from("example.com")), ("name", Value::from("prod"))],
         );
         let mut resources = BTreeMap::new();
         resources.insert(
             "db".to_owned(),
-            vec![
-                ("host", Value::from("db.internal")),
-                ("port", Value::from(5432)),
-            ],
+            vec![("host", Value::from("db.internal")), ("port", Value::from(5432))],
         );
         context.insert_nested("resources", &resources);
         Renderer::new(context)
@@ -182,40 +157,22 @@ mod tests {
     #[test]
     fn renders_known_variables() {
         let r = renderer();
+        assert_eq!(r.render("api.{{ environment.domain }}").unwrap(), "api.example.com");
         assert_eq!(
-            r.render("api.{{ environment.domain }}").unwrap(),
-            "api.example.com"
-        );
-        assert_eq!(
-            r.render("{{ resources.db.host }}:{{ resources.db.port }}")
-                .unwrap(),
+            r.render("{{ resources.db.host }}:{{ resources.db.port }}").unwrap(),
             "db.internal:5432"
         );
         assert_eq!(r.render("$(DB_HOST) stays").unwrap(), "$(DB_HOST) stays");
-        assert_eq!(
-            r.render("a: {{ environment.name | upper }}\n").unwrap(),
-            "a: PROD\n"
-        );
+        assert_eq!(r.render("a: {{ environment.name | upper }}\n").unwrap(), "a: PROD\n");
     }
 
     #[test]
     fn unknown_variables_suggest_the_closest() {
-        let err = renderer()
-            .render("api.{{ environment.domian }}")
-            .unwrap_err();
-        assert_eq!(
-            err.message,
-            "unknown template variable `environment.domian`"
-        );
-        assert_eq!(
-            err.help.as_deref(),
-            Some("did you mean `environment.domain`?")
-        );
+        let err = renderer().render("api.{{ environment.domian }}").unwrap_err();
+        assert_eq!(err.message, "unknown template variable `environment.domian`");
+        assert_eq!(err.help.as_deref(), Some("did you mean `environment.domain`?"));
         let err = renderer().render("{{ resources.cache.host }}").unwrap_err();
-        assert_eq!(
-            err.message,
-            "unknown template variable `resources.cache.host`"
-        );
+        assert_eq!(err.message, "unknown template variable `resources.cache.host`");
     }
 
     #[test]
@@ -224,15 +181,7 @@ mod tests {
             .render("first\nsecond {{ environment.domain | nosuchfilter }}\nthird\n")
             .unwrap_err();
         assert_eq!(err.code, "render::template");
-        assert!(
-            err.message.starts_with("template error: "),
-            "{}",
-            err.message
-        );
-        assert!(
-            err.message.contains("(line 2 of the template)"),
-            "{}",
-            err.message
-        );
+        assert!(err.message.starts_with("template error: "), "{}", err.message);
+        assert!(err.message.contains("(line 2 of the template)"), "{}", err.message);
     }
 }

@@ -33,14 +33,8 @@ const CONFIG_VOLUME: &str = "config";
 /// The workload objects of one service.
 pub fn build(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>, out: &mut Vec<Placed>) {
     let owner = Owner::Service(service.service.name.to_string());
-    out.push(Placed {
-        owner: owner.clone(),
-        object: Object::from(service_account(env, service)),
-    });
-    out.push(Placed {
-        owner,
-        object: Object::from(deployment(env, service)),
-    });
+    out.push(Placed { owner: owner.clone(), object: Object::from(service_account(env, service)) });
+    out.push(Placed { owner, object: Object::from(deployment(env, service)) });
 }
 
 fn service_account(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>) -> ServiceAccount {
@@ -57,16 +51,11 @@ fn service_account(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>)
 
 fn deployment(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>) -> Deployment {
     let name = service.service.name.as_str();
-    let mut metadata = labels::metadata(
-        name,
-        env.namespace.as_str(),
-        labels::workload_labels(env, service),
-    );
+    let mut metadata =
+        labels::metadata(name, env.namespace.as_str(), labels::workload_labels(env, service));
     if let Some(description) = &service.service.description {
-        metadata.annotations = Some(BTreeMap::from([(
-            labels::DESCRIPTION.to_owned(),
-            description.clone(),
-        )]));
+        metadata.annotations =
+            Some(BTreeMap::from([(labels::DESCRIPTION.to_owned(), description.clone())]));
     }
     Deployment {
         metadata,
@@ -105,10 +94,7 @@ pub fn pod_template(
             }),
             ..Volume::default()
         });
-        annotations.insert(
-            labels::CONFIG_CHECKSUM.to_owned(),
-            config::checksum(&service.files),
-        );
+        annotations.insert(labels::CONFIG_CHECKSUM.to_owned(), config::checksum(&service.files));
     }
     PodTemplateSpec {
         metadata: Some(ObjectMeta {
@@ -193,11 +179,9 @@ fn container(service: &ResolvedService<'_>) -> Container {
 
 fn env_var(var: &crate::resolve::EnvVar) -> EnvVar {
     match &var.source {
-        EnvSource::Value(value) => EnvVar {
-            name: var.name.clone(),
-            value: Some(value.clone()),
-            ..EnvVar::default()
-        },
+        EnvSource::Value(value) => {
+            EnvVar { name: var.name.clone(), value: Some(value.clone()), ..EnvVar::default() }
+        }
         EnvSource::Secret(secret) => EnvVar {
             name: var.name.clone(),
             value_from: Some(EnvVarSource {
@@ -242,9 +226,7 @@ fn probe(probe: &model::Probe, first_port: Option<&str>) -> Probe {
             port: IntOrString::String(port.to_string()),
             ..TCPSocketAction::default()
         }),
-        exec: probe.exec.as_ref().map(|command| ExecAction {
-            command: Some(command.clone()),
-        }),
+        exec: probe.exec.as_ref().map(|command| ExecAction { command: Some(command.clone()) }),
         initial_delay_seconds: probe.initial_delay_seconds.map(saturating_i32),
         period_seconds: probe.period_seconds.map(saturating_i32),
         timeout_seconds: probe.timeout_seconds.map(saturating_i32),

@@ -145,10 +145,7 @@ impl Diagnostic {
     /// Sets the file and position directly.
     #[must_use]
     pub fn in_file(mut self, file: impl Into<String>, position: Option<Position>) -> Self {
-        self.location = Some(Location {
-            file: file.into(),
-            position,
-        });
+        self.location = Some(Location { file: file.into(), position });
         self
     }
 
@@ -161,10 +158,7 @@ impl Diagnostic {
     /// The key path users read (`routes[0].host`), when the diagnostic has a pointer.
     #[must_use]
     pub fn key(&self) -> Option<String> {
-        self.pointer
-            .as_deref()
-            .map(key_path)
-            .filter(|k| !k.is_empty())
+        self.pointer.as_deref().map(key_path).filter(|k| !k.is_empty())
     }
 
     /// The key path, unless the message already names it.
@@ -178,18 +172,11 @@ impl Diagnostic {
     #[must_use]
     pub fn place(&self) -> Option<String> {
         match &self.location {
-            Some(Location {
-                file,
-                position: Some(p),
-            }) => Some(format!("{file}:{}:{}", p.line, p.column)),
-            Some(Location {
-                file,
-                position: None,
-            }) => Some(file.clone()),
-            None => self
-                .object
-                .clone()
-                .or_else(|| self.origin.as_ref().map(ToString::to_string)),
+            Some(Location { file, position: Some(p) }) => {
+                Some(format!("{file}:{}:{}", p.line, p.column))
+            }
+            Some(Location { file, position: None }) => Some(file.clone()),
+            None => self.object.clone().or_else(|| self.origin.as_ref().map(ToString::to_string)),
         }
     }
 
@@ -201,13 +188,7 @@ impl Diagnostic {
             line.push_str(&place);
             line.push_str(": ");
         }
-        let _ = write!(
-            line,
-            "{}[{}]: {}",
-            self.severity.as_str(),
-            self.code,
-            self.message
-        );
+        let _ = write!(line, "{}[{}]: {}", self.severity.as_str(), self.code, self.message);
         if let Some(note) = self.key_note() {
             line.push_str(&note);
         }
@@ -228,12 +209,8 @@ impl Diagnostic {
         if let Some(note) = self.key_note() {
             title_text.push_str(&note);
         }
-        let mut group = Group::with_title(
-            level
-                .clone()
-                .primary_title(title_text.as_str())
-                .id(self.code),
-        );
+        let mut group =
+            Group::with_title(level.clone().primary_title(title_text.as_str()).id(self.code));
         let snippet = self.snippet(source);
         if let Some((text, range, path, line_start)) = &snippet {
             group = group.element(
@@ -250,15 +227,9 @@ impl Diagnostic {
         }
         let mut report = vec![group];
         if let Some(help) = &self.help {
-            report.push(Group::with_title(
-                Level::HELP.secondary_title(help.as_str()),
-            ));
+            report.push(Group::with_title(Level::HELP.secondary_title(help.as_str())));
         }
-        let renderer = if color {
-            Renderer::styled()
-        } else {
-            Renderer::plain()
-        };
+        let renderer = if color { Renderer::styled() } else { Renderer::plain() };
         renderer.render(&report)
     }
 
@@ -272,13 +243,9 @@ impl Diagnostic {
         let position = location.position?;
         let text = &source?.text;
         let at = Position::in_text(text, position.line, position.column, position.len);
-        let line_start = at.offset
-            - text[..at.offset]
-                .rfind('\n')
-                .map_or(at.offset, |i| at.offset - i - 1);
-        let line_end = text[at.offset..]
-            .find('\n')
-            .map_or(text.len(), |i| at.offset + i);
+        let line_start =
+            at.offset - text[..at.offset].rfind('\n').map_or(at.offset, |i| at.offset - i - 1);
+        let line_end = text[at.offset..].find('\n').map_or(text.len(), |i| at.offset + i);
         let start = at.offset - line_start;
         let width = line_end - at.offset;
         let len = position.len.clamp(usize::from(width > 0), width);
@@ -317,12 +284,7 @@ pub fn suggest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
     let input_lower = input.to_ascii_lowercase();
     candidates
         .into_iter()
-        .map(|c| {
-            (
-                strsim::jaro_winkler(&input_lower, &c.to_ascii_lowercase()),
-                c,
-            )
-        })
+        .map(|c| (strsim::jaro_winkler(&input_lower, &c.to_ascii_lowercase()), c))
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, c)| c)
@@ -344,15 +306,7 @@ mod tests {
     #[test]
     fn short_form_names_place_code_and_key() {
         let d = Diagnostic::error("spec::unknown_field", "unknown field `replcas`")
-            .in_file(
-                "services/api.yaml",
-                Some(Position {
-                    line: 5,
-                    column: 1,
-                    offset: 0,
-                    len: 7,
-                }),
-            )
+            .in_file("services/api.yaml", Some(Position { line: 5, column: 1, offset: 0, len: 7 }))
             .with_help("did you mean `replicas`?");
         assert_eq!(
             d.short(),

@@ -73,10 +73,7 @@ impl Sources {
             (Some(root), None) => Some(root.position),
             (None, _) => None,
         };
-        diagnostic.location = Some(Location {
-            file: file.display_path(),
-            position,
-        });
+        diagnostic.location = Some(Location { file: file.display_path(), position });
     }
 
     /// Locates every diagnostic in place.
@@ -93,12 +90,7 @@ impl Sources {
             .origin
             .as_ref()
             .and_then(|o| self.file(o))
-            .or_else(|| {
-                diagnostic
-                    .location
-                    .as_ref()
-                    .and_then(|l| self.by_display_path(&l.file))
-            })
+            .or_else(|| diagnostic.location.as_ref().and_then(|l| self.by_display_path(&l.file)))
     }
 
     /// Renders diagnostics with snippets, sorted by file and position.
@@ -153,10 +145,7 @@ pub fn load_dir(root: &Path) -> Result<Loaded, LoadFailure> {
             .with_help("run platc in a platform repository, or pass its directory with `--root`")
             .in_file(display_path(root), None),
         );
-        return Err(LoadFailure {
-            sources,
-            diagnostics,
-        });
+        return Err(LoadFailure { sources, diagnostics });
     }
 
     let mut platform = Platform::default();
@@ -198,10 +187,7 @@ pub fn load_dir(root: &Path) -> Result<Loaded, LoadFailure> {
     // Services that loaded are checked even when others did not; checks that
     // relate environments to services need every service.
     let services_loaded = !diagnostics.iter().any(|d| {
-        d.is_error()
-            && d.location
-                .as_ref()
-                .is_some_and(|l| l.file.starts_with(SERVICES_DIR))
+        d.is_error() && d.location.as_ref().is_some_and(|l| l.file.starts_with(SERVICES_DIR))
     });
     diagnostics.extend(validate::validate_services(&platform));
     if services_loaded {
@@ -210,16 +196,9 @@ pub fn load_dir(root: &Path) -> Result<Loaded, LoadFailure> {
     sources.locate_all(&mut diagnostics);
     sort_diagnostics(&mut diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
-        Err(LoadFailure {
-            sources,
-            diagnostics,
-        })
+        Err(LoadFailure { sources, diagnostics })
     } else {
-        Ok(Loaded {
-            platform,
-            sources,
-            warnings: diagnostics,
-        })
+        Ok(Loaded { platform, sources, warnings: diagnostics })
     }
 }
 
@@ -239,22 +218,10 @@ fn load_entities<T: DeserializeOwned>(
     for (path, relative) in model_files(root, dir, diagnostics) {
         let stem = file_stem(&relative);
         let origin = origin(&stem);
-        if let Some(entity) = load_file::<T>(
-            &path,
-            relative.clone(),
-            kind,
-            origin.clone(),
-            sources,
-            diagnostics,
-        ) {
-            check_name(
-                name(&entity),
-                &stem,
-                kind.as_str(),
-                &relative,
-                origin,
-                diagnostics,
-            );
+        if let Some(entity) =
+            load_file::<T>(&path, relative.clone(), kind, origin.clone(), sources, diagnostics)
+        {
+            check_name(name(&entity), &stem, kind.as_str(), &relative, origin, diagnostics);
             loaded.push(entity);
         }
     }
@@ -265,30 +232,18 @@ fn load_entities<T: DeserializeOwned>(
 pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
         let key = |d: &Diagnostic| {
-            let (file, position) = d
-                .location
-                .as_ref()
-                .map_or((String::new(), Position::default()), |l| {
+            let (file, position) =
+                d.location.as_ref().map_or((String::new(), Position::default()), |l| {
                     (l.file.clone(), l.position.unwrap_or_default())
                 });
-            (
-                d.severity,
-                file,
-                position.line,
-                position.column,
-                d.code,
-                d.message.clone(),
-            )
+            (d.severity, file, position.line, position.column, d.code, d.message.clone())
         };
         key(a).cmp(&key(b))
     });
 }
 
 fn file_stem(relative: &Path) -> String {
-    relative
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default()
+    relative.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
 /// The `.yaml` and `.yml` files of a model directory, sorted by path so the
@@ -315,9 +270,7 @@ fn model_files(
         let Ok(entry) = entry else { continue };
         let name = entry.file_name().to_string_lossy().into_owned();
         let relative = PathBuf::from(dir).join(&name);
-        let extension = Path::new(&name)
-            .extension()
-            .map(std::ffi::OsStr::to_ascii_lowercase);
+        let extension = Path::new(&name).extension().map(std::ffi::OsStr::to_ascii_lowercase);
         let is_yaml = extension.is_some_and(|e| e == "yaml" || e == "yml");
         if entry.path().is_dir() {
             diagnostics.push(
@@ -373,9 +326,7 @@ fn check_name(
             "spec::name_mismatch",
             format!("{what} `{name}` is defined in `{}`", display_path(relative)),
         )
-        .with_help(format!(
-            "name the file `{name}.yaml` or the {what} `{stem}`"
-        ));
+        .with_help(format!("name the file `{name}.yaml` or the {what} `{stem}`"));
         diagnostic = match origin {
             Some(origin) => diagnostic.at(origin, "/name"),
             None => diagnostic.in_file(display_path(relative), None),
@@ -404,10 +355,7 @@ pub fn parse_yaml(text: &str) -> Result<Node, Diagnostic> {
         if let Some(help) = help {
             diagnostic = diagnostic.with_help(help);
         }
-        diagnostic.location = Some(Location {
-            file: String::new(),
-            position: Some(position),
-        });
+        diagnostic.location = Some(Location { file: String::new(), position: Some(position) });
         diagnostic
     })
 }
@@ -425,16 +373,10 @@ fn explain_syntax_error(
     let line_text = |n: usize| text.lines().nth(n.saturating_sub(1)).unwrap_or_default();
 
     if raw.contains("found a tab") || raw.contains("tab") && raw.contains("indent") {
-        let tabbed = text
-            .lines()
-            .position(|l| l.trim_start_matches(' ').starts_with('\t'));
+        let tabbed = text.lines().position(|l| l.trim_start_matches(' ').starts_with('\t'));
         let position = tabbed.map_or_else(|| at(line, column, 1), |n| at(n + 1, 1, 1));
         let help = "indent with spaces: YAML does not allow tabs in indentation".to_owned();
-        return (
-            "a tab character in the indentation".to_owned(),
-            Some(help),
-            position,
-        );
+        return ("a tab character in the indentation".to_owned(), Some(help), position);
     }
     if raw.contains("unknown escape") {
         let current = line_text(line);
@@ -447,10 +389,7 @@ fn explain_syntax_error(
                         .starts_with(['\\', '"', 'n', 't', 'r', '0', 'u', 'x', '/', ' '])
             })
             .map(|(i, _)| {
-                (
-                    current[..i].chars().count() + 1,
-                    current[i..].chars().take(2).collect::<String>(),
-                )
+                (current[..i].chars().count() + 1, current[i..].chars().take(2).collect::<String>())
             });
         let (column, shown) = escape.unwrap_or((column, String::from("\\")));
         return (
@@ -472,19 +411,13 @@ fn explain_syntax_error(
             .collect();
         return (
             format!("alias `*{name}` refers to no anchor"),
-            Some(format!(
-                "define the value once with `&{name}` before using `*{name}`"
-            )),
+            Some(format!("define the value once with `&{name}` before using `*{name}`")),
             at(line, column, name.len() + 1),
         );
     }
     if raw.contains("multiple YAML documents") {
-        let marker = text
-            .lines()
-            .take(line)
-            .collect::<Vec<_>>()
-            .iter()
-            .rposition(|l| l.starts_with("---"));
+        let marker =
+            text.lines().take(line).collect::<Vec<_>>().iter().rposition(|l| l.starts_with("---"));
         let position = marker.map_or_else(|| at(line, column, 1), |n| at(n + 1, 1, 3));
         return (
             "more than one YAML document in the file".to_owned(),
@@ -525,10 +458,7 @@ fn clean_yaml_message(raw: &str) -> String {
         None => raw,
     };
     if let Some(rest) = without_position.strip_prefix("duplicate mapping key: ") {
-        let key = rest
-            .split(", set DuplicateKeyPolicy")
-            .next()
-            .unwrap_or(rest);
+        let key = rest.split(", set DuplicateKeyPolicy").next().unwrap_or(rest);
         return format!("duplicate key `{key}`");
     }
     let mut message = without_position.trim().to_owned();
@@ -555,14 +485,7 @@ fn load_file<T: DeserializeOwned>(
             place(&mut diagnostic, &shown, None, None);
             diagnostics.push(diagnostic);
             if let Some(text) = lossy {
-                sources.add(
-                    None,
-                    SourceFile {
-                        path: relative,
-                        text,
-                        root: None,
-                    },
-                );
+                sources.add(None, SourceFile { path: relative, text, root: None });
             }
             return None;
         }
@@ -576,14 +499,7 @@ fn load_file<T: DeserializeOwned>(
         place(diagnostic, &shown, root.as_ref(), origin.as_ref());
     }
     diagnostics.extend(found);
-    sources.add(
-        origin,
-        SourceFile {
-            path: relative,
-            text,
-            root,
-        },
-    );
+    sources.add(origin, SourceFile { path: relative, text, root });
     value
 }
 
@@ -597,10 +513,7 @@ fn place(diagnostic: &mut Diagnostic, shown: &str, root: Option<&Node>, origin: 
         (None, Some(root), Some(pointer)) => Some(root.locate(pointer, diagnostic.at_key)),
         _ => None,
     };
-    diagnostic.location = Some(Location {
-        file: shown.to_owned(),
-        position,
-    });
+    diagnostic.location = Some(Location { file: shown.to_owned(), position });
 }
 
 /// Deserializes a schema-valid document into its model type; what the schema
@@ -616,20 +529,11 @@ fn deserialize<T: DeserializeOwned>(root: &Node) -> Result<T, Diagnostic> {
 /// without deserializing. Returns the tree (when it parsed) and every problem.
 #[must_use]
 pub fn parse_document(text: &str, kind: FileKind) -> (Option<Node>, Vec<Diagnostic>) {
-    if text
-        .trim()
-        .lines()
-        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
-    {
-        let what = if text.trim().is_empty() {
-            "the file is empty"
-        } else {
-            "the file has only comments"
-        };
-        let diagnostic = Diagnostic::error("spec::empty_file", what).with_help(format!(
-            "describe a {} here, or delete the file",
-            kind.as_str()
-        ));
+    if text.trim().lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
+        let what =
+            if text.trim().is_empty() { "the file is empty" } else { "the file has only comments" };
+        let diagnostic = Diagnostic::error("spec::empty_file", what)
+            .with_help(format!("describe a {} here, or delete the file", kind.as_str()));
         return (None, vec![diagnostic.in_file("", None)]);
     }
     let root = match parse_yaml(text) {
@@ -639,10 +543,7 @@ pub fn parse_document(text: &str, kind: FileKind) -> (Option<Node>, Vec<Diagnost
     if !matches!(root.value, NodeValue::Map(_)) {
         let diagnostic = Diagnostic::error(
             "spec::wrong_type",
-            format!(
-                "a {} file must be a mapping of keys to values",
-                kind.as_str()
-            ),
+            format!("a {} file must be a mapping of keys to values", kind.as_str()),
         )
         .with_help("start the file with `name: ...`")
         .at_pointer("");
@@ -673,10 +574,8 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
 fn read_text(path: &Path) -> Result<String, (Diagnostic, Option<String>)> {
     let metadata = fs::metadata(path).map_err(|e| (io_diagnostic(&e), None))?;
     if metadata.is_dir() {
-        let diagnostic = Diagnostic::error(
-            "spec::unexpected_directory",
-            "expected a file, found a directory",
-        );
+        let diagnostic =
+            Diagnostic::error("spec::unexpected_directory", "expected a file, found a directory");
         return Err((diagnostic, None));
     }
     if metadata.len() > MAX_FILE_BYTES {
@@ -695,12 +594,8 @@ fn read_text(path: &Path) -> Result<String, (Diagnostic, Option<String>)> {
         let valid = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();
         let line = bytes[..valid].split(|&b| b == b'\n').count();
-        let column = valid
-            - bytes[..valid]
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |i| i + 1)
-            + 1;
+        let column =
+            valid - bytes[..valid].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) + 1;
         let mut diagnostic = Diagnostic::error(
             "spec::not_utf8",
             format!("the file is not UTF-8 text (invalid byte at line {line}, column {column})"),
@@ -708,17 +603,9 @@ fn read_text(path: &Path) -> Result<String, (Diagnostic, Option<String>)> {
         .with_help("save the file as UTF-8");
         diagnostic.location = Some(Location {
             file: String::new(),
-            position: Some(Position {
-                line,
-                column,
-                offset: valid,
-                len: 1,
-            }),
+            position: Some(Position { line, column, offset: valid, len: 1 }),
         });
-        (
-            diagnostic,
-            Some(String::from_utf8_lossy(bytes).into_owned()),
-        )
+        (diagnostic, Some(String::from_utf8_lossy(bytes).into_owned()))
     })
 }
 

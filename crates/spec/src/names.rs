@@ -185,6 +185,74 @@ name_type! {
     rule: "lowercase letters, digits and '-', starting with a letter, ending with a letter or digit, at most 40 characters"
 }
 
+/// An IP address or CIDR range (`10.0.0.0/8`, `2001:db8::/32`, `192.0.2.7`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct IpRange(String);
+
+impl IpRange {
+    /// The rule in words.
+    pub const RULE: &'static str = "an IP address or CIDR range such as `10.0.0.0/8`";
+
+    /// Checks an address or CIDR range.
+    pub fn new(value: impl Into<String>) -> Result<Self, NameError> {
+        let value = value.into();
+        let (address, prefix) = match value.split_once('/') {
+            Some((address, prefix)) => (address, Some(prefix)),
+            None => (value.as_str(), None),
+        };
+        let max = match address.parse::<std::net::IpAddr>() {
+            Ok(std::net::IpAddr::V4(_)) => 32,
+            Ok(std::net::IpAddr::V6(_)) => 128,
+            Err(_) => 0,
+        };
+        let prefix_ok = prefix.is_none_or(|p| p.parse::<u8>().is_ok_and(|p| p <= max));
+        if max > 0 && prefix_ok {
+            Ok(Self(value))
+        } else {
+            Err(NameError { value, what: "IP range", rule: Self::RULE })
+        }
+    }
+
+    /// The range as written.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for IpRange {
+    type Error = NameError;
+    fn try_from(value: String) -> Result<Self, NameError> {
+        Self::new(value)
+    }
+}
+
+impl From<IpRange> for String {
+    fn from(range: IpRange) -> String {
+        range.0
+    }
+}
+
+impl fmt::Display for IpRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl JsonSchema for IpRange {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "IpRange".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": r"^[0-9a-fA-F:.]+(/[0-9]{1,3})?$",
+            "description": Self::RULE,
+        })
+    }
+}
+
 impl From<&EnvName> for NamespaceName {
     /// An environment's name is always a valid namespace name: both are DNS
     /// labels, and environment names are the stricter rule.
@@ -221,15 +289,9 @@ mod tests {
         assert!(ServiceName::new("2fa").is_err(), "must start with a letter");
         assert!(ServiceName::new("Api").is_err(), "lowercase only");
         assert!(ServiceName::new("api-").is_err(), "must not end with '-'");
-        assert!(
-            ServiceName::new("a".repeat(64)).is_err(),
-            "at most 63 characters"
-        );
+        assert!(ServiceName::new("a".repeat(64)).is_err(), "at most 63 characters");
         let err = ServiceName::new("Api").unwrap_err();
-        assert_eq!(
-            err.to_string().split(':').next(),
-            Some("`Api` is not a valid service name")
-        );
+        assert_eq!(err.to_string().split(':').next(), Some("`Api` is not a valid service name"));
     }
 
     #[test]
@@ -250,11 +312,18 @@ mod tests {
     }
 
     #[test]
+    fn ip_ranges() {
+        assert!(IpRange::new("10.0.0.0/8").is_ok());
+        assert!(IpRange::new("192.0.2.7").is_ok());
+        assert!(IpRange::new("2001:db8::/32").is_ok());
+        assert!(IpRange::new("10.0.0.0/33").is_err());
+        assert!(IpRange::new("10.0.0/8").is_err());
+        assert!(IpRange::new("example.com").is_err());
+    }
+
+    #[test]
     fn dependency_env_prefix() {
-        assert_eq!(
-            DependencyName::new("orders-db").unwrap().env_prefix(),
-            "ORDERS_DB"
-        );
+        assert_eq!(DependencyName::new("orders-db").unwrap().env_prefix(), "ORDERS_DB");
     }
 
     #[test]

@@ -38,9 +38,8 @@ impl Quantity {
     #[must_use]
     pub fn suggest(text: &str) -> Option<String> {
         let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-        let split = compact
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(compact.len());
+        let split =
+            compact.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(compact.len());
         let (number, suffix) = compact.split_at(split);
         let binary = match suffix.to_ascii_lowercase().as_str() {
             "kb" | "kib" | "ki" | "k" => "Ki",
@@ -77,9 +76,8 @@ impl Quantity {
 
 fn parse(text: &str) -> Option<f64> {
     let unsigned = text.strip_prefix('+').unwrap_or(text);
-    let split = unsigned
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(unsigned.len());
+    let split =
+        unsigned.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(unsigned.len());
     let (number, suffix) = unsigned.split_at(split);
     if number.is_empty() || number == "." || number.matches('.').count() > 1 {
         return None;
@@ -184,9 +182,7 @@ mod tests {
 
     #[test]
     fn refuses_what_kubernetes_refuses() {
-        for bad in [
-            "", "m", "1.2.3", "12 Mi", "1mi", "1Kb", "-1", "1e", "1e+", "abc",
-        ] {
+        for bad in ["", "m", "1.2.3", "12 Mi", "1mi", "1Kb", "-1", "1e", "1e+", "abc"] {
             assert!(Quantity::new(bad).is_err(), "{bad} must be refused");
         }
     }
@@ -194,9 +190,7 @@ mod tests {
     #[test]
     fn pattern_agrees_with_parser() {
         let re = regex::Regex::new(Quantity::PATTERN).unwrap();
-        for text in [
-            "250m", "1", "1.5", "512Mi", "2e3", ".5", "+1", "1Kb", "1mi", "-1", "1e",
-        ] {
+        for text in ["250m", "1", "1.5", "512Mi", "2e3", ".5", "+1", "1Kb", "1mi", "-1", "1e"] {
             assert_eq!(re.is_match(text), Quantity::new(text).is_ok(), "{text}");
         }
     }
@@ -215,9 +209,7 @@ mod tests {
         let g = Quantity::new("1G").unwrap();
         assert_eq!(gi.cmp_amount(&g), Ordering::Greater);
         assert_eq!(
-            Quantity::new("1000m")
-                .unwrap()
-                .cmp_amount(&Quantity::new("1").unwrap()),
+            Quantity::new("1000m").unwrap().cmp_amount(&Quantity::new("1").unwrap()),
             Ordering::Equal
         );
     }

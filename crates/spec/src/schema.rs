@@ -65,6 +65,30 @@ pub fn json_schema(kind: FileKind) -> Value {
     value
 }
 
+/// Gives the tag property of each tagged-union branch a description, as
+/// every other field has.
+fn describe_tags(branches: &mut [Value]) {
+    for branch in branches {
+        let Some(properties) = branch.get_mut("properties").and_then(Value::as_object_mut) else {
+            continue;
+        };
+        for (name, property) in properties.iter_mut() {
+            if let (Some(value), None) =
+                (property.get("const").cloned(), property.get("description"))
+                && let Some(object) = property.as_object_mut()
+            {
+                object.insert(
+                    "description".to_owned(),
+                    Value::String(format!(
+                        "`{name}: {}` selects this form",
+                        value.as_str().unwrap_or_default()
+                    )),
+                );
+            }
+        }
+    }
+}
+
 /// Publishes optional fields as their type alone: an explicit `null` is almost
 /// always an unfinished line (`port:` with nothing after it), better reported
 /// than silently ignored.
@@ -78,14 +102,13 @@ fn forbid_null(schema: &mut Value) {
                     map.insert("type".to_owned(), single);
                 }
             }
+            if let Some(Value::Array(branches)) = map.get_mut("oneOf") {
+                describe_tags(branches);
+            }
             if let Some(Value::Array(branches)) = map.get("anyOf") {
                 let null = serde_json::json!({"type": "null"});
                 if branches.len() == 2 && branches.contains(&null) {
-                    let other = branches
-                        .iter()
-                        .find(|b| **b != null)
-                        .cloned()
-                        .unwrap_or_default();
+                    let other = branches.iter().find(|b| **b != null).cloned().unwrap_or_default();
                     map.remove("anyOf");
                     map.insert("allOf".to_owned(), Value::Array(vec![other]));
                 }
@@ -120,11 +143,7 @@ fn compile(kind: FileKind) -> Compiled {
 }
 
 static COMPILED: LazyLock<[Compiled; 3]> = LazyLock::new(|| {
-    [
-        compile(FileKind::Service),
-        compile(FileKind::Environment),
-        compile(FileKind::Platform),
-    ]
+    [compile(FileKind::Service), compile(FileKind::Environment), compile(FileKind::Platform)]
 });
 
 fn compiled(kind: FileKind) -> &'static Compiled {
@@ -146,11 +165,7 @@ pub fn validate(kind: FileKind, instance: &Value) -> Vec<Diagnostic> {
     for error in compiled.validator.iter_errors(instance) {
         collect(&error, &compiled.schema, instance, &mut out);
     }
-    out.sort_by(|a, b| {
-        a.pointer
-            .cmp(&b.pointer)
-            .then_with(|| a.message.cmp(&b.message))
-    });
+    out.sort_by(|a, b| a.pointer.cmp(&b.pointer).then_with(|| a.message.cmp(&b.message)));
     out.dedup_by(|a, b| a.pointer == b.pointer && a.message == b.message);
     out
 }
@@ -163,9 +178,7 @@ fn collect(
 ) {
     let pointer = error.instance_path().as_str();
     let schema_path = error.schema_path().as_str();
-    let keyword_parent = schema_path
-        .rsplit_once('/')
-        .map_or("", |(parent, _)| parent);
+    let keyword_parent = schema_path.rsplit_once('/').map_or("", |(parent, _)| parent);
     let subschema = schema.pointer(keyword_parent);
     let found = instance.pointer(pointer);
     match error.kind() {
@@ -173,39 +186,29 @@ fn collect(
             let branches = subschema
                 .and_then(|s| s.get("oneOf").or_else(|| s.get("anyOf")))
                 .and_then(Value::as_array);
-            let constants: Option<Vec<Value>> = branches.and_then(|b| {
-                b.iter()
-                    .map(|branch| branch.get("const").cloned())
-                    .collect()
-            });
+            let constants: Option<Vec<Value>> = branches
+                .and_then(|b| b.iter().map(|branch| branch.get("const").cloned()).collect());
             if let Some(constants) = constants {
                 let kind = ValidationErrorKind::Enum {
                     options: std::sync::Arc::new(Value::Array(constants)),
                 };
-                out.extend(describe(
-                    &kind,
-                    pointer,
-                    subschema,
-                    found,
-                    &error.to_string(),
-                ));
+                out.extend(describe(&kind, pointer, subschema, found, &error.to_string()));
+                return;
+            }
+            // A tagged union (`provider: helm | external`): judge the value by
+            // the branch its tag selects, or report the tag itself.
+            if let Some((tag, tags)) = branches.and_then(|b| discriminator(b)) {
+                collect_tagged(error, context, &tag, tags, schema, instance, out);
                 return;
             }
             // Report the branch the value came closest to: the one that failed
             // deepest in the document, then with the fewest errors.
-            let best = context
-                .iter()
-                .filter(|errors| !errors.is_empty())
-                .max_by(|a, b| {
-                    let depth = |errors: &Vec<ValidationError<'static>>| {
-                        errors
-                            .iter()
-                            .map(|e| e.instance_path().as_str().len())
-                            .max()
-                            .unwrap_or(0)
-                    };
-                    depth(a).cmp(&depth(b)).then_with(|| b.len().cmp(&a.len()))
-                });
+            let best = context.iter().filter(|errors| !errors.is_empty()).max_by(|a, b| {
+                let depth = |errors: &Vec<ValidationError<'static>>| {
+                    errors.iter().map(|e| e.instance_path().as_str().len()).max().unwrap_or(0)
+                };
+                depth(a).cmp(&depth(b)).then_with(|| b.len().cmp(&a.len()))
+            });
             match best {
                 Some(errors) => {
                     for inner in errors {
@@ -221,13 +224,7 @@ fn collect(
                 )),
             }
         }
-        kind => out.extend(describe(
-            kind,
-            pointer,
-            subschema,
-            found,
-            &error.to_string(),
-        )),
+        kind => out.extend(describe(kind, pointer, subschema, found, &error.to_string())),
     }
 }
 
@@ -238,20 +235,15 @@ fn describe(
     found: Option<&Value>,
     fallback: &str,
 ) -> Vec<Diagnostic> {
-    let description = subschema
-        .and_then(|s| s.get("description"))
-        .and_then(Value::as_str)
-        .map(hint);
+    let description =
+        subschema.and_then(|s| s.get("description")).and_then(Value::as_str).map(hint);
     let shown = found.map_or_else(String::new, |v| match v.as_str() {
         Some(s) => format!("`{s}`"),
         None => format!("`{v}`"),
     });
     let diagnostic = match kind {
         ValidationErrorKind::AdditionalProperties { unexpected } => {
-            return unexpected
-                .iter()
-                .map(|field| unknown_key(field, pointer, subschema))
-                .collect();
+            return unexpected.iter().map(|field| unknown_key(field, pointer, subschema)).collect();
         }
         ValidationErrorKind::Required { property } => {
             let field = property.as_str().unwrap_or_default();
@@ -286,10 +278,8 @@ fn describe(
             let given = found.and_then(Value::as_str).unwrap_or_default();
             let (what, rule) =
                 rule_for(pattern).unwrap_or(("value", description.as_deref().unwrap_or_default()));
-            let diagnostic = Diagnostic::error(
-                "spec::invalid_value",
-                format!("{shown} is not a valid {what}"),
-            );
+            let diagnostic =
+                Diagnostic::error("spec::invalid_value", format!("{shown} is not a valid {what}"));
             let fix = if pattern == Quantity::PATTERN {
                 Quantity::suggest(given)
             } else {
@@ -328,24 +318,70 @@ fn describe(
     vec![diagnostic.at_pointer(pointer)]
 }
 
+/// Reports a value of a tagged union by the branch its tag selects; an
+/// unknown or missing tag is reported on its own.
+fn collect_tagged(
+    error: &ValidationError<'_>,
+    context: &[Vec<ValidationError<'static>>],
+    tag: &str,
+    tags: Vec<Value>,
+    schema: &Value,
+    instance: &Value,
+    out: &mut Vec<Diagnostic>,
+) {
+    let pointer = error.instance_path().as_str();
+    let found = instance.pointer(pointer);
+    let given = found.and_then(|f| f.get(tag));
+    let chosen = given.and_then(|g| tags.iter().position(|t| t == g));
+    match (given, chosen) {
+        (Some(_), Some(index)) => {
+            if let Some(errors) = context.get(index) {
+                for inner in errors {
+                    collect(inner, schema, instance, out);
+                }
+            }
+        }
+        (Some(given), None) => {
+            let kind =
+                ValidationErrorKind::Enum { options: std::sync::Arc::new(Value::Array(tags)) };
+            let at = pointer_join(pointer, tag);
+            out.extend(describe(&kind, &at, None, Some(given), &error.to_string()));
+        }
+        (None, _) => {
+            let options: Vec<&str> = tags.iter().filter_map(Value::as_str).collect();
+            out.push(
+                Diagnostic::error("spec::missing_field", format!("missing field `{tag}`"))
+                    .with_help(format!("add `{tag}:` with one of {}", quoted_list(&options)))
+                    .at_pointer(pointer),
+            );
+        }
+    }
+}
+
+/// The tag property shared by every branch of a tagged union, and each
+/// branch's tag value, in branch order.
+fn discriminator(branches: &[Value]) -> Option<(String, Vec<Value>)> {
+    let first = branches.first()?.get("properties")?.as_object()?;
+    let tag = first.iter().find(|(_, p)| p.get("const").is_some())?.0.clone();
+    let tags = branches
+        .iter()
+        .map(|b| b.pointer(&format!("/properties/{tag}/const")).cloned())
+        .collect::<Option<Vec<Value>>>()?;
+    Some((tag, tags))
+}
+
 /// A value of the wrong JSON type, with the likely fix: quotes to add or remove.
 fn wrong_type(kind: &TypeKind, found: Option<&Value>, description: Option<String>) -> Diagnostic {
     let expected = match kind {
         TypeKind::Single(t) => type_name(&t.to_string()),
-        TypeKind::Multiple(ts) => ts
-            .iter()
-            .map(|t| type_name(&t.to_string()))
-            .collect::<Vec<_>>()
-            .join(" or "),
+        TypeKind::Multiple(ts) => {
+            ts.iter().map(|t| type_name(&t.to_string())).collect::<Vec<_>>().join(" or ")
+        }
     };
     let actual = found.map_or("nothing", json_type_name);
-    let diagnostic = Diagnostic::error(
-        "spec::wrong_type",
-        format!("expected {expected}, found {actual}"),
-    );
-    let quoted_number = found
-        .and_then(Value::as_str)
-        .filter(|s| s.trim().parse::<f64>().is_ok());
+    let diagnostic =
+        Diagnostic::error("spec::wrong_type", format!("expected {expected}, found {actual}"));
+    let quoted_number = found.and_then(Value::as_str).filter(|s| s.trim().parse::<f64>().is_ok());
     let help = match (expected.as_str(), found, quoted_number) {
         ("a string", Some(value), _) if value.is_number() || value.is_boolean() => {
             Some(format!("quote the value to keep it a string: \"{value}\""))
@@ -371,10 +407,8 @@ fn unknown_key(field: &str, pointer: &str, subschema: Option<&Value>) -> Diagnos
         .and_then(|p| p.keys().next());
     if let Some(pattern) = key_pattern {
         let (what, rule) = rule_for(pattern).unwrap_or(("key", "a key matching the naming rule"));
-        let diagnostic = Diagnostic::error(
-            "spec::invalid_value",
-            format!("`{field}` is not a valid {what}"),
-        );
+        let diagnostic =
+            Diagnostic::error("spec::invalid_value", format!("`{field}` is not a valid {what}"));
         let help = match conform(field, pattern) {
             Some(fix) => format!("{rule}; try `{fix}`"),
             None => rule.to_owned(),
@@ -395,10 +429,7 @@ fn unknown_key(field: &str, pointer: &str, subschema: Option<&Value>) -> Diagnos
         Some(close) => format!("unknown field `{field}`, did you mean `{close}`?"),
         None => format!("unknown field `{field}`"),
     };
-    Diagnostic::error("spec::unknown_field", message)
-        .with_help(help)
-        .at_pointer(at)
-        .on_key()
+    Diagnostic::error("spec::unknown_field", message).with_help(help).at_pointer(at).on_key()
 }
 
 /// The name and rule of a validated name type, by its published pattern.
@@ -423,10 +454,7 @@ fn rule_for(pattern: &str) -> Option<(&'static str, &'static str)> {
     if pattern == Quantity::PATTERN {
         return Some(("Kubernetes quantity", Quantity::RULE));
     }
-    rules
-        .iter()
-        .find(|(p, _, _)| *p == pattern)
-        .map(|(_, what, rule)| (*what, *rule))
+    rules.iter().find(|(p, _, _)| *p == pattern).map(|(_, what, rule)| (*what, *rule))
 }
 
 /// The closest spelling of `value` that matches `pattern`, trying the usual
@@ -445,9 +473,7 @@ fn conform(value: &str, pattern: &str) -> Option<String> {
         upper.replace('-', "_"),
         lower.replace(['_', ' ', '.'], "-"),
         lower.clone(),
-        lower
-            .trim_matches(|c: char| !c.is_ascii_alphanumeric())
-            .replace(['_', ' '], "-"),
+        lower.trim_matches(|c: char| !c.is_ascii_alphanumeric()).replace(['_', ' '], "-"),
     ]
     .into_iter()
     .find(|candidate| candidate != value && re.is_match(candidate))
@@ -493,11 +519,7 @@ fn json_type_name(value: &Value) -> &'static str {
 }
 
 fn quoted_list(items: &[&str]) -> String {
-    items
-        .iter()
-        .map(|i| format!("`{i}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    items.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
 }
 
 impl Diagnostic {
@@ -532,10 +554,7 @@ mod tests {
         for kind in FileKind::ALL {
             let mut missing = Vec::new();
             walk(&json_schema(kind), "", &mut missing);
-            assert!(
-                missing.is_empty(),
-                "{kind:?} fields without description: {missing:?}"
-            );
+            assert!(missing.is_empty(), "{kind:?} fields without description: {missing:?}");
         }
     }
 
@@ -545,10 +564,7 @@ mod tests {
         let diagnostics = validate(FileKind::Service, &doc);
         assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
         assert_eq!(diagnostics[0].code, "spec::unknown_field");
-        assert_eq!(
-            diagnostics[0].message,
-            "unknown field `replcas`, did you mean `replicas`?"
-        );
+        assert_eq!(diagnostics[0].message, "unknown field `replcas`, did you mean `replicas`?");
         assert_eq!(diagnostics[0].pointer.as_deref(), Some("/replcas"));
         assert!(diagnostics[0].at_key);
     }
@@ -557,29 +573,18 @@ mod tests {
     fn nested_unknown_fields_use_the_nested_fields() {
         let doc = json!({"name": "api", "image": "x", "ports": [{"name": "http", "prot": 80}]});
         let diagnostics = validate(FileKind::Service, &doc);
-        let unknown: Vec<_> = diagnostics
-            .iter()
-            .filter(|d| d.code == "spec::unknown_field")
-            .collect();
+        let unknown: Vec<_> =
+            diagnostics.iter().filter(|d| d.code == "spec::unknown_field").collect();
         assert_eq!(unknown.len(), 1, "{diagnostics:?}");
         assert_eq!(unknown[0].pointer.as_deref(), Some("/ports/0/prot"));
-        assert_eq!(
-            unknown[0].message,
-            "unknown field `prot`, did you mean `port`?"
-        );
-        assert_eq!(
-            unknown[0].help.as_deref(),
-            Some("expected one of `name`, `port`, `protocol`")
-        );
+        assert_eq!(unknown[0].message, "unknown field `prot`, did you mean `port`?");
+        assert_eq!(unknown[0].help.as_deref(), Some("expected one of `name`, `port`, `protocol`"));
     }
 
     #[test]
     fn reports_every_problem_at_once() {
         let doc = json!({"name": "Api", "kind": "webb", "image": "x", "replicas": "two", "foo": 1});
-        let codes: Vec<_> = validate(FileKind::Service, &doc)
-            .iter()
-            .map(|d| d.code)
-            .collect();
+        let codes: Vec<_> = validate(FileKind::Service, &doc).iter().map(|d| d.code).collect();
         assert_eq!(
             codes,
             [
@@ -595,10 +600,7 @@ mod tests {
     fn numbers_for_strings_suggest_quoting() {
         let doc = json!({"name": "api", "image": "x", "env": {"PORT": 8080}});
         let diagnostics = validate(FileKind::Service, &doc);
-        assert_eq!(
-            diagnostics[0].message,
-            "expected a string, found an integer"
-        );
+        assert_eq!(diagnostics[0].message, "expected a string, found an integer");
         assert_eq!(
             diagnostics[0].help.as_deref(),
             Some("quote the value to keep it a string: \"8080\"")

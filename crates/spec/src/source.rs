@@ -47,9 +47,7 @@ impl Position {
         let line_start = if line <= 1 {
             0
         } else {
-            text.match_indices('\n')
-                .nth(line - 2)
-                .map_or(text.len(), |(i, _)| i + 1)
+            text.match_indices('\n').nth(line - 2).map_or(text.len(), |(i, _)| i + 1)
         };
         let line_text = &text[line_start..];
         let line_end = line_text.find('\n').unwrap_or(line_text.len());
@@ -57,12 +55,7 @@ impl Position {
             .char_indices()
             .nth(column.saturating_sub(1))
             .map_or(line_end, |(i, _)| i);
-        Self {
-            line,
-            column,
-            offset: line_start + in_line,
-            len,
-        }
+        Self { line, column, offset: line_start + in_line, len }
     }
 }
 
@@ -108,20 +101,14 @@ pub struct Key {
 impl<'de> Deserialize<'de> for Key {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let spanned = Spanned::<String>::deserialize(deserializer)?;
-        Ok(Self {
-            name: spanned.value,
-            position: Position::from_saphyr(spanned.referenced),
-        })
+        Ok(Self { name: spanned.value, position: Position::from_saphyr(spanned.referenced) })
     }
 }
 
 impl<'de> Deserialize<'de> for Node {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let spanned = Spanned::<NodeValue>::deserialize(deserializer)?;
-        Ok(Self {
-            value: spanned.value,
-            position: Position::from_saphyr(spanned.referenced),
-        })
+        Ok(Self { value: spanned.value, position: Position::from_saphyr(spanned.referenced) })
     }
 }
 
@@ -158,9 +145,7 @@ impl<'de> Visitor<'de> for NodeVisitor {
         Ok(i64::try_from(v).map_or(NodeValue::UInt(v), NodeValue::Int))
     }
     fn visit_i128<E: de::Error>(self, v: i128) -> Result<NodeValue, E> {
-        i64::try_from(v)
-            .map(NodeValue::Int)
-            .map_err(|_| E::custom("integer out of range"))
+        i64::try_from(v).map(NodeValue::Int).map_err(|_| E::custom("integer out of range"))
     }
     fn visit_u128<E: de::Error>(self, v: u128) -> Result<NodeValue, E> {
         u64::try_from(v)
@@ -207,12 +192,9 @@ impl Node {
             }
             NodeValue::String(s) => Value::String(s.clone()),
             NodeValue::Seq(items) => Value::Array(items.iter().map(Self::to_json).collect()),
-            NodeValue::Map(entries) => Value::Object(
-                entries
-                    .iter()
-                    .map(|(k, v)| (k.name.clone(), v.to_json()))
-                    .collect(),
-            ),
+            NodeValue::Map(entries) => {
+                Value::Object(entries.iter().map(|(k, v)| (k.name.clone(), v.to_json())).collect())
+            }
         }
     }
 

@@ -5,7 +5,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::{Diagnostic, Origin, suggest};
-use crate::model::{Environment, Platform, Probe, Service, WorkloadKind};
+use crate::model::{
+    ClusterFlavour, DependencyType, Environment, Platform, Probe, Service, WorkloadKind,
+};
+use crate::names::DependencyName;
 use crate::source::pointer_join;
 
 /// Every problem in `platform` that involves more than one field or file.
@@ -16,6 +19,21 @@ pub fn validate(platform: &Platform) -> Vec<Diagnostic> {
     out
 }
 
+/// Every dependency the services use, by name, with its type and the
+/// services that use it, in name order.
+#[must_use]
+pub fn dependencies(
+    platform: &Platform,
+) -> BTreeMap<DependencyName, (DependencyType, Vec<&Service>)> {
+    let mut out: BTreeMap<DependencyName, (DependencyType, Vec<&Service>)> = BTreeMap::new();
+    for service in &platform.services {
+        for (name, kind) in &service.uses {
+            out.entry(name.clone()).or_insert_with(|| (*kind, Vec::new())).1.push(service);
+        }
+    }
+    out
+}
+
 /// The checks of each service on its own.
 #[must_use]
 pub fn validate_services(platform: &Platform) -> Vec<Diagnostic> {
@@ -23,7 +41,36 @@ pub fn validate_services(platform: &Platform) -> Vec<Diagnostic> {
     for service in &platform.services {
         check_service(service, &mut out);
     }
+    check_dependency_types(platform, &mut out);
     out
+}
+
+/// A dependency name means one resource, so every service must give it the same type.
+fn check_dependency_types(platform: &Platform, out: &mut Vec<Diagnostic>) {
+    let mut first: BTreeMap<&DependencyName, (&Service, DependencyType)> = BTreeMap::new();
+    for service in &platform.services {
+        for (name, kind) in &service.uses {
+            match first.get(name) {
+                Some((owner, first_kind)) if first_kind != kind => out.push(
+                    Diagnostic::error(
+                        "spec::dependency_type_conflict",
+                        format!(
+                            "`{name}` is a {} here but a {} in service `{}`",
+                            kind.as_str(),
+                            first_kind.as_str(),
+                            owner.name
+                        ),
+                    )
+                    .at(Origin::Service(service.name.clone()), pointer_join("/uses", name.as_str()))
+                    .with_help("services that use the same name share one resource; give this one another name"),
+                ),
+                Some(_) => {}
+                None => {
+                    first.insert(name, (service, *kind));
+                }
+            }
+        }
+    }
 }
 
 /// The checks of each environment against the services; meaningful only
@@ -53,6 +100,25 @@ fn check_service(service: &Service, out: &mut Vec<Diagnostic>) {
         );
     }
 
+    check_ports(service, &origin, out);
+    let port_list: Vec<&str> = service.ports.iter().map(|p| p.name.as_str()).collect();
+
+    for (slot, probe) in [
+        ("liveness", &service.probes.liveness),
+        ("readiness", &service.probes.readiness),
+        ("startup", &service.probes.startup),
+    ] {
+        if let Some(probe) = probe {
+            check_probe(probe, &format!("/probes/{slot}"), &origin, &port_list, out);
+        }
+    }
+
+    check_env_names(service, &origin, out);
+    check_files(service, &origin, out);
+}
+
+/// Port names and numbers are unique.
+fn check_ports(service: &Service, origin: &Origin, out: &mut Vec<Diagnostic>) {
     let mut port_names = BTreeMap::new();
     let mut port_numbers = BTreeMap::new();
     for (i, port) in service.ports.iter().enumerate() {
@@ -79,18 +145,10 @@ fn check_service(service: &Service, out: &mut Vec<Diagnostic>) {
             );
         }
     }
-    let port_list: Vec<&str> = service.ports.iter().map(|p| p.name.as_str()).collect();
+}
 
-    for (slot, probe) in [
-        ("liveness", &service.probes.liveness),
-        ("readiness", &service.probes.readiness),
-        ("startup", &service.probes.startup),
-    ] {
-        if let Some(probe) = probe {
-            check_probe(probe, &format!("/probes/{slot}"), &origin, &port_list, out);
-        }
-    }
-
+/// A variable is set once: by `env`, by `secrets` or by a dependency.
+fn check_env_names(service: &Service, origin: &Origin, out: &mut Vec<Diagnostic>) {
     let mut names: BTreeMap<&str, &str> = BTreeMap::new();
     for name in service.env.keys() {
         names.insert(name.as_str(), "env");
@@ -109,12 +167,36 @@ fn check_service(service: &Service, out: &mut Vec<Diagnostic>) {
         }
     }
 
+    for (dependency, kind) in &service.uses {
+        let prefix = dependency.env_prefix();
+        for suffix in kind.env_suffixes() {
+            let injected = format!("{prefix}_{suffix}");
+            let (field, clash) = if service.env.contains_key(injected.as_str()) {
+                ("env", true)
+            } else {
+                ("secrets", service.secrets.contains_key(injected.as_str()))
+            };
+            if clash {
+                out.push(
+                    Diagnostic::error(
+                        "spec::duplicate_env",
+                        format!("`{injected}` is set by the dependency `{dependency}` and again in `{field}`"),
+                    )
+                    .at(origin.clone(), pointer_join(&format!("/{field}"), &injected))
+                    .on_key()
+                    .with_help(format!("remove it from `{field}`: the environment's provider of `{dependency}` sets it")),
+                );
+            }
+        }
+    }
+}
+
+/// Config files share one ConfigMap, so their names are valid, distinct keys.
+fn check_files(service: &Service, origin: &Origin, out: &mut Vec<Diagnostic>) {
     let mut file_names: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, file) in service.files.iter().enumerate() {
         let name = file.file_name();
-        if !name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b))
+        if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b))
             || name.len() > 253
         {
             out.push(
@@ -216,6 +298,31 @@ fn check_environment(platform: &Platform, environment: &Environment, out: &mut V
         }
     }
 
+    check_infrastructure(platform, environment, &origin, out);
+
+    if !environment.development && !environment.development_secrets.is_empty() {
+        out.push(
+            Diagnostic::error(
+                "spec::plaintext_secret",
+                format!("plaintext secret values in `{}`, which is not a development environment", environment.name),
+            )
+            .at(origin.clone(), "/developmentSecrets")
+            .on_key()
+            .with_help("keep secret values out of the model: reference existing Secrets, or set `secretStore`"),
+        );
+    }
+    if environment.cluster == ClusterFlavour::Kind && environment.load_balancer.addresses.is_empty()
+    {
+        out.push(
+            Diagnostic::error(
+                "spec::missing_address_pool",
+                format!("`{}` runs on kind but gives MetalLB no addresses", environment.name),
+            )
+            .at(origin.clone(), "/cluster")
+            .with_help("add `loadBalancer.addresses`, a range from kind's Docker network such as `172.18.255.200-172.18.255.250`"),
+        );
+    }
+
     let mut untagged = BTreeSet::new();
     for service in &platform.services {
         match environment.images.tag_for(&service.name) {
@@ -247,15 +354,59 @@ fn check_environment(platform: &Platform, environment: &Environment, out: &mut V
         out.push(
             Diagnostic::error(
                 "spec::missing_tag",
-                format!(
-                    "no image tag for {} in `{}`",
-                    list.join(", "),
-                    environment.name
-                ),
+                format!("no image tag for {} in `{}`", list.join(", "), environment.name),
             )
             .at(origin, "/images")
             .with_help("set `images.defaultTag`, or a tag per service under `images.tags`"),
         );
+    }
+}
+
+/// Every dependency must have a provider here; instances must name dependencies.
+fn check_infrastructure(
+    platform: &Platform,
+    environment: &Environment,
+    origin: &Origin,
+    out: &mut Vec<Diagnostic>,
+) {
+    let dependencies = dependencies(platform);
+    for (name, (kind, users)) in &dependencies {
+        if environment.infrastructure.provider(name, *kind).is_none() {
+            let users: Vec<String> = users.iter().map(|s| format!("`{}`", s.name)).collect();
+            let pointer =
+                if environment.infrastructure.is_empty() { "" } else { "/infrastructure" };
+            out.push(
+                Diagnostic::error(
+                    "spec::missing_provider",
+                    format!(
+                        "`{}` provides no {} for `{name}`, used by {}",
+                        environment.name,
+                        kind.as_str(),
+                        users.join(", ")
+                    ),
+                )
+                .at(origin.clone(), pointer)
+                .with_help(format!(
+                    "add `infrastructure.{}` with `provider: helm` (in-cluster) or `provider: external` and a `host`",
+                    kind.as_str()
+                )),
+            );
+        }
+    }
+    let known: Vec<&str> = dependencies.keys().map(DependencyName::as_str).collect();
+    for name in environment.infrastructure.instances.keys() {
+        if !dependencies.contains_key(name) {
+            out.push(
+                unknown_reference(
+                    "dependency",
+                    name.as_str(),
+                    &known,
+                    origin.clone(),
+                    &pointer_join("/infrastructure/instances", name.as_str()),
+                )
+                .on_key(),
+            );
+        }
     }
 }
 
@@ -272,17 +423,10 @@ pub(crate) fn unknown_reference(
         None if known.is_empty() => format!("no {what} is defined"),
         None => format!(
             "known {what}s: {}",
-            known
-                .iter()
-                .map(|k| format!("`{k}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
         ),
     };
-    Diagnostic::error(
-        "spec::unknown_reference",
-        format!("unknown {what} `{name}`"),
-    )
-    .at(origin, pointer)
-    .with_help(help)
+    Diagnostic::error("spec::unknown_reference", format!("unknown {what} `{name}`"))
+        .at(origin, pointer)
+        .with_help(help)
 }

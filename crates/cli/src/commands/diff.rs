@@ -48,10 +48,7 @@ pub fn run(root: &Path, args: &DiffArgs, style: Style) -> anyhow::Result<Outcome
 
     let diff = diff_trees(&golden, &rendered);
     if diff.is_empty() {
-        eprintln!(
-            "platc: {label}: no differences from {}",
-            args.golden.display()
-        );
+        eprintln!("platc: {label}: no differences from {}", args.golden.display());
         return Ok(Outcome::Success);
     }
     let (added, removed, changed) = diff.counts();
@@ -70,12 +67,7 @@ pub fn run(root: &Path, args: &DiffArgs, style: Style) -> anyhow::Result<Outcome
             ChangeKind::Removed => Paint::Red,
             ChangeKind::Changed => Paint::Cyan,
         };
-        let line = format!(
-            "  {} {}  ({})",
-            change.kind.sign(),
-            change.object,
-            change.path
-        );
+        let line = format!("  {} {}  ({})", change.kind.sign(), change.object, change.path);
         let _ = writeln!(out, "{}", style.paint(paint, &line));
     }
     if !args.stat {

@@ -38,15 +38,8 @@ pub fn report_located(mut diagnostics: Vec<Diagnostic>, sources: &Sources, style
 /// The environment name an argument designates: `production`,
 /// `environments/production.yaml` and `env/production` all mean `production`.
 pub fn environment_name(argument: &str) -> String {
-    let last = argument
-        .trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap_or(argument);
-    last.strip_suffix(".yaml")
-        .or_else(|| last.strip_suffix(".yml"))
-        .unwrap_or(last)
-        .to_owned()
+    let last = argument.trim_end_matches('/').rsplit('/').next().unwrap_or(argument);
+    last.strip_suffix(".yaml").or_else(|| last.strip_suffix(".yml")).unwrap_or(last).to_owned()
 }
 
 #[cfg(test)]
@@ -56,10 +49,7 @@ mod tests {
     #[test]
     fn environment_arguments() {
         assert_eq!(environment_name("production"), "production");
-        assert_eq!(
-            environment_name("environments/production.yaml"),
-            "production"
-        );
+        assert_eq!(environment_name("environments/production.yaml"), "production");
         assert_eq!(environment_name("env/production"), "production");
         assert_eq!(environment_name("./environments/local.yml"), "local");
     }

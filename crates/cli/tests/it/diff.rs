@@ -8,11 +8,7 @@ use crate::{basic_copy, platc};
 fn diff_exit_codes_follow_the_golden_state() {
     let tmp = basic_copy();
     let run = platc(tmp.path(), &["diff"]);
-    assert_eq!(
-        run.code, 1,
-        "no golden yet: everything is added\n{}",
-        run.stderr
-    );
+    assert_eq!(run.code, 1, "no golden yet: everything is added\n{}", run.stderr);
 
     assert_eq!(platc(tmp.path(), &["golden"]).code, 0);
     let same = platc(tmp.path(), &["diff"]);
@@ -21,13 +17,7 @@ fn diff_exit_codes_follow_the_golden_state() {
     assert_eq!(platc(tmp.path(), &["diff", "production"]).code, 0);
 
     let prod = tmp.path().join("environments/production.yaml");
-    fs::write(
-        &prod,
-        fs::read_to_string(&prod)
-            .unwrap()
-            .replace("\"1.4.3\"", "\"1.4.4\""),
-    )
-    .unwrap();
+    fs::write(&prod, fs::read_to_string(&prod).unwrap().replace("\"1.4.3\"", "\"1.4.4\"")).unwrap();
     let changed = platc(tmp.path(), &["diff", "production"]);
     assert_eq!(changed.code, 1);
     insta::assert_snapshot!("diff-tag-bump", changed.transcript());

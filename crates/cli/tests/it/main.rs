@@ -27,10 +27,7 @@ pub struct Run {
 impl Run {
     /// Exit code, stdout and stderr together, for snapshots.
     pub fn transcript(&self) -> String {
-        format!(
-            "exit: {}\n--- stdout\n{}--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
+        format!("exit: {}\n--- stdout\n{}--- stderr\n{}", self.code, self.stdout, self.stderr)
     }
 }
 
@@ -42,11 +39,7 @@ pub fn platc(dir: &Path, args: &[&str]) -> Run {
 /// Runs platc with extra environment variables.
 pub fn platc_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut command = Command::new(env!("CARGO_BIN_EXE_platc"));
-    command
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::null());
+    command.args(args).current_dir(dir).env_remove("NO_COLOR").stdin(Stdio::null());
     for (k, v) in env {
         command.env(k, v);
     }
@@ -60,19 +53,13 @@ pub fn platc_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
 
 /// The workspace root (the example platform).
 pub fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("workspace root")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
 }
 
 /// A private copy of the render crate's `basic` fixture platform.
 pub fn basic_copy() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().expect("tmp");
-    copy_dir(
-        &workspace().join("crates/render/tests/fixtures/basic"),
-        tmp.path(),
-    );
+    copy_dir(&workspace().join("crates/render/tests/fixtures/basic"), tmp.path());
     tmp
 }
 

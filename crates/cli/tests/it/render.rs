@@ -11,11 +11,7 @@ fn environment_can_be_named_three_ways() {
     let tmp = basic_copy();
     let by_name = platc(tmp.path(), &["render", "production"]);
     assert_eq!(by_name.code, 0, "{}", by_name.stderr);
-    assert!(
-        by_name
-            .stdout
-            .starts_with("---\napiVersion: v1\nkind: Namespace\n")
-    );
+    assert!(by_name.stdout.starts_with("---\napiVersion: v1\nkind: Namespace\n"));
     for form in ["environments/production.yaml", "env/production"] {
         let run = platc(tmp.path(), &["render", form]);
         assert_eq!(run.stdout, by_name.stdout, "{form}");
@@ -28,19 +24,13 @@ fn out_writes_one_file_per_object_and_removes_stale_files() {
     let out = tmp.path().join("out");
     let run = platc(tmp.path(), &["render", "production", "--out", "out"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        out.join("manifests/services/mailer/deployment.yaml")
-            .is_file()
-    );
+    assert!(out.join("manifests/services/mailer/deployment.yaml").is_file());
     assert!(out.join("manifests/cluster/namespace-shop.yaml").is_file());
 
     fs::remove_file(tmp.path().join("services/mailer.yaml")).unwrap();
     let run = platc(tmp.path(), &["render", "production", "--out", "out"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        !out.join("manifests/services/mailer").exists(),
-        "files of removed objects are gone"
-    );
+    assert!(!out.join("manifests/services/mailer").exists(), "files of removed objects are gone");
     assert!(out.join("manifests/services/api/deployment.yaml").is_file());
 }
 
@@ -49,53 +39,31 @@ fn all_writes_one_directory_per_environment() {
     let tmp = basic_copy();
     let run = platc(tmp.path(), &["render", "--all", "--out", "out"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        tmp.path()
-            .join("out/local/manifests/cluster/namespace-local.yaml")
-            .is_file()
-    );
-    assert!(
-        tmp.path()
-            .join("out/production/manifests/cluster/namespace-shop.yaml")
-            .is_file()
-    );
+    assert!(tmp.path().join("out/local/manifests/cluster/namespace-local.yaml").is_file());
+    assert!(tmp.path().join("out/production/manifests/cluster/namespace-shop.yaml").is_file());
 }
 
 #[test]
 fn bad_input_exits_2_and_leaves_the_old_tree_untouched() {
     let tmp = basic_copy();
-    assert_eq!(
-        platc(tmp.path(), &["render", "production", "--out", "out"]).code,
-        0
-    );
-    let before = fs::read_to_string(
-        tmp.path()
-            .join("out/manifests/services/api/deployment.yaml"),
-    )
-    .unwrap();
+    assert_eq!(platc(tmp.path(), &["render", "production", "--out", "out"]).code, 0);
+    let before =
+        fs::read_to_string(tmp.path().join("out/manifests/services/api/deployment.yaml")).unwrap();
 
     let api = tmp.path().join("services/api.yaml");
-    let text = fs::read_to_string(&api)
-        .unwrap()
-        .replace("replicas: 2", "replcas: 2");
+    let text = fs::read_to_string(&api).unwrap().replace("replicas: 2", "replcas: 2");
     fs::write(&api, text).unwrap();
     let run = platc(tmp.path(), &["render", "production", "--out", "out"]);
     assert_eq!(run.code, 2);
     assert_eq!(run.stdout, "");
     insta::assert_snapshot!("bad-input-render", run.transcript());
-    let after = fs::read_to_string(
-        tmp.path()
-            .join("out/manifests/services/api/deployment.yaml"),
-    )
-    .unwrap();
+    let after =
+        fs::read_to_string(tmp.path().join("out/manifests/services/api/deployment.yaml")).unwrap();
     assert_eq!(before, after);
 
     let run = platc(tmp.path(), &["render", "production", "--out", "fresh"]);
     assert_eq!(run.code, 2);
-    assert!(
-        !tmp.path().join("fresh").exists(),
-        "nothing is written on bad input"
-    );
+    assert!(!tmp.path().join("fresh").exists(), "nothing is written on bad input");
 }
 
 #[test]
@@ -103,11 +71,7 @@ fn refuses_to_replace_a_directory_it_did_not_write() {
     let tmp = basic_copy();
     let run = platc(tmp.path(), &["render", "production", "--out", "services"]);
     assert_eq!(run.code, 2);
-    assert!(
-        run.stderr.contains("which platc did not write"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("which platc did not write"), "{}", run.stderr);
     assert!(tmp.path().join("services/api.yaml").is_file());
 }
 
@@ -115,22 +79,14 @@ fn refuses_to_replace_a_directory_it_did_not_write() {
 fn colour_only_when_asked_or_on_a_terminal() {
     let tmp = basic_copy();
     let api = tmp.path().join("services/api.yaml");
-    fs::write(
-        &api,
-        fs::read_to_string(&api)
-            .unwrap()
-            .replace("replicas: 2", "replcas: 2"),
-    )
-    .unwrap();
+    fs::write(&api, fs::read_to_string(&api).unwrap().replace("replicas: 2", "replcas: 2"))
+        .unwrap();
     let plain = platc(tmp.path(), &["render", "production"]);
     assert!(!plain.stderr.contains('\x1b'), "no colour on a pipe");
     let forced = platc(tmp.path(), &["--color", "always", "render", "production"]);
     assert!(forced.stderr.contains('\x1b'), "colour when forced");
-    let no_color = platc_env(
-        tmp.path(),
-        &["--color", "never", "render", "production"],
-        &[("NO_COLOR", "1")],
-    );
+    let no_color =
+        platc_env(tmp.path(), &["--color", "never", "render", "production"], &[("NO_COLOR", "1")]);
     assert!(!no_color.stderr.contains('\x1b'));
 }
 
@@ -147,12 +103,7 @@ fn a_closed_pipe_is_not_an_error() {
     drop(child.stdout.take());
     let status = child.wait().expect("wait");
     let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .expect("stderr")
-        .read_to_string(&mut stderr)
-        .unwrap();
+    child.stderr.take().expect("stderr").read_to_string(&mut stderr).unwrap();
     assert_eq!(status.code(), Some(0), "{stderr}");
     assert_eq!(stderr, "");
 }
@@ -160,17 +111,9 @@ fn a_closed_pipe_is_not_an_error() {
 #[test]
 fn usage_errors_exit_2() {
     let tmp = basic_copy();
-    assert_eq!(
-        platc(tmp.path(), &["render"]).code,
-        2,
-        "an environment or --all is required"
-    );
+    assert_eq!(platc(tmp.path(), &["render"]).code, 2, "an environment or --all is required");
     assert_eq!(platc(tmp.path(), &["frobnicate"]).code, 2);
     let unknown = platc(tmp.path(), &["render", "prodution"]);
     assert_eq!(unknown.code, 2);
-    assert!(
-        unknown.stderr.contains("did you mean `production`?"),
-        "{}",
-        unknown.stderr
-    );
+    assert!(unknown.stderr.contains("did you mean `production`?"), "{}", unknown.stderr);
 }

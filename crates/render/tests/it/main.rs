@@ -15,9 +15,7 @@ use platc_spec::{Platform, load_dir};
 
 /// The path of a fixture platform.
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
 
 /// Loads a fixture platform that must be valid.

@@ -6,7 +6,10 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::infrastructure::Infrastructure;
+use super::ingress::{Ingress, LoadBalancer};
 use super::resources::Resources;
+use super::secrets::{DevelopmentSecrets, SecretStore};
 use crate::names::{DomainName, EnvName, EnvVarName, ImageTag, NamespaceName, ServiceName};
 
 /// One place the platform runs.
@@ -34,15 +37,31 @@ pub struct Environment {
     /// Per-service settings that differ in this environment.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub overrides: IndexMap<ServiceName, ServiceOverride>,
+    /// How each type of infrastructure the services use is provided here.
+    #[serde(default, skip_serializing_if = "Infrastructure::is_empty")]
+    pub infrastructure: Infrastructure,
+    /// The Traefik release that serves the routes, and which proxies it trusts.
+    #[serde(default, skip_serializing_if = "Ingress::is_empty")]
+    pub ingress: Ingress,
+    /// How Traefik is exposed: a MetalLB pool on `kind`, an AWS NLB on `eks`.
+    #[serde(default, skip_serializing_if = "LoadBalancer::is_empty")]
+    pub load_balancer: LoadBalancer,
+    /// An external-secrets.io store that provides every Secret services and
+    /// providers reference, rendered as `ExternalSecret` objects.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_store: Option<SecretStore>,
+    /// Plaintext Secrets for local development (Secret → key → value),
+    /// rendered as Secret objects marked as development-only. Refused unless
+    /// `development: true`.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub development_secrets: DevelopmentSecrets,
 }
 
 impl Environment {
     /// The namespace the services run in.
     #[must_use]
     pub fn namespace(&self) -> NamespaceName {
-        self.namespace
-            .clone()
-            .unwrap_or_else(|| NamespaceName::from(&self.name))
+        self.namespace.clone().unwrap_or_else(|| NamespaceName::from(&self.name))
     }
 }
 

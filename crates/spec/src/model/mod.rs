@@ -2,13 +2,21 @@
 //! into, and that a Rust program can build directly.
 
 mod environment;
+mod infrastructure;
+mod ingress;
 mod platform;
 mod resources;
+mod secrets;
 mod service;
 
 pub use environment::{ClusterFlavour, Environment, Images, ServiceOverride};
+pub use infrastructure::{
+    DependencyType, ExternalProvider, HelmProvider, Infrastructure, Provider,
+};
+pub use ingress::{AddressRange, Ingress, LoadBalancer, LoadBalancerScheme};
 pub use platform::{Defaults, PlatformSettings};
 pub use resources::{ResourceList, Resources};
+pub use secrets::{DevelopmentSecrets, SecretStore, SecretStoreKind};
 pub use service::{ConfigFile, Port, Probe, Probes, Protocol, SecretKeyRef, Service, WorkloadKind};
 
 use crate::names::{EnvName, ServiceName};

@@ -22,10 +22,7 @@ pub struct PlatformSettings {
 
 impl Default for PlatformSettings {
     fn default() -> Self {
-        Self {
-            name: default_platform_name(),
-            defaults: Defaults::default(),
-        }
+        Self { name: default_platform_name(), defaults: Defaults::default() }
     }
 }
 

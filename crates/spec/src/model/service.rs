@@ -6,8 +6,11 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::infrastructure::DependencyType;
 use super::resources::Resources;
-use crate::names::{EnvVarName, ImageRepository, ObjectName, PortName, ServiceName};
+use crate::names::{
+    DependencyName, EnvVarName, ImageRepository, ObjectName, PortName, ServiceName,
+};
 
 /// One workload: its image, ports, configuration and needs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -50,6 +53,13 @@ pub struct Service {
     /// service's ConfigMap. Contents may use templates.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<ConfigFile>,
+    /// Infrastructure the service uses: a dependency name and its type
+    /// (`orders-db: postgres`). Services that use the same name share the
+    /// resource. Each dependency injects `<NAME>_HOST`, `_PORT`, `_USER`,
+    /// `_PASSWORD` (from a Secret), `_URL` and more, and is available to
+    /// templates as `resources.<name>`.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub uses: IndexMap<DependencyName, DependencyType>,
     /// Health checks.
     #[serde(default, skip_serializing_if = "Probes::is_empty")]
     pub probes: Probes,

@@ -8,9 +8,7 @@ use std::path::{Path, PathBuf};
 use platc_spec::load_dir;
 
 fn fixtures(kind: &str) -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(kind);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(kind);
     let mut dirs: Vec<PathBuf> = fs::read_dir(&root)
         .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
         .map(|e| e.expect("readable fixture directory").path())
@@ -45,44 +43,27 @@ fn prepare(dir: &Path) {
 #[test]
 fn invalid_fixtures_report_located_errors() {
     let cases = fixtures("invalid");
-    assert!(
-        cases.len() >= 30,
-        "expected a corpus of invalid fixtures, found {}",
-        cases.len()
-    );
+    assert!(cases.len() >= 30, "expected a corpus of invalid fixtures, found {}", cases.len());
     for dir in cases {
         prepare(&dir);
-        let name = dir
-            .file_name()
-            .and_then(|n| n.to_str())
-            .expect("utf-8 fixture name")
-            .to_owned();
+        let name = dir.file_name().and_then(|n| n.to_str()).expect("utf-8 fixture name").to_owned();
         let Err(failure) = load_dir(&dir) else {
             panic!("fixture `{name}` loaded, but it must fail")
         };
         assert!(
-            failure
-                .diagnostics
-                .iter()
-                .any(platc_spec::Diagnostic::is_error),
+            failure.diagnostics.iter().any(platc_spec::Diagnostic::is_error),
             "{name}: no error"
         );
         for d in &failure.diagnostics {
-            assert!(
-                d.location.is_some(),
-                "{name}: diagnostic without a file: {d:?}"
-            );
+            assert!(d.location.is_some(), "{name}: diagnostic without a file: {d:?}");
             assert!(
                 !d.message.is_empty() && !d.message.ends_with('.'),
                 "{name}: message style: {}",
                 d.message
             );
         }
-        let report: Vec<String> = failure
-            .diagnostics
-            .iter()
-            .map(platc_spec::Diagnostic::short)
-            .collect();
+        let report: Vec<String> =
+            failure.diagnostics.iter().map(platc_spec::Diagnostic::short).collect();
         let root = regex_escape(&dir.display().to_string());
         insta::with_settings!({
             snapshot_path => "../snapshots/invalid",

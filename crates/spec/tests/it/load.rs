@@ -18,21 +18,12 @@ const PROD: &str =
 #[test]
 fn loads_a_minimal_platform_sorted_by_name() {
     let tmp = tempfile::tempdir().unwrap();
-    write(
-        tmp.path(),
-        "services/zeta.yaml",
-        &API.replace("api", "zeta"),
-    );
+    write(tmp.path(), "services/zeta.yaml", &API.replace("api", "zeta"));
     write(tmp.path(), "services/api.yaml", API);
     write(tmp.path(), "environments/production.yaml", PROD);
     write(tmp.path(), "services/README.md", "not a model file");
     let loaded = load_dir(tmp.path()).expect("loads");
-    let names: Vec<&str> = loaded
-        .platform
-        .services
-        .iter()
-        .map(|s| s.name.as_str())
-        .collect();
+    let names: Vec<&str> = loaded.platform.services.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["api", "zeta"]);
     assert_eq!(loaded.platform.settings.name.as_str(), "platform");
     assert!(loaded.warnings.is_empty());
@@ -41,11 +32,7 @@ fn loads_a_minimal_platform_sorted_by_name() {
 #[test]
 fn reports_problems_of_several_files_at_once() {
     let tmp = tempfile::tempdir().unwrap();
-    write(
-        tmp.path(),
-        "services/api.yaml",
-        &format!("{API}replcas: 2\n"),
-    );
+    write(tmp.path(), "services/api.yaml", &format!("{API}replcas: 2\n"));
     write(
         tmp.path(),
         "services/web.yaml",
@@ -57,11 +44,8 @@ fn reports_problems_of_several_files_at_once() {
         "name: production\ndomain: example.com\ncluster: ekss\n",
     );
     let failure = load_dir(tmp.path()).expect_err("must fail");
-    let lines: Vec<String> = failure
-        .diagnostics
-        .iter()
-        .map(platc_spec::Diagnostic::short)
-        .collect();
+    let lines: Vec<String> =
+        failure.diagnostics.iter().map(platc_spec::Diagnostic::short).collect();
     assert_eq!(lines.len(), 3, "{lines:#?}");
     assert!(
         lines[0].starts_with("environments/production.yaml:3:10: error[spec::unknown_variant]"),
@@ -92,20 +76,13 @@ fn file_order_does_not_change_the_model() {
     for (path, text) in files.iter().rev() {
         write(b.path(), path, text);
     }
-    assert_eq!(
-        load_dir(a.path()).unwrap().platform,
-        load_dir(b.path()).unwrap().platform
-    );
+    assert_eq!(load_dir(a.path()).unwrap().platform, load_dir(b.path()).unwrap().platform);
 }
 
 #[test]
 fn renders_snippets_with_the_offending_line() {
     let tmp = tempfile::tempdir().unwrap();
-    write(
-        tmp.path(),
-        "services/api.yaml",
-        &format!("{API}replcas: 2\n"),
-    );
+    write(tmp.path(), "services/api.yaml", &format!("{API}replcas: 2\n"));
     let failure = load_dir(tmp.path()).expect_err("must fail");
     let text = failure.sources.render(&failure.diagnostics, false);
     assert!(text.contains("--> services/api.yaml:6:1"), "{text}");

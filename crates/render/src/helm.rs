@@ -1,0 +1,188 @@
+//! Helm releases: pinned charts, their values files and the environment's
+//! `helmfile.yaml`, so `helmfile apply` (or `helm upgrade --install` per
+//! release) installs the in-cluster infrastructure and platform components.
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// A chart repository.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Repository {
+    /// The name the helmfile gives it.
+    pub name: &'static str,
+    /// Its URL; for an OCI registry, without the `oci://` scheme, as helmfile wants it.
+    pub url: &'static str,
+    /// Whether it is an OCI registry.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub oci: bool,
+}
+
+/// Bitnami's charts, served from Docker Hub's OCI registry.
+pub const BITNAMI: Repository =
+    Repository { name: "bitnami", url: "registry-1.docker.io/bitnamicharts", oci: true };
+/// Traefik's chart repository.
+pub const TRAEFIK: Repository =
+    Repository { name: "traefik", url: "https://traefik.github.io/charts", oci: false };
+/// MetalLB's chart repository.
+pub const METALLB: Repository =
+    Repository { name: "metallb", url: "https://metallb.github.io/metallb", oci: false };
+
+/// A chart at a pinned version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChartRef {
+    /// Where it is published.
+    pub repository: Repository,
+    /// The chart's name in the repository.
+    pub name: &'static str,
+    /// The exact version.
+    pub version: Cow<'static, str>,
+}
+
+/// One release of the environment's helmfile.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Release {
+    /// The release name.
+    pub name: String,
+    /// The namespace it is installed in.
+    pub namespace: String,
+    /// The chart.
+    pub chart: ChartRef,
+    /// The values, written to [`Release::values_path`].
+    pub values: Value,
+    /// Whether helmfile creates the namespace (platform components live in
+    /// their own; the application namespace comes with the manifests).
+    pub create_namespace: bool,
+}
+
+impl Release {
+    /// A release of `chart` named `name` in `namespace`.
+    #[must_use]
+    pub fn new(name: &str, namespace: &str, chart: ChartRef, values: Value) -> Self {
+        Self {
+            name: name.to_owned(),
+            namespace: namespace.to_owned(),
+            chart,
+            values,
+            create_namespace: false,
+        }
+    }
+
+    /// Where the values file goes in the environment's tree.
+    #[must_use]
+    pub fn values_path(&self) -> String {
+        format!("infra/{}/values.yaml", self.name)
+    }
+}
+
+/// The `helmfile.yaml` of an environment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Helmfile {
+    /// Defaults for every release.
+    pub helm_defaults: HelmDefaults,
+    /// The repositories the releases come from, by name.
+    pub repositories: Vec<Repository>,
+    /// The releases, platform components first.
+    pub releases: Vec<HelmfileRelease>,
+}
+
+/// Defaults for every release.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HelmDefaults {
+    /// Wait until the release's pods are ready.
+    pub wait: bool,
+    /// Seconds to wait.
+    pub timeout: u32,
+}
+
+/// One entry of `releases:`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HelmfileRelease {
+    /// The release name.
+    pub name: String,
+    /// Its namespace.
+    pub namespace: String,
+    /// Whether helmfile creates the namespace.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub create_namespace: bool,
+    /// `repository/chart`.
+    pub chart: String,
+    /// The pinned version.
+    pub version: String,
+    /// Values files, relative to the helmfile.
+    pub values: Vec<String>,
+}
+
+impl Helmfile {
+    /// The helmfile installing `releases`, in their order.
+    #[must_use]
+    pub fn new(releases: &[Release]) -> Self {
+        let mut repositories: Vec<Repository> =
+            releases.iter().map(|r| r.chart.repository).collect();
+        repositories.sort();
+        repositories.dedup();
+        Self {
+            helm_defaults: HelmDefaults { wait: true, timeout: 600 },
+            repositories,
+            releases: releases
+                .iter()
+                .map(|r| HelmfileRelease {
+                    name: r.name.clone(),
+                    namespace: r.namespace.clone(),
+                    create_namespace: r.create_namespace,
+                    chart: format!("{}/{}", r.chart.repository.name, r.chart.name),
+                    version: r.chart.version.to_string(),
+                    values: vec![r.values_path()],
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Merges `over` into `base` the way Helm coalesces values: maps merge key
+/// by key, `null` removes a key, anything else replaces.
+pub fn merge(base: &mut Value, over: &Value) {
+    match (base, over) {
+        (Value::Object(base), Value::Object(over)) => {
+            for (key, value) in over {
+                if value.is_null() {
+                    base.remove(key);
+                } else if let Some(existing) = base.get_mut(key) {
+                    merge(existing, value);
+                } else {
+                    base.insert(key.clone(), value.clone());
+                }
+            }
+        }
+        (base, over) => *base = over.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn merge_follows_helm_coalescing() {
+        let mut base = json!({"a": {"b": 1, "c": 2}, "list": [1, 2], "gone": true});
+        merge(&mut base, &json!({"a": {"c": 3, "d": 4}, "list": [9], "gone": null}));
+        assert_eq!(base, json!({"a": {"b": 1, "c": 3, "d": 4}, "list": [9]}));
+    }
+
+    #[test]
+    fn helmfile_lists_each_repository_once() {
+        let chart = ChartRef { repository: BITNAMI, name: "redis", version: "1.0.0".into() };
+        let releases = [
+            Release::new("cache", "shop", chart.clone(), json!({})),
+            Release::new("sessions", "shop", chart, json!({})),
+        ];
+        let helmfile = Helmfile::new(&releases);
+        assert_eq!(helmfile.repositories, [BITNAMI]);
+        assert_eq!(helmfile.releases[1].values, ["infra/sessions/values.yaml"]);
+        assert_eq!(helmfile.releases[0].chart, "bitnami/redis");
+    }
+}

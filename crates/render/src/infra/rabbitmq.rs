@@ -1,0 +1,69 @@
+//! RabbitMQ in the cluster: Bitnami's `rabbitmq` chart 16.0.16
+//! (bitnami/charts @ 5165628, `bitnami/rabbitmq/values.yaml`).
+//! More than one pod forms a cluster.
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+
+use super::{Chart, ReleaseContext, ResourcesValue};
+use crate::helm::{BITNAMI, ChartRef};
+
+/// The chart, the credentials it reads and where clients connect.
+pub const CHART: Chart = Chart {
+    chart: ChartRef { repository: BITNAMI, name: "rabbitmq", version: Cow::Borrowed("16.0.16") },
+    password_key: PASSWORD_KEY,
+    secret_keys: &[PASSWORD_KEY, ERLANG_COOKIE_KEY],
+    service,
+    values,
+};
+
+const PASSWORD_KEY: &str = "password";
+const ERLANG_COOKIE_KEY: &str = "erlang-cookie";
+
+/// `<name>`, whatever the number of nodes.
+fn service(name: &str, _replicas: u32) -> String {
+    name.to_owned()
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Values<'a> {
+    fullname_override: &'a str,
+    replica_count: u32,
+    auth: Auth<'a>,
+    persistence: Persistence<'a>,
+    resources: &'a ResourcesValue,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Auth<'a> {
+    username: &'a str,
+    existing_password_secret: &'a str,
+    existing_secret_password_key: &'static str,
+    existing_erlang_secret: &'a str,
+    existing_secret_erlang_key: &'static str,
+}
+
+#[derive(Serialize)]
+struct Persistence<'a> {
+    size: &'a str,
+}
+
+fn values(release: &ReleaseContext<'_>) -> serde_json::Value {
+    let values = Values {
+        fullname_override: release.name,
+        replica_count: release.replicas,
+        auth: Auth {
+            username: &release.username,
+            existing_password_secret: release.secret,
+            existing_secret_password_key: PASSWORD_KEY,
+            existing_erlang_secret: release.secret,
+            existing_secret_erlang_key: ERLANG_COOKIE_KEY,
+        },
+        persistence: Persistence { size: &release.storage },
+        resources: &release.resources,
+    };
+    serde_json::to_value(values).unwrap_or_default()
+}

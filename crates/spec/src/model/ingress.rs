@@ -1,0 +1,142 @@
+//! Traffic into an environment: the Traefik release that serves every route,
+//! the proxies in front of it that are trusted to report client addresses,
+//! and the load balancer that exposes it.
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::names::IpRange;
+
+/// How the environment's Traefik release is set up.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Ingress {
+    /// Address ranges of the proxies and load balancers in front of Traefik.
+    /// Traefik believes the `X-Forwarded-For`, `X-Forwarded-Proto` and
+    /// `X-Real-Ip` headers (and PROXY protocol, when enabled) only from these
+    /// addresses; from anyone else it overwrites them. Leave it empty and every
+    /// service sees the load balancer's address instead of the client's — the
+    /// incident that broke geo-reporting.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trusted_proxies: Vec<IpRange>,
+    /// Whether the load balancer speaks PROXY protocol v2 to Traefik (an AWS
+    /// NLB with proxy protocol enabled); accepted only from `trustedProxies`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub proxy_protocol: bool,
+    /// Traefik pods; built in: 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub replicas: Option<u32>,
+    /// The Traefik chart version, to try a newer chart than the one platc pins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$"))]
+    pub version: Option<String>,
+    /// Extra Traefik chart values, merged over the values platc writes.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub values: IndexMap<String, serde_json::Value>,
+}
+
+impl Ingress {
+    /// Whether nothing is configured.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// How Traefik's Service is exposed outside the cluster.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct LoadBalancer {
+    /// MetalLB address pool for a `kind` cluster: ranges (`172.18.255.200-172.18.255.250`)
+    /// or CIDRs from the kind Docker network. Required on `kind`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addresses: Vec<AddressRange>,
+    /// On EKS, whether the Network Load Balancer faces the internet
+    /// (`internet-facing`, the default) or only the VPC (`internal`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheme: Option<LoadBalancerScheme>,
+    /// Extra annotations on Traefik's Service.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub annotations: IndexMap<String, String>,
+}
+
+impl LoadBalancer {
+    /// Whether nothing is configured.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// Who can reach an AWS load balancer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum LoadBalancerScheme {
+    /// Reachable from the internet.
+    InternetFacing,
+    /// Reachable only inside the VPC.
+    Internal,
+}
+
+impl LoadBalancerScheme {
+    /// The value of the AWS annotation.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InternetFacing => "internet-facing",
+            Self::Internal => "internal",
+        }
+    }
+}
+
+/// A MetalLB address range: a CIDR (`172.18.255.0/28`) or a range
+/// (`172.18.255.200-172.18.255.250`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct AddressRange(String);
+
+impl JsonSchema for AddressRange {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AddressRange".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": r"^[0-9a-fA-F:.]+(/[0-9]{1,3}|-[0-9a-fA-F:.]+)$",
+            "description": "a CIDR (`172.18.255.0/28`) or an address range (`172.18.255.200-172.18.255.250`)",
+        })
+    }
+}
+
+impl AddressRange {
+    /// The range as written.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for AddressRange {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, String> {
+        let valid = match value.split_once('-') {
+            Some((start, end)) => {
+                start.parse::<std::net::IpAddr>().is_ok() && end.parse::<std::net::IpAddr>().is_ok()
+            }
+            None => IpRange::new(value.as_str()).is_ok_and(|r| r.as_str().contains('/')),
+        };
+        if valid {
+            Ok(Self(value))
+        } else {
+            Err(format!("`{value}` is not a CIDR or an address range"))
+        }
+    }
+}
+
+impl From<AddressRange> for String {
+    fn from(range: AddressRange) -> String {
+        range.0
+    }
+}
