@@ -4,8 +4,13 @@
 
 use std::borrow::Cow;
 
+use indexmap::IndexMap;
+use platc_spec::source::pointer_join;
+use platc_spec::{Diagnostic, Origin};
 use serde::Serialize;
 use serde_json::Value;
+
+use crate::charts;
 
 /// A chart repository.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -139,6 +144,52 @@ impl Helmfile {
                 })
                 .collect(),
         }
+    }
+}
+
+/// Checks values a user adds for `chart` against the chart's recorded keys:
+/// an unknown key is an error, or a warning when the user chose a chart
+/// version platc has not recorded (the key may be new).
+pub fn check_user_values(
+    chart: &ChartRef,
+    values: &IndexMap<String, Value>,
+    origin: &Origin,
+    pointer: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let (list, recorded, exact) = match charts::keys(chart.name, &chart.version) {
+        Some(list) => (list, chart.version.to_string(), true),
+        None => match charts::pinned_keys(chart.name) {
+            Some((version, list)) => (list, version.to_owned(), false),
+            None => return,
+        },
+    };
+    let document = Value::Object(values.clone().into_iter().collect());
+    for path in charts::paths(&document) {
+        if list.allows(&path) {
+            continue;
+        }
+        let key = charts::dotted(&path);
+        let message = format!("`{key}` is not a value of the {} chart {recorded}", chart.name);
+        let mut diagnostic = if exact {
+            Diagnostic::error("render::unknown_chart_value", message)
+        } else {
+            Diagnostic::warning(
+                "render::unknown_chart_value",
+                format!(
+                    "{message}; this environment uses {}, which platc has not recorded",
+                    chart.version
+                ),
+            )
+        };
+        diagnostic = match list.closest(&path) {
+            Some(close) => diagnostic.with_help(format!("did you mean `{close}`?")),
+            None => {
+                diagnostic.with_help(format!("see the chart's values.yaml at version {recorded}"))
+            }
+        };
+        let at = path.iter().fold(pointer.to_owned(), |p, segment| pointer_join(&p, segment));
+        out.push(diagnostic.at(origin.clone(), at).on_key());
     }
 }
 

@@ -8,6 +8,7 @@
 //!
 //! Pipeline position: load → validate → **resolve → build → emit → diff**.
 
+pub mod charts;
 pub mod config;
 pub mod crd;
 pub mod diff;
@@ -42,6 +43,8 @@ pub struct Rendered {
     pub objects: Vec<Placed>,
     /// The helmfile's releases: platform components, then infrastructure.
     pub releases: Vec<helm::Release>,
+    /// Problems that did not stop compilation.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Rendered {
@@ -105,10 +108,25 @@ pub fn render(platform: &Platform, environment: &str) -> Result<Rendered, Vec<Di
         config::build(&resolved, service, &mut objects);
     }
     objects.sort_by_cached_key(Placed::path);
-    let mut releases = platform::releases(&resolved);
-    let defaults = platform.settings.defaults.resources.clone().unwrap_or_default();
-    releases.extend(infra::releases(&resolved.dependencies, &resolved.namespace, &defaults));
-    Ok(Rendered { environment: env.name.clone(), namespace: resolved.namespace, objects, releases })
+    let mut diagnostics = Vec::new();
+    let mut releases = platform::releases(&resolved, &mut diagnostics);
+    releases.extend(infra::releases(
+        env,
+        &resolved.dependencies,
+        &resolved.namespace,
+        &mut diagnostics,
+    ));
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(diagnostics);
+    }
+    let warnings = diagnostics;
+    Ok(Rendered {
+        environment: env.name.clone(),
+        namespace: resolved.namespace,
+        objects,
+        releases,
+        warnings,
+    })
 }
 
 /// Compiles every environment, collecting the problems of all of them.

@@ -8,12 +8,13 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::Namespace;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use platc_spec::model::{ClusterFlavour, LoadBalancerScheme};
+use platc_spec::{Diagnostic, Origin};
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::crd::CustomResource;
 use crate::crd::metallb::{self, IpAddressPoolSpec, L2AdvertisementSpec};
-use crate::helm::{ChartRef, METALLB, Release, TRAEFIK, merge};
+use crate::helm::{ChartRef, METALLB, Release, TRAEFIK, check_user_values, merge};
 use crate::labels;
 use crate::object::{Object, Owner, Placed};
 use crate::resolve::ResolvedEnvironment;
@@ -89,8 +90,8 @@ fn pool_name(env: &ResolvedEnvironment<'_>) -> String {
 }
 
 /// The platform releases of the helmfile: MetalLB on kind, then Traefik.
-#[must_use]
-pub fn releases(env: &ResolvedEnvironment<'_>) -> Vec<Release> {
+/// Values users add to Traefik are checked against the chart's keys.
+pub fn releases(env: &ResolvedEnvironment<'_>, diagnostics: &mut Vec<Diagnostic>) -> Vec<Release> {
     let mut releases = Vec::new();
     if env.environment.cluster == ClusterFlavour::Kind {
         // Layer 2 needs no BGP: leave out the frr-k8s backend the chart enables by default.
@@ -104,6 +105,8 @@ pub fn releases(env: &ResolvedEnvironment<'_>) -> Vec<Release> {
     if let Some(version) = &ingress.version {
         chart.version = version.clone().into();
     }
+    let origin = Origin::Environment(env.environment.name.clone());
+    check_user_values(&chart, &ingress.values, &origin, "/ingress/values", diagnostics);
     let mut values = serde_json::to_value(traefik_values(env)).unwrap_or_default();
     merge(&mut values, &Value::Object(ingress.values.clone().into_iter().collect()));
     let mut release = Release::new("traefik", TRAEFIK_NAMESPACE, chart, values);

@@ -45,11 +45,29 @@ pub fn validate_services(platform: &Platform) -> Vec<Diagnostic> {
     out
 }
 
-/// A dependency name means one resource, so every service must give it the same type.
+/// Release names of the platform components, which dependencies cannot take.
+pub const RESERVED_DEPENDENCY_NAMES: [&str; 2] = ["traefik", "metallb"];
+
+/// A dependency name means one resource, so every service must give it the
+/// same type; and it names a Helm release, so it cannot be a platform component's.
 fn check_dependency_types(platform: &Platform, out: &mut Vec<Diagnostic>) {
     let mut first: BTreeMap<&DependencyName, (&Service, DependencyType)> = BTreeMap::new();
     for service in &platform.services {
         for (name, kind) in &service.uses {
+            if RESERVED_DEPENDENCY_NAMES.contains(&name.as_str()) {
+                out.push(
+                    Diagnostic::error(
+                        "spec::reserved_name",
+                        format!("`{name}` is the release name of a platform component"),
+                    )
+                    .at(Origin::Service(service.name.clone()), pointer_join("/uses", name.as_str()))
+                    .on_key()
+                    .with_help(format!(
+                        "name the dependency after what it holds, e.g. `{name}-{}`",
+                        kind.as_str()
+                    )),
+                );
+            }
             match first.get(name) {
                 Some((owner, first_kind)) if first_kind != kind => out.push(
                     Diagnostic::error(

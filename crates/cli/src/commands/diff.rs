@@ -5,9 +5,9 @@ use std::path::Path;
 
 use anyhow::Context as _;
 use platc_render::diff::ChangeKind;
-use platc_render::{Tree, diff_trees, read_tree, render, render_all_tree};
+use platc_render::{Tree, diff_trees, read_tree};
 
-use super::{environment_name, load, report_located};
+use super::{load, render_tree};
 use crate::Outcome;
 use crate::args::DiffArgs;
 use crate::output::{Paint, Style, print};
@@ -16,34 +16,22 @@ pub fn run(root: &Path, args: &DiffArgs, style: Style) -> anyhow::Result<Outcome
     let Some(loaded) = load(root, style) else {
         return Ok(Outcome::BadInput);
     };
-    let platform = &loaded.platform;
     let golden_dir = root.join(&args.golden);
     let golden = read_tree(&golden_dir)
         .with_context(|| format!("cannot read `{}`", golden_dir.display()))?;
-
-    let (rendered, golden, label) = match &args.environment {
-        Some(env) => {
-            let name = environment_name(env);
-            let tree = match render(platform, &name).and_then(|r| r.tree().map_err(|d| vec![d])) {
-                Ok(tree) => tree,
-                Err(diagnostics) => {
-                    report_located(diagnostics, &loaded.sources, style);
-                    return Ok(Outcome::BadInput);
-                }
-            };
-            let mut nested = Tree::new();
-            nested.nest(&name, tree);
+    let Some((environments, rendered)) = render_tree(&loaded, args.environment.as_deref(), style)
+    else {
+        return Ok(Outcome::BadInput);
+    };
+    // Compare only what was rendered: one environment's directory, or all.
+    let (golden, label) = match (&args.environment, environments.first()) {
+        (Some(_), Some(only)) => {
+            let name = only.environment.as_str();
             let mut golden_env = Tree::new();
-            golden_env.nest(&name, golden.subtree(&name));
-            (nested, golden_env, name)
+            golden_env.nest(name, golden.subtree(name));
+            (golden_env, name.to_owned())
         }
-        None => match render_all_tree(platform) {
-            Ok(tree) => (tree, golden, "all environments".to_owned()),
-            Err(diagnostics) => {
-                report_located(diagnostics, &loaded.sources, style);
-                return Ok(Outcome::BadInput);
-            }
-        },
+        _ => (golden, "all environments".to_owned()),
     };
 
     let diff = diff_trees(&golden, &rendered);

@@ -3,9 +3,9 @@
 use std::path::Path;
 
 use anyhow::Context as _;
-use platc_render::{render_all_tree, write_tree};
+use platc_render::write_tree;
 
-use super::{load, report_located};
+use super::{load, render_tree};
 use crate::Outcome;
 use crate::args::GoldenArgs;
 use crate::output::Style;
@@ -14,13 +14,7 @@ pub fn run(root: &Path, args: &GoldenArgs, style: Style) -> anyhow::Result<Outco
     let Some(loaded) = load(root, style) else {
         return Ok(Outcome::BadInput);
     };
-    let tree = match render_all_tree(&loaded.platform) {
-        Ok(tree) => tree,
-        Err(diagnostics) => {
-            report_located(diagnostics, &loaded.sources, style);
-            return Ok(Outcome::BadInput);
-        }
-    };
+    let Some((_, tree)) = render_tree(&loaded, None, style) else { return Ok(Outcome::BadInput) };
     let dir = root.join(&args.dir);
     write_tree(&tree, &dir).with_context(|| format!("cannot write `{}`", dir.display()))?;
     eprintln!(

@@ -8,6 +8,7 @@ pub mod schema;
 
 use std::path::Path;
 
+use platc_render::{Rendered, Tree, render, render_all};
 use platc_spec::{Diagnostic, Loaded, Sources, load_dir};
 
 use crate::output::{Style, report};
@@ -33,6 +34,42 @@ pub fn report_located(mut diagnostics: Vec<Diagnostic>, sources: &Sources, style
     sources.locate_all(&mut diagnostics);
     platc_spec::load::sort_diagnostics(&mut diagnostics);
     report(&diagnostics, sources, style);
+}
+
+/// Renders one environment (or all), prints warnings, and returns every
+/// environment's tree under its own directory (`<env>/...`). On errors,
+/// prints them and returns `None`.
+pub fn render_tree(
+    loaded: &Loaded,
+    environment: Option<&str>,
+    style: Style,
+) -> Option<(Vec<Rendered>, Tree)> {
+    let rendered = match environment {
+        Some(env) => render(&loaded.platform, &environment_name(env)).map(|r| vec![r]),
+        None => render_all(&loaded.platform),
+    };
+    let rendered = match rendered {
+        Ok(rendered) => rendered,
+        Err(diagnostics) => {
+            report_located(diagnostics, &loaded.sources, style);
+            return None;
+        }
+    };
+    let warnings: Vec<Diagnostic> = rendered.iter().flat_map(|r| r.warnings.clone()).collect();
+    if !warnings.is_empty() {
+        report_located(warnings, &loaded.sources, style);
+    }
+    let mut tree = Tree::new();
+    for r in &rendered {
+        match r.tree() {
+            Ok(env_tree) => tree.nest(r.environment.as_str(), env_tree),
+            Err(diagnostic) => {
+                report_located(vec![diagnostic], &loaded.sources, style);
+                return None;
+            }
+        }
+    }
+    Some((rendered, tree))
 }
 
 /// The environment name an argument designates: `production`,

@@ -3,56 +3,37 @@
 use std::path::Path;
 
 use anyhow::Context as _;
-use platc_render::{Tree, render, render_all, write_tree};
+use platc_render::write_tree;
 
-use super::{environment_name, load, report_located};
+use super::{load, render_tree};
 use crate::Outcome;
 use crate::args::RenderArgs;
 use crate::output::{Style, print};
 
 pub fn run(root: &Path, args: &RenderArgs, style: Style) -> anyhow::Result<Outcome> {
-    let Some(loaded) = load(root, style) else {
+    let Some(loaded) = load(root, style) else { return Ok(Outcome::BadInput) };
+    let environment = if args.all { None } else { args.environment.as_deref() };
+    let Some((rendered, tree)) = render_tree(&loaded, environment, style) else {
         return Ok(Outcome::BadInput);
     };
-    let platform = &loaded.platform;
-    let rendered = match &args.environment {
-        Some(env) if !args.all => render(platform, &environment_name(env)).map(|r| vec![r]),
-        _ => render_all(platform),
+    // One environment is written or printed on its own; `--all` keeps one
+    // directory per environment.
+    let tree = match (args.all, rendered.first()) {
+        (false, Some(only)) => tree.subtree(only.environment.as_str()),
+        _ => tree,
     };
-    let rendered = match rendered {
-        Ok(rendered) => rendered,
-        Err(diagnostics) => {
-            report_located(diagnostics, &loaded.sources, style);
-            return Ok(Outcome::BadInput);
-        }
-    };
-    let mut tree = Tree::new();
-    for r in &rendered {
-        let env_tree = match r.tree() {
-            Ok(t) => t,
-            Err(d) => {
-                report_located(vec![d], &loaded.sources, style);
-                return Ok(Outcome::BadInput);
-            }
-        };
-        if args.all {
-            tree.nest(r.environment.as_str(), env_tree);
+    if let Some(dir) = &args.out {
+        write_tree(&tree, dir).with_context(|| format!("cannot write `{}`", dir.display()))?;
+    } else {
+        let stream: String = if args.all {
+            rendered
+                .iter()
+                .map(|r| tree.subtree(r.environment.as_str()).manifest_stream())
+                .collect()
         } else {
-            tree = env_tree;
-        }
-    }
-    match &args.out {
-        Some(dir) => {
-            write_tree(&tree, dir).with_context(|| format!("cannot write `{}`", dir.display()))?;
-        }
-        None if args.all => {
-            let mut stream = String::new();
-            for r in &rendered {
-                stream.push_str(&tree.subtree(r.environment.as_str()).manifest_stream());
-            }
-            print(&stream)?;
-        }
-        None => print(&tree.manifest_stream())?,
+            tree.manifest_stream()
+        };
+        print(&stream)?;
     }
     Ok(Outcome::Success)
 }

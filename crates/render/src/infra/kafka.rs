@@ -18,6 +18,7 @@ pub const CHART: Chart = Chart {
     // The chart reads these fixed key names from `sasl.existingSecret`; with
     // one client user, `client-passwords` holds exactly its password.
     secret_keys: &[CLIENT_PASSWORDS_KEY, "inter-broker-password", "controller-password"],
+    default_requests: ("500m", "1Gi"),
     service,
     values,
 };

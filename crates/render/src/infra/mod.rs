@@ -13,12 +13,13 @@ pub mod rabbitmq;
 pub mod redis;
 
 use minijinja::Value;
-use platc_spec::Platform;
 use platc_spec::model::{
     DependencyType, Environment, ExternalProvider, HelmProvider, Provider, Resources, SecretKeyRef,
 };
 use platc_spec::names::{DependencyName, NamespaceName, ObjectName, ServiceName};
+use platc_spec::quantity::Quantity;
 use platc_spec::validate::dependencies;
+use platc_spec::{Diagnostic, Origin, Platform};
 use serde::Serialize;
 
 use crate::helm::{ChartRef, Release};
@@ -142,6 +143,9 @@ pub struct Chart {
     pub password_key: &'static str,
     /// The keys the credentials Secret must hold for the chart.
     pub secret_keys: &'static [&'static str],
+    /// CPU and memory requested per pod unless the provider sets resources:
+    /// enough for the software to start and serve a development load.
+    pub default_requests: (&'static str, &'static str),
     /// The Service clients connect to, given the release's full name and
     /// replica count.
     pub service: fn(&str, u32) -> String,
@@ -346,13 +350,15 @@ fn url(
     }
 }
 
-/// The values of every in-cluster release, and its helmfile entry.
-#[must_use]
+/// The values of every in-cluster release, and its helmfile entry. Values
+/// users add are checked against the chart's keys.
 pub fn releases(
+    environment: &Environment,
     dependencies: &[Dependency<'_>],
     namespace: &NamespaceName,
-    defaults: &Resources,
+    diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Release> {
+    let origin = Origin::Environment(environment.name.clone());
     dependencies
         .iter()
         .filter_map(|dependency| {
@@ -368,7 +374,7 @@ pub fn releases(
                     .storage
                     .as_ref()
                     .map_or_else(|| DEFAULT_STORAGE.to_owned(), ToString::to_string),
-                resources: resources_value(helm.resources.as_ref(), defaults),
+                resources: resources_value(helm.resources.as_ref(), chart.default_requests),
                 username: dependency.outputs.username.clone(),
                 database: dependency.outputs.name.clone(),
                 secret: dependency.outputs.password.secret.as_str(),
@@ -383,6 +389,15 @@ pub fn releases(
             if let Some(version) = &helm.version {
                 chart.version = version.clone().into();
             }
+            let pointer =
+                environment.infrastructure.provider_pointer(&dependency.name, dependency.kind);
+            crate::helm::check_user_values(
+                &chart,
+                &helm.values,
+                &origin,
+                &format!("{pointer}/values"),
+                diagnostics,
+            );
             Some(Release::new(dependency.name.as_str(), namespace.as_str(), chart, values))
         })
         .collect()
@@ -400,25 +415,25 @@ fn bitnami_legacy_images(chart: &str) -> serde_json::Value {
     })
 }
 
-/// A provider's resources over the platform defaults, with limits never below requests.
-fn resources_value(resources: Option<&Resources>, defaults: &Resources) -> ResourcesValue {
-    let layered = resources.map_or_else(|| defaults.clone(), |r| r.or(defaults));
-    let request_cpu = layered.requests.cpu.as_ref().map_or("100m", |q| q.as_str()).to_owned();
+/// A provider's resources over the chart's default requests; a limit left
+/// unset equals its request (memory limits below requests are impossible
+/// here, and a database should not be throttled below what it reserved).
+fn resources_value(resources: Option<&Resources>, (cpu, memory): (&str, &str)) -> ResourcesValue {
+    let empty = Resources::default();
+    let resources = resources.unwrap_or(&empty);
+    let request_cpu = resources.requests.cpu.as_ref().map_or(cpu, Quantity::as_str).to_owned();
     let request_memory =
-        layered.requests.memory.as_ref().map_or("128Mi", |q| q.as_str()).to_owned();
-    let limit = |limit: Option<&platc_spec::quantity::Quantity>, request: &str| match limit {
-        Some(limit)
-            if platc_spec::quantity::Quantity::new(request)
-                .is_ok_and(|r| limit.cmp_amount(&r) != std::cmp::Ordering::Less) =>
-        {
+        resources.requests.memory.as_ref().map_or(memory, Quantity::as_str).to_owned();
+    let limit = |limit: Option<&Quantity>, request: &str| match (limit, Quantity::new(request)) {
+        (Some(limit), Ok(request)) if limit.cmp_amount(&request) != std::cmp::Ordering::Less => {
             limit.to_string()
         }
         _ => request.to_owned(),
     };
     ResourcesValue {
         limits: Amounts {
-            cpu: limit(layered.limits.cpu.as_ref(), &request_cpu),
-            memory: limit(layered.limits.memory.as_ref(), &request_memory),
+            cpu: limit(resources.limits.cpu.as_ref(), &request_cpu),
+            memory: limit(resources.limits.memory.as_ref(), &request_memory),
         },
         requests: Amounts { cpu: request_cpu, memory: request_memory },
     }

@@ -15,6 +15,7 @@ pub const CHART: Chart = Chart {
     password_key: USER_PASSWORD_KEY,
     // The chart reads these fixed key names from `auth.existingSecret`.
     secret_keys: &[USER_PASSWORD_KEY, "mysql-root-password", "mysql-replication-password"],
+    default_requests: ("250m", "512Mi"),
     service,
     values,
 };

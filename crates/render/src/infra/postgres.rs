@@ -14,6 +14,7 @@ pub const CHART: Chart = Chart {
     chart: ChartRef { repository: BITNAMI, name: "postgresql", version: Cow::Borrowed("17.1.0") },
     password_key: USER_PASSWORD_KEY,
     secret_keys: &[USER_PASSWORD_KEY, ADMIN_PASSWORD_KEY, REPLICATION_PASSWORD_KEY],
+    default_requests: ("250m", "256Mi"),
     service,
     values,
 };

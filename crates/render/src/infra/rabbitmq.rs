@@ -14,6 +14,7 @@ pub const CHART: Chart = Chart {
     chart: ChartRef { repository: BITNAMI, name: "rabbitmq", version: Cow::Borrowed("16.0.16") },
     password_key: PASSWORD_KEY,
     secret_keys: &[PASSWORD_KEY, ERLANG_COOKIE_KEY],
+    default_requests: ("250m", "512Mi"),
     service,
     values,
 };

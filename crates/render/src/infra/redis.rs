@@ -14,6 +14,7 @@ pub const CHART: Chart = Chart {
     chart: ChartRef { repository: BITNAMI, name: "redis", version: Cow::Borrowed("23.1.1") },
     password_key: PASSWORD_KEY,
     secret_keys: &[PASSWORD_KEY],
+    default_requests: ("100m", "128Mi"),
     service,
     values,
 };

@@ -6,7 +6,9 @@
     reason = "test helpers panic by design and their results are always used"
 )]
 
+mod crds;
 mod determinism;
+mod infra;
 mod snapshots;
 
 use std::path::{Path, PathBuf};

@@ -162,7 +162,9 @@ pub struct HelmProvider {
     /// The size of each persistent volume; built in: 8Gi.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<Quantity>,
-    /// Requests and limits of the release's pods; built in: the platform defaults.
+    /// Requests and limits of the release's pods; built in: requests sized
+    /// for each chart to start and serve a development load, limits equal to
+    /// the requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Resources>,
     /// The application user services connect as; built in: `app`.
