@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
 """Generate <chart>-<version>.keys fixtures from pinned upstream chart data.
 
-usage: gen_keys.py [DATA_DIR] [OUT_DIR]
+usage: gen_keys.py [--chart NAME DIR]... [DATA_DIR] [OUT_DIR]
   DATA_DIR defaults to ../shared/validate/data beside the repository (must contain SOURCES.md and charts/<chart>/)
   OUT_DIR  defaults to the directory of this script.
+  --chart NAME DIR  also generate NAME-<version>.keys from an extra chart directory DIR holding
+           values.yaml, Chart.yaml, optionally values.schema.json and open_maps.txt, and a one-line
+           SOURCE file "OWNER/REPO @ REF path PATH/" (REF: commit, or tag and blob) naming its origin.
+           May be repeated; the default charts are still generated from DATA_DIR.
 
 Each .keys file lists (sorted, one per line) every dotted key path of the chart's default
 values.yaml. Maps are descended; lists are NOT descended (a list-valued key is a leaf).
@@ -86,8 +90,8 @@ def source_line(sources, chart):
     raise SystemExit("no SOURCES.md entry for chart %s" % chart)
 
 
-def gen(data_dir, out_dir, chart, sources):
-    cdir = os.path.join(data_dir, "charts", chart)
+def gen(data_dir, out_dir, chart, sources, cdir=None, source=None):
+    cdir = cdir or os.path.join(data_dir, "charts", chart)
     with open(os.path.join(cdir, "Chart.yaml")) as fh:
         meta = yaml.safe_load(fh)
     with open(os.path.join(cdir, "values.yaml")) as fh:
@@ -104,7 +108,7 @@ def gen(data_dir, out_dir, chart, sources):
             open_maps = [l.split("#")[0].strip() for l in fh if l.split("#")[0].strip()]
     keys = set()
     walk(defaults, schema or {}, [], [], open_maps, keys)
-    repo, commit, path = source_line(sources, chart)
+    repo, commit, path = source or source_line(sources, chart)
     version = meta["version"]
     header = [
         "# %s chart %s default values: key paths (maps descended, lists are leaves)" % (chart, version),
@@ -121,14 +125,39 @@ def gen(data_dir, out_dir, chart, sources):
     return fname, len(keys)
 
 
+def extra_source(cdir):
+    """(repo, ref, path) from DIR/SOURCE: 'OWNER/REPO @ REF path PATH/'."""
+    with open(os.path.join(cdir, "SOURCE")) as fh:
+        line = fh.readline().strip()
+    m = re.match(r"(\S+) @ (.+?) path (\S+)$", line)
+    if not m:
+        raise SystemExit("%s/SOURCE: expected 'OWNER/REPO @ REF path PATH/'" % cdir)
+    return m.group(1), m.group(2), m.group(3)
+
+
 def main(argv):
     here = os.path.dirname(os.path.abspath(__file__))
+    extra, rest = [], []
+    i = 0
+    while i < len(argv):
+        if argv[i] == "--chart":
+            if len(argv) - i < 3:
+                raise SystemExit("--chart needs NAME DIR")
+            extra.append((argv[i + 1], argv[i + 2]))
+            i += 3
+        else:
+            rest.append(argv[i])
+            i += 1
+    argv = rest
     data_dir = argv[0] if argv else os.path.join(here, "..", "..", "..", "..", "shared", "validate", "data")
     out_dir = argv[1] if len(argv) > 1 else os.path.dirname(os.path.abspath(__file__))
     with open(os.path.join(data_dir, "SOURCES.md")) as fh:
         sources = fh.read()
     for chart in CHARTS:
         fname, n = gen(data_dir, out_dir, chart, sources)
+        print("%s: %d lines" % (os.path.basename(fname), n))
+    for chart, cdir in extra:
+        fname, n = gen(data_dir, out_dir, chart, sources, cdir=cdir, source=extra_source(cdir))
         print("%s: %d lines" % (os.path.basename(fname), n))
     return 0
 

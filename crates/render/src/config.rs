@@ -7,7 +7,7 @@ use k8s_openapi::api::core::v1::ConfigMap;
 use sha2::{Digest, Sha256};
 
 use crate::labels;
-use crate::object::{Object, Owner, Placed};
+use crate::object::{Object, Placed};
 use crate::resolve::{ResolvedEnvironment, ResolvedFile, ResolvedService};
 
 /// The ConfigMap of a service with configuration files.
@@ -26,10 +26,7 @@ pub fn build(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>, out: 
         data: Some(data),
         ..ConfigMap::default()
     };
-    out.push(Placed {
-        owner: Owner::Service(service.service.name.to_string()),
-        object: Object::from(config_map),
-    });
+    out.push(Placed { owner: service.owner.clone(), object: Object::from(config_map) });
 }
 
 /// A SHA-256 over the files' keys and contents, in key order.

@@ -15,11 +15,14 @@ pub mod diff;
 pub mod emit;
 pub mod helm;
 pub mod infra;
+pub mod ingress;
 pub mod labels;
+pub mod maintenance;
 pub mod network;
 pub mod object;
 pub mod platform;
 pub mod resolve;
+pub mod scaling;
 pub mod secrets;
 pub mod template;
 pub mod workload;
@@ -102,13 +105,16 @@ pub fn render(platform: &Platform, environment: &str) -> Result<Rendered, Vec<Di
     let mut objects = Vec::new();
     platform::build(&resolved, &mut objects);
     secrets::build(&resolved, &mut objects);
-    for service in &resolved.services {
+    ingress::build_platform(&resolved, &mut objects);
+    for service in resolved.services.iter().chain(&resolved.maintenance) {
         workload::build(&resolved, service, &mut objects);
         network::build(&resolved, service, &mut objects);
         config::build(&resolved, service, &mut objects);
+        scaling::build(&resolved, service, &mut objects);
+        ingress::build(&resolved, service, &mut objects);
     }
     objects.sort_by_cached_key(Placed::path);
-    let mut diagnostics = Vec::new();
+    let mut diagnostics = resolved.warnings.clone();
     let mut releases = platform::releases(&resolved, &mut diagnostics);
     releases.extend(infra::releases(
         env,

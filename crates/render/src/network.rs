@@ -5,12 +5,12 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use platc_spec::model::WorkloadKind;
 
 use crate::labels;
-use crate::object::{Object, Owner, Placed};
+use crate::object::{Object, Placed};
 use crate::resolve::{ResolvedEnvironment, ResolvedService};
 
 /// The Service of a `web` workload; other kinds get none.
 pub fn build(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>, out: &mut Vec<Placed>) {
-    let spec = service.service;
+    let spec = service.service.as_ref();
     if spec.kind != WorkloadKind::Web || spec.ports.is_empty() {
         return;
     }
@@ -38,5 +38,5 @@ pub fn build(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>, out: 
         }),
         ..Service::default()
     };
-    out.push(Placed { owner: Owner::Service(spec.name.to_string()), object: Object::from(object) });
+    out.push(Placed { owner: service.owner.clone(), object: Object::from(object) });
 }

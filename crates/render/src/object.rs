@@ -3,12 +3,16 @@
 //! takes in the output tree.
 
 use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
+use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Secret, Service, ServiceAccount};
+use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 
 use crate::crd::external_secrets::ExternalSecretSpec;
 use crate::crd::metallb::{IpAddressPoolSpec, L2AdvertisementSpec};
+use crate::crd::traefik::{IngressRouteSpec, MiddlewareSpec, TlsOptionSpec};
 use crate::crd::{CustomResource, CustomSpec};
 
 /// What every rendered object offers, whether a built-in kind from
@@ -45,7 +49,18 @@ macro_rules! builtin_manifest {
     };
 }
 
-builtin_manifest!(Namespace, ServiceAccount, ConfigMap, Secret, Service, Deployment);
+builtin_manifest!(
+    Namespace,
+    ServiceAccount,
+    ConfigMap,
+    Secret,
+    Service,
+    Deployment,
+    CronJob,
+    Job,
+    HorizontalPodAutoscaler,
+    PodDisruptionBudget,
+);
 
 impl<S: CustomSpec> Manifest for CustomResource<S> {
     fn api_version(&self) -> &'static str {
@@ -143,8 +158,22 @@ objects! {
     Service(Service),
     /// `apps/v1/Deployment`.
     Deployment(Deployment),
+    /// `batch/v1/CronJob`.
+    CronJob(CronJob),
+    /// `batch/v1/Job`.
+    Job(Job),
+    /// `autoscaling/v2/HorizontalPodAutoscaler`.
+    HorizontalPodAutoscaler(HorizontalPodAutoscaler),
+    /// `policy/v1/PodDisruptionBudget`.
+    PodDisruptionBudget(PodDisruptionBudget),
     /// `v1/Secret` (development secrets only).
     Secret(Secret),
+    /// `traefik.io/v1alpha1` or `traefik.containo.us/v1alpha1` `IngressRoute`.
+    IngressRoute(CustomResource<IngressRouteSpec>),
+    /// Traefik `Middleware`.
+    Middleware(CustomResource<MiddlewareSpec>),
+    /// Traefik `TLSOption`.
+    TlsOption(CustomResource<TlsOptionSpec>),
     /// `external-secrets.io/v1/ExternalSecret`.
     ExternalSecret(CustomResource<ExternalSecretSpec>),
     /// `metallb.io/v1beta1/IPAddressPool`.
@@ -203,7 +232,8 @@ impl Placed {
         match &self.owner {
             Owner::Cluster => format!("manifests/cluster/{kind}-{name}.yaml"),
             Owner::Platform => format!("manifests/platform/{kind}-{name}.yaml"),
-            Owner::Service(service) if service == name => {
+            // A Job's name changes with its content; its file does not.
+            Owner::Service(service) if service == name || kind == "job" => {
                 format!("manifests/services/{service}/{kind}.yaml")
             }
             Owner::Service(service) => format!("manifests/services/{service}/{kind}-{name}.yaml"),

@@ -2,16 +2,21 @@
 //! resources and environment variables are settled here, and templates are
 //! rendered, so that the build stage only translates values into objects.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 
 use minijinja::Value;
-use platc_spec::model::{Environment, Platform, ResourceList, Resources, SecretKeyRef, Service};
+use platc_spec::model::{
+    Autoscale, Environment, Platform, ResourceList, Resources, SecretKeyRef, Service,
+};
 use platc_spec::names::{ImageTag, NamespaceName};
 use platc_spec::quantity::Quantity;
 use platc_spec::source::pointer_join;
 use platc_spec::{Diagnostic, Origin};
 
 use crate::infra::{self, Dependency};
+use crate::object::Owner;
 use crate::template::{Context, Renderer};
 
 /// The requests of a service that sets none, anywhere.
@@ -32,13 +37,19 @@ pub struct ResolvedEnvironment<'a> {
     pub dependencies: Vec<Dependency<'a>>,
     /// Every service, in name order.
     pub services: Vec<ResolvedService<'a>>,
+    /// The maintenance page server, when the environment is in maintenance.
+    pub maintenance: Option<ResolvedService<'a>>,
+    /// Problems that do not stop compilation.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// A service as it runs in one environment.
 #[derive(Debug, Clone)]
 pub struct ResolvedService<'a> {
-    /// The service as written.
-    pub service: &'a Service,
+    /// The service as written (or, for the maintenance server, as platc writes it).
+    pub service: Cow<'a, Service>,
+    /// Where its objects go in the tree.
+    pub owner: Owner,
     /// The image tag it runs.
     pub tag: ImageTag,
     /// The full image reference (`ghcr.io/acme/api:1.4.2`).
@@ -55,6 +66,31 @@ pub struct ResolvedService<'a> {
     pub command: Vec<String>,
     /// The arguments, templates rendered.
     pub args: Vec<String>,
+    /// Autoscaling, from the environment's override or the service.
+    pub autoscale: Option<Autoscale>,
+    /// A cronjob's schedule, from the environment's override or the service.
+    pub schedule: Option<String>,
+    /// Whether a cronjob is suspended here.
+    pub suspend: bool,
+    /// Routes with their hosts rendered.
+    pub routes: Vec<ResolvedRoute>,
+}
+
+/// A route as it exists in one environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedRoute {
+    /// Its position in the service's `routes`.
+    pub index: usize,
+    /// The host, templates rendered.
+    pub host: String,
+    /// Path prefixes; `/` when none was given.
+    pub paths: Vec<String>,
+    /// The Service port requests go to.
+    pub port: u16,
+    /// The Middleware objects applied, in order.
+    pub middlewares: Vec<String>,
+    /// Whether the route serves the public (and so the maintenance page).
+    pub public: bool,
 }
 
 /// One environment variable of a container.
@@ -110,13 +146,53 @@ pub fn resolve<'a>(
     let mut services = Vec::with_capacity(platform.services.len());
     let mut diagnostics = Vec::new();
     for service in &platform.services {
-        match resolve_service(platform, environment, &namespace, &dependencies, service) {
+        let owner = Owner::Service(service.name.to_string());
+        match resolve_service(
+            platform,
+            environment,
+            &namespace,
+            &dependencies,
+            Cow::Borrowed(service),
+            owner,
+            None,
+        ) {
             Ok(resolved) => services.push(resolved),
             Err(mut found) => diagnostics.append(&mut found),
         }
     }
+    check_route_collisions(environment, &services, &mut diagnostics);
+    let maintenance = if environment.maintenance {
+        let (server, tag) = crate::maintenance::server(platform);
+        let owner = Owner::Platform;
+        match resolve_service(
+            platform,
+            environment,
+            &namespace,
+            &[],
+            Cow::Owned(server),
+            owner,
+            Some(tag),
+        ) {
+            Ok(resolved) => Some(resolved),
+            Err(mut found) => {
+                diagnostics.append(&mut found);
+                None
+            }
+        }
+    } else {
+        None
+    };
     if diagnostics.is_empty() {
-        Ok(ResolvedEnvironment { platform, environment, namespace, dependencies, services })
+        let warnings = client_ip_warnings(platform, environment, &services);
+        Ok(ResolvedEnvironment {
+            platform,
+            environment,
+            namespace,
+            dependencies,
+            services,
+            maintenance,
+            warnings,
+        })
     } else {
         Err(diagnostics)
     }
@@ -127,8 +203,11 @@ fn resolve_service<'a>(
     environment: &Environment,
     namespace: &NamespaceName,
     dependencies: &[Dependency<'_>],
-    service: &'a Service,
+    service_model: Cow<'a, Service>,
+    owner: Owner,
+    fixed_tag: Option<ImageTag>,
 ) -> Result<ResolvedService<'a>, Vec<Diagnostic>> {
+    let service = service_model.as_ref();
     let used: Vec<&Dependency<'_>> = service
         .uses
         .keys()
@@ -139,10 +218,8 @@ fn resolve_service<'a>(
 
     // Missing tags outside development are reported by validation; here a
     // development environment falls back to `latest`.
-    let tag = environment
-        .images
-        .tag_for(&service.name)
-        .cloned()
+    let tag = fixed_tag
+        .or_else(|| environment.images.tag_for(&service.name).cloned())
         .unwrap_or_else(|| ImageTag::new("latest").expect("`latest` is a valid tag"));
     let image = format!("{}:{}", service.image, tag);
 
@@ -181,12 +258,156 @@ fn resolve_service<'a>(
         .collect();
     let command = templates.render_all(&service.command, &origin, "/command");
     let args = templates.render_all(&service.args, &origin, "/args");
+    let routes = resolve_routes(service, &mut templates);
 
+    let autoscale =
+        overrides.and_then(|o| o.autoscale.clone()).or_else(|| service.autoscale.clone());
+    let schedule = overrides.and_then(|o| o.schedule.clone()).or_else(|| service.schedule.clone());
+    let suspend = overrides.is_some_and(|o| o.suspend);
     if diagnostics.is_empty() {
-        Ok(ResolvedService { service, tag, image, replicas, resources, env, files, command, args })
+        Ok(ResolvedService {
+            service: service_model,
+            owner,
+            tag,
+            image,
+            replicas,
+            resources,
+            env,
+            files,
+            command,
+            args,
+            autoscale,
+            schedule,
+            suspend,
+            routes,
+        })
     } else {
         Err(diagnostics)
     }
+}
+
+/// A service's routes with hosts rendered and checked, ports and middlewares resolved.
+fn resolve_routes(service: &Service, templates: &mut Templating<'_>) -> Vec<ResolvedRoute> {
+    let origin = Origin::Service(service.name.clone());
+    service
+        .routes
+        .iter()
+        .enumerate()
+        .map(|(index, route)| {
+            let pointer = format!("/routes/{index}/host");
+            let host = templates.render(&route.host, &origin, pointer.clone());
+            if !host.is_empty() && platc_spec::names::DomainName::new(host.as_str()).is_err() {
+                templates.diagnostics.push(
+                    Diagnostic::error(
+                        "render::invalid_host",
+                        format!("`{host}` is not a host name"),
+                    )
+                    .at(origin.clone(), pointer)
+                    .with_help(
+                        "a route's host is a DNS name in lowercase, such as `api.example.com`",
+                    ),
+                );
+            }
+            let port = route
+                .port
+                .as_ref()
+                .and_then(|name| service.ports.iter().find(|p| &p.name == name))
+                .or_else(|| service.ports.first())
+                .map_or(0, |p| p.port);
+            let middlewares = route
+                .middlewares
+                .iter()
+                .map(|name| {
+                    if service.middlewares.contains_key(name) {
+                        format!("{}-{name}", service.name)
+                    } else {
+                        name.to_string()
+                    }
+                })
+                .collect();
+            let mut paths: Vec<String> =
+                route.paths.iter().map(|p| p.as_str().to_owned()).collect();
+            if paths.is_empty() {
+                paths.push("/".to_owned());
+            }
+            ResolvedRoute { index, host, paths, port, middlewares, public: route.public }
+        })
+        .collect()
+}
+
+/// Two routes for the same host and path would fight over requests: the
+/// second one is an error that names the first.
+fn check_route_collisions(
+    environment: &Environment,
+    services: &[ResolvedService<'_>],
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut seen: BTreeMap<(String, String), (String, usize)> = BTreeMap::new();
+    for service in services {
+        for route in &service.routes {
+            for path in &route.paths {
+                let key = (route.host.clone(), path.clone());
+                let here = (service.service.name.to_string(), route.index);
+                match seen.get(&key) {
+                    Some((first, index)) => out.push(
+                        Diagnostic::error(
+                            "render::route_collision",
+                            format!(
+                                "`{}{}` is routed twice in `{}`: here and in `{first}` (routes[{index}])",
+                                route.host, path, environment.name
+                            ),
+                        )
+                        .at(Origin::Service(service.service.name.clone()), format!("/routes/{}/host", route.index))
+                        .with_help("give each host and path prefix to one route only"),
+                    ),
+                    None => {
+                        seen.insert(key, here);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Middlewares that judge clients by address only see the load balancer's
+/// address unless the environment trusts the proxies in front of Traefik.
+fn client_ip_warnings(
+    platform: &Platform,
+    environment: &Environment,
+    services: &[ResolvedService<'_>],
+) -> Vec<Diagnostic> {
+    if !environment.ingress.trusted_proxies.is_empty() {
+        return Vec::new();
+    }
+    let mut warnings = Vec::new();
+    for service in services {
+        for (index, route) in service.service.routes.iter().enumerate() {
+            for (position, name) in route.middlewares.iter().enumerate() {
+                let middleware = service
+                    .service
+                    .middlewares
+                    .get(name)
+                    .or_else(|| platform.settings.middlewares.get(name));
+                if middleware.is_some_and(platc_spec::model::Middleware::relies_on_client_ip) {
+                    warnings.push(
+                        Diagnostic::warning(
+                            "render::untrusted_client_ip",
+                            format!(
+                                "middleware `{name}` judges clients by address, but `{}` trusts no proxy: it would see the load balancer's address",
+                                environment.name
+                            ),
+                        )
+                        .at(Origin::Service(service.service.name.clone()), format!("/routes/{index}/middlewares/{position}"))
+                        .with_help(format!(
+                            "set `ingress.trustedProxies` in environments/{}.yaml to the address range of the load balancer",
+                            environment.name
+                        )),
+                    );
+                }
+            }
+        }
+    }
+    warnings
 }
 
 /// Renders templates and collects their errors, pointed at the fields the

@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::core::v1::Secret;
-use platc_spec::model::Provider;
+use platc_spec::model::{BASIC_AUTH_USERS_KEY, Middleware, Provider};
 use sha2::{Digest, Sha256};
 
 use crate::crd::CustomResource;
@@ -59,18 +59,9 @@ pub fn build(env: &ResolvedEnvironment<'_>, out: &mut Vec<Placed>) {
             secrets.entry(secret.to_string()).or_default().insert(key.to_owned(), source);
         }
     }
-    for service in &env.services {
-        for reference in service.service.secrets.values() {
-            let source = Source::Store {
-                key: format!("{prefix}{}", reference.secret),
-                property: reference.key.clone(),
-            };
-            secrets
-                .entry(reference.secret.to_string())
-                .or_default()
-                .entry(reference.key.clone())
-                .or_insert(source);
-        }
+    for (secret, key) in referenced_keys(env) {
+        let source = Source::Store { key: format!("{prefix}{secret}"), property: key.clone() };
+        secrets.entry(secret).or_default().entry(key).or_insert(source);
     }
     for (secret, values) in &environment.development_secrets {
         let entry = secrets.entry(secret.to_string()).or_default();
@@ -171,13 +162,22 @@ fn external_secret(
     Placed { owner: Owner::Platform, object: Object::ExternalSecret(Box::new(object)) }
 }
 
-/// The names of every Secret the environment's workloads read, for checks.
-#[must_use]
-pub fn referenced(env: &ResolvedEnvironment<'_>) -> BTreeSet<String> {
-    let mut names: BTreeSet<String> =
-        env.dependencies.iter().map(|d| d.outputs.password.secret.to_string()).collect();
+/// The Secret keys services read directly: their `secrets` and the users of
+/// their basic-auth middlewares (the service's own and the platform's).
+fn referenced_keys(env: &ResolvedEnvironment<'_>) -> BTreeSet<(String, String)> {
+    let mut keys = BTreeSet::new();
+    let basic_auth = |middleware: &Middleware| match middleware {
+        Middleware::BasicAuth(auth) => {
+            Some((auth.secret.to_string(), BASIC_AUTH_USERS_KEY.to_owned()))
+        }
+        _ => None,
+    };
     for service in &env.services {
-        names.extend(service.service.secrets.values().map(|r| r.secret.to_string()));
+        keys.extend(
+            service.service.secrets.values().map(|r| (r.secret.to_string(), r.key.clone())),
+        );
+        keys.extend(service.service.middlewares.values().filter_map(basic_auth));
     }
-    names
+    keys.extend(env.platform.settings.middlewares.values().filter_map(basic_auth));
+    keys
 }

@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
+use k8s_openapi::api::batch::v1::{CronJob, CronJobSpec, Job, JobSpec, JobTemplateSpec};
 use k8s_openapi::api::core::v1::{
     Capabilities, ConfigMapVolumeSource, Container, ContainerPort, EmptyDirVolumeSource, EnvVar,
     EnvVarSource, ExecAction, HTTPGetAction, PodSecurityContext, PodSpec, PodTemplateSpec, Probe,
@@ -18,11 +19,12 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
-use platc_spec::model;
+use platc_spec::model::{self, ConcurrencyPolicy, WorkloadKind};
+use sha2::{Digest, Sha256};
 
 use crate::config;
 use crate::labels;
-use crate::object::{Object, Owner, Placed};
+use crate::object::{Object, Placed};
 use crate::resolve::{EnvSource, ResolvedEnvironment, ResolvedService};
 
 /// The name of the writable scratch volume mounted at `/tmp`.
@@ -30,11 +32,17 @@ const TMP_VOLUME: &str = "tmp";
 /// The name of the volume holding the service's configuration files.
 const CONFIG_VOLUME: &str = "config";
 
-/// The workload objects of one service.
+/// The workload objects of one service: its ServiceAccount and a
+/// Deployment, CronJob or Job.
 pub fn build(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>, out: &mut Vec<Placed>) {
-    let owner = Owner::Service(service.service.name.to_string());
+    let owner = service.owner.clone();
     out.push(Placed { owner: owner.clone(), object: Object::from(service_account(env, service)) });
-    out.push(Placed { owner, object: Object::from(deployment(env, service)) });
+    let object = match service.service.kind {
+        WorkloadKind::Web | WorkloadKind::Worker => Object::from(deployment(env, service)),
+        WorkloadKind::Cronjob => Object::from(cron_job(env, service)),
+        WorkloadKind::Job => Object::from(job(env, service)),
+    };
+    out.push(Placed { owner, object });
 }
 
 fn service_account(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>) -> ServiceAccount {
@@ -49,18 +57,28 @@ fn service_account(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>)
     }
 }
 
-fn deployment(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>) -> Deployment {
-    let name = service.service.name.as_str();
+fn workload_metadata(
+    env: &ResolvedEnvironment<'_>,
+    service: &ResolvedService<'_>,
+    name: &str,
+) -> ObjectMeta {
     let mut metadata =
         labels::metadata(name, env.namespace.as_str(), labels::workload_labels(env, service));
     if let Some(description) = &service.service.description {
         metadata.annotations =
             Some(BTreeMap::from([(labels::DESCRIPTION.to_owned(), description.clone())]));
     }
+    metadata
+}
+
+fn deployment(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>) -> Deployment {
+    let name = service.service.name.as_str();
     Deployment {
-        metadata,
+        metadata: workload_metadata(env, service, name),
         spec: Some(DeploymentSpec {
-            replicas: Some(i32::try_from(service.replicas).unwrap_or(i32::MAX)),
+            // With an autoscaler the replica count is its to decide; stating
+            // one here would reset it on every apply.
+            replicas: service.autoscale.is_none().then(|| saturating_i32(service.replicas)),
             selector: LabelSelector {
                 match_labels: Some(labels::selector(name)),
                 ..LabelSelector::default()
@@ -70,6 +88,73 @@ fn deployment(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>) -> D
         }),
         ..Deployment::default()
     }
+}
+
+/// Retries of a failed run unless the service sets them.
+const DEFAULT_BACKOFF_LIMIT: u32 = 2;
+
+fn job_spec(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>) -> JobSpec {
+    let settings = service.service.job.clone().unwrap_or_default();
+    let mut template = pod_template(env, service);
+    if let Some(spec) = template.spec.as_mut() {
+        // A failed run leaves its pod behind for `kubectl logs`; retries are new pods.
+        spec.restart_policy = Some("Never".to_owned());
+    }
+    JobSpec {
+        backoff_limit: Some(saturating_i32(
+            settings.backoff_limit.unwrap_or(DEFAULT_BACKOFF_LIMIT),
+        )),
+        active_deadline_seconds: settings.active_deadline_seconds.map(i64::from),
+        template,
+        ..JobSpec::default()
+    }
+}
+
+fn cron_job(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>) -> CronJob {
+    let name = service.service.name.as_str();
+    let settings = service.service.job.clone().unwrap_or_default();
+    CronJob {
+        metadata: workload_metadata(env, service, name),
+        spec: Some(CronJobSpec {
+            schedule: service.schedule.clone().unwrap_or_default(),
+            time_zone: settings.time_zone.clone(),
+            concurrency_policy: Some(
+                settings
+                    .concurrency_policy
+                    .unwrap_or(ConcurrencyPolicy::Forbid)
+                    .as_str()
+                    .to_owned(),
+            ),
+            successful_jobs_history_limit: Some(saturating_i32(
+                settings.successful_jobs_history_limit.unwrap_or(3),
+            )),
+            failed_jobs_history_limit: Some(saturating_i32(
+                settings.failed_jobs_history_limit.unwrap_or(1),
+            )),
+            suspend: service.suspend.then_some(true),
+            job_template: JobTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(labels::workload_labels(env, service)),
+                    ..ObjectMeta::default()
+                }),
+                spec: Some(job_spec(env, service)),
+            },
+            ..CronJobSpec::default()
+        }),
+        ..CronJob::default()
+    }
+}
+
+/// A Job's pod template cannot change once created, so the Job is named
+/// after its content: a new image or setting is a new Job, which runs once,
+/// and the old one is pruned. Its file stays `job.yaml`, so review shows the
+/// change as a diff.
+fn job(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>) -> Job {
+    let spec = job_spec(env, service);
+    let fingerprint = serde_json::to_vec(&spec).unwrap_or_default();
+    let digest = crate::config::hex(&Sha256::digest(&fingerprint)[..4]);
+    let name = format!("{}-{digest}", service.service.name);
+    Job { metadata: workload_metadata(env, service, &name), spec: Some(spec), ..Job::default() }
 }
 
 /// The pod template shared by every workload kind.
@@ -121,7 +206,7 @@ pub fn pod_template(
 }
 
 fn container(service: &ResolvedService<'_>) -> Container {
-    let spec = service.service;
+    let spec = service.service.as_ref();
     let mut mounts = vec![VolumeMount {
         name: TMP_VOLUME.to_owned(),
         mount_path: "/tmp".to_owned(),

@@ -8,6 +8,7 @@
 //!
 //! Pipeline position: **load → validate** → resolve → build → emit → diff.
 
+pub mod cron;
 pub mod diagnostic;
 pub mod load;
 pub mod model;

@@ -201,6 +201,12 @@ fn collect(
                 collect_tagged(error, context, &tag, tags, schema, instance, out);
                 return;
             }
+            // An externally tagged union (`stripPrefix: {...}` or `headers:
+            // {...}`): one key names the variant.
+            if let Some(variants) = branches.and_then(|b| external_tags(b)) {
+                collect_external(error, context, &variants, schema, instance, out);
+                return;
+            }
             // Report the branch the value came closest to: the one that failed
             // deepest in the document, then with the fewest errors.
             let best = context.iter().filter(|errors| !errors.is_empty()).max_by(|a, b| {
@@ -356,6 +362,77 @@ fn collect_tagged(
             );
         }
     }
+}
+
+/// The variant names of an externally tagged union: every branch is an
+/// object with exactly one required property.
+fn external_tags(branches: &[Value]) -> Option<Vec<String>> {
+    branches
+        .iter()
+        .map(|branch| {
+            let required = branch.get("required")?.as_array()?;
+            let properties = branch.get("properties")?.as_object()?;
+            match (required.as_slice(), properties.len()) {
+                ([only], 1) => only.as_str().map(ToOwned::to_owned),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// Reports a value of an externally tagged union by its one key.
+fn collect_external(
+    error: &ValidationError<'_>,
+    context: &[Vec<ValidationError<'static>>],
+    variants: &[String],
+    schema: &Value,
+    instance: &Value,
+    out: &mut Vec<Diagnostic>,
+) {
+    let pointer = error.instance_path().as_str();
+    let names: Vec<&str> = variants.iter().map(String::as_str).collect();
+    let keys: Vec<&String> = instance
+        .pointer(pointer)
+        .and_then(Value::as_object)
+        .map(|o| o.keys().collect())
+        .unwrap_or_default();
+    let [key] = keys.as_slice() else {
+        let found: Vec<&str> = keys.iter().map(|k| k.as_str()).collect();
+        let message = if found.is_empty() {
+            format!("expected exactly one of {}", quoted_list(&names))
+        } else {
+            format!(
+                "expected exactly one of {}, found {}",
+                quoted_list(&names),
+                quoted_list(&found)
+            )
+        };
+        out.push(
+            Diagnostic::error("spec::wrong_type", message)
+                .with_help("write each kind as its own entry, under its own name")
+                .at_pointer(pointer),
+        );
+        return;
+    };
+    if let Some(index) = variants.iter().position(|v| v == *key) {
+        for inner in context.get(index).into_iter().flatten() {
+            collect(inner, schema, instance, out);
+        }
+        return;
+    }
+    let help = suggest(key, names.iter().copied()).map_or_else(
+        || format!("expected one of {}", quoted_list(&names)),
+        |close| format!("did you mean `{close}`?"),
+    );
+    out.push(
+        Diagnostic::error(
+            "spec::unknown_variant",
+            format!("`{key}` is not one of {}", quoted_list(&names)),
+        )
+        .with_help(help)
+        .at_pointer(pointer_join(pointer, key))
+        .on_key(),
+    );
 }
 
 /// The tag property shared by every branch of a tagged union, and each

@@ -6,9 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::{Diagnostic, Origin, suggest};
 use crate::model::{
-    ClusterFlavour, DependencyType, Environment, Platform, Probe, Service, WorkloadKind,
+    Autoscale, ClusterFlavour, DependencyType, Environment, Platform, Probe, Service, WorkloadKind,
 };
-use crate::names::DependencyName;
+use crate::names::{DependencyName, ObjectName};
 use crate::source::pointer_join;
 
 /// Every problem in `platform` that involves more than one field or file.
@@ -40,9 +40,172 @@ pub fn validate_services(platform: &Platform) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for service in &platform.services {
         check_service(service, &mut out);
+        check_workload(service, &mut out);
+        check_routes(platform, service, &mut out);
     }
     check_dependency_types(platform, &mut out);
     out
+}
+
+/// Settings fit the workload kind: a schedule for cronjobs, autoscaling for
+/// long-running workloads.
+fn check_workload(service: &Service, out: &mut Vec<Diagnostic>) {
+    let origin = Origin::Service(service.name.clone());
+    let kind = service.kind;
+    match (&service.schedule, kind) {
+        (None, WorkloadKind::Cronjob) => out.push(
+            Diagnostic::error(
+                "spec::missing_schedule",
+                format!("cronjob `{}` has no schedule", service.name),
+            )
+            .at(origin.clone(), "/kind")
+            .with_help(
+                "add `schedule: \"30 2 * * *\"` (minute hour day-of-month month day-of-week)",
+            ),
+        ),
+        (Some(schedule), WorkloadKind::Cronjob) => {
+            if let Err(why) = crate::cron::check(schedule) {
+                out.push(
+                    Diagnostic::error("spec::invalid_schedule", why)
+                        .at(origin.clone(), "/schedule")
+                        .with_help("for example `*/15 * * * *` (every 15 minutes) or `@daily`"),
+                );
+            }
+        }
+        (Some(_), _) => out.push(not_for_kind("schedule", kind, "cronjob", &origin)),
+        (None, _) => {}
+    }
+    if service.job.is_some() && kind.is_long_running() {
+        out.push(not_for_kind("job", kind, "cronjob` or `job", &origin));
+    }
+    if let Some(autoscale) = &service.autoscale {
+        if !kind.is_long_running() {
+            out.push(not_for_kind("autoscale", kind, "web` or `worker", &origin));
+        }
+        if service.replicas.is_some() {
+            out.push(
+                Diagnostic::error(
+                    "spec::replicas_and_autoscale",
+                    "`replicas` and `autoscale` are both set",
+                )
+                .at(origin.clone(), "/replicas")
+                .on_key()
+                .with_help(
+                    "the autoscaler decides the replica count; keep `autoscale.min` instead",
+                ),
+            );
+        }
+        check_autoscale(autoscale, &origin, "/autoscale", out);
+    }
+    if !kind.is_long_running() && service.replicas.is_some() {
+        out.push(not_for_kind("replicas", kind, "web` or `worker", &origin));
+    }
+}
+
+fn not_for_kind(field: &str, kind: WorkloadKind, allowed: &str, origin: &Origin) -> Diagnostic {
+    Diagnostic::error(
+        "spec::not_for_kind",
+        format!("`{field}` does not apply to a `{}` service", kind.as_str()),
+    )
+    .at(origin.clone(), format!("/{field}"))
+    .on_key()
+    .with_help(format!("`{field}` is for `{allowed}` services; remove it or change `kind`"))
+}
+
+fn check_autoscale(
+    autoscale: &Autoscale,
+    origin: &Origin,
+    pointer: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    if autoscale.min > autoscale.max {
+        out.push(
+            Diagnostic::error(
+                "spec::invalid_autoscale",
+                format!("autoscaling from {} down to {} pods", autoscale.min, autoscale.max),
+            )
+            .at(origin.clone(), format!("{pointer}/max"))
+            .with_help("`max` must be at least `min`"),
+        );
+    }
+    if autoscale.cpu.is_none() && autoscale.memory.is_none() {
+        out.push(
+            Diagnostic::error(
+                "spec::invalid_autoscale",
+                "autoscaling needs a target: `cpu` or `memory`",
+            )
+            .at(origin.clone(), pointer)
+            .with_help("for example `cpu: 70` scales to keep CPU use near 70% of the request"),
+        );
+    }
+}
+
+/// Routes belong to web services, reach a declared port and name existing middlewares.
+fn check_routes(platform: &Platform, service: &Service, out: &mut Vec<Diagnostic>) {
+    let origin = Origin::Service(service.name.clone());
+    if !service.routes.is_empty() && service.kind != WorkloadKind::Web {
+        out.push(
+            Diagnostic::error(
+                "spec::route_without_port",
+                format!(
+                    "`{}` is a {} service; only web services have routes",
+                    service.name,
+                    service.kind.as_str()
+                ),
+            )
+            .at(origin.clone(), "/routes")
+            .on_key()
+            .with_help("make it `kind: web` with a port, or remove the routes"),
+        );
+        return;
+    }
+    let ports: Vec<&str> = service.ports.iter().map(|p| p.name.as_str()).collect();
+    let mut middlewares: Vec<&str> = service.middlewares.keys().map(ObjectName::as_str).collect();
+    middlewares.extend(platform.settings.middlewares.keys().map(ObjectName::as_str));
+    for (i, route) in service.routes.iter().enumerate() {
+        if let Some(port) = &route.port
+            && !ports.contains(&port.as_str())
+        {
+            out.push(unknown_reference(
+                "port",
+                port.as_str(),
+                &ports,
+                origin.clone(),
+                &format!("/routes/{i}/port"),
+            ));
+        }
+        for (j, name) in route.middlewares.iter().enumerate() {
+            if !middlewares.contains(&name.as_str()) {
+                out.push(
+                    unknown_reference(
+                        "middleware",
+                        name.as_str(),
+                        &middlewares,
+                        origin.clone(),
+                        &format!("/routes/{i}/middlewares/{j}"),
+                    )
+                    .with_help(match suggest(name.as_str(), middlewares.iter().copied()) {
+                        Some(close) => format!("did you mean `{close}`? define middlewares under `middlewares:` in the service file or in platform.yaml"),
+                        None => "define it under `middlewares:` in the service file, or in platform.yaml to share it".to_owned(),
+                    }),
+                );
+            }
+        }
+    }
+    for name in service.middlewares.keys() {
+        let object = format!("{}-{name}", service.name);
+        if object.len() > 63 {
+            out.push(
+                Diagnostic::error(
+                    "spec::name_too_long",
+                    format!("the Middleware `{object}` would have more than 63 characters"),
+                )
+                .at(origin.clone(), pointer_join("/middlewares", name.as_str()))
+                .on_key()
+                .with_help("shorten the middleware's name"),
+            );
+        }
+    }
 }
 
 /// Release names of the platform components, which dependencies cannot take.
@@ -317,6 +480,16 @@ fn check_environment(platform: &Platform, environment: &Environment, out: &mut V
     }
 
     check_infrastructure(platform, environment, &origin, out);
+    check_overrides(platform, environment, &origin, out);
+    if let Some(tls) = &environment.ingress.tls
+        && tls.cert_resolver.is_some() == tls.secret_name.is_some()
+    {
+        out.push(
+            Diagnostic::error("spec::invalid_tls", "TLS needs exactly one of `certResolver` or `secretName`")
+                .at(origin.clone(), "/ingress/tls")
+                .with_help("`certResolver: letsencrypt` has Traefik obtain certificates; `secretName` names a TLS Secret"),
+        );
+    }
 
     if !environment.development && !environment.development_secrets.is_empty() {
         out.push(
@@ -377,6 +550,54 @@ fn check_environment(platform: &Platform, environment: &Environment, out: &mut V
             .at(origin, "/images")
             .with_help("set `images.defaultTag`, or a tag per service under `images.tags`"),
         );
+    }
+}
+
+/// Overrides fit the kind of the service they change.
+fn check_overrides(
+    platform: &Platform,
+    environment: &Environment,
+    origin: &Origin,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (name, overrides) in &environment.overrides {
+        let Some(service) = platform.service(name.as_str()) else { continue };
+        let base = pointer_join("/overrides", name.as_str());
+        let kind = service.kind;
+        let misplaced = [
+            ("autoscale", overrides.autoscale.is_some() && !kind.is_long_running()),
+            ("replicas", overrides.replicas.is_some() && !kind.is_long_running()),
+            ("schedule", overrides.schedule.is_some() && kind != WorkloadKind::Cronjob),
+            ("suspend", overrides.suspend && kind != WorkloadKind::Cronjob),
+        ];
+        for (field, wrong) in misplaced {
+            if wrong {
+                out.push(
+                    Diagnostic::error(
+                        "spec::not_for_kind",
+                        format!(
+                            "`{field}` does not apply to `{name}`, a `{}` service",
+                            kind.as_str()
+                        ),
+                    )
+                    .at(origin.clone(), format!("{base}/{field}"))
+                    .on_key()
+                    .with_help("remove it from the override"),
+                );
+            }
+        }
+        if let Some(schedule) = &overrides.schedule
+            && kind == WorkloadKind::Cronjob
+            && let Err(why) = crate::cron::check(schedule)
+        {
+            out.push(
+                Diagnostic::error("spec::invalid_schedule", why)
+                    .at(origin.clone(), format!("{base}/schedule")),
+            );
+        }
+        if let Some(autoscale) = &overrides.autoscale {
+            check_autoscale(autoscale, origin, &format!("{base}/autoscale"), out);
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 
 pub mod external_secrets;
 pub mod metallb;
+pub mod traefik;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::ser::SerializeStruct;

@@ -123,7 +123,7 @@ fn custom_resources_match_their_crds() {
     let schemas = crd_schemas();
     assert!(schemas.len() >= 8, "CRD fixtures loaded: {}", schemas.len());
     let mut checked = 0;
-    for name in ["basic", "infra"] {
+    for name in ["basic", "infra", "routing"] {
         let tree = render_all_tree(&load(name)).expect("renders");
         checked += validate_tree(name, &tree, &schemas);
     }

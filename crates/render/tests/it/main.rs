@@ -9,6 +9,7 @@
 mod crds;
 mod determinism;
 mod infra;
+mod routing;
 mod snapshots;
 
 use std::path::{Path, PathBuf};

@@ -15,6 +15,7 @@ fn basic_production_objects() {
             "manifests/cluster/namespace-shop.yaml",
             "manifests/services/api/configmap.yaml",
             "manifests/services/api/deployment.yaml",
+            "manifests/services/api/poddisruptionbudget.yaml",
             "manifests/services/api/service.yaml",
             "manifests/services/api/serviceaccount.yaml",
             "manifests/services/mailer/deployment.yaml",

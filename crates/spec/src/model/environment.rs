@@ -10,6 +10,7 @@ use super::infrastructure::Infrastructure;
 use super::ingress::{Ingress, LoadBalancer};
 use super::resources::Resources;
 use super::secrets::{DevelopmentSecrets, SecretStore};
+use super::workload::Autoscale;
 use crate::names::{DomainName, EnvName, EnvVarName, ImageTag, NamespaceName, ServiceName};
 
 /// One place the platform runs.
@@ -50,6 +51,10 @@ pub struct Environment {
     /// providers reference, rendered as `ExternalSecret` objects.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_store: Option<SecretStore>,
+    /// Switches every public route to the maintenance page (HTTP 503) while
+    /// the workloads keep running, for a cut-over.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub maintenance: bool,
     /// Plaintext Secrets for local development (Secret → key → value),
     /// rendered as Secret objects marked as development-only. Refused unless
     /// `development: true`.
@@ -128,4 +133,13 @@ pub struct ServiceOverride {
     /// Adds environment variables or replaces the values of the service's own.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub env: IndexMap<EnvVarName, String>,
+    /// Replaces the service's autoscaling.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub autoscale: Option<Autoscale>,
+    /// Replaces a `cronjob`'s schedule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<String>,
+    /// Stops a `cronjob` from starting new runs here.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub suspend: bool,
 }

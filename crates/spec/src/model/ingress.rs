@@ -8,10 +8,22 @@ use serde::{Deserialize, Serialize};
 
 use crate::names::IpRange;
 
-/// How the environment's Traefik release is set up.
+/// How the environment's Traefik release is set up, and how routes use it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Ingress {
+    /// The API group of Traefik's CRDs: `traefik.io` (Traefik 2.10 and later,
+    /// installed as Traefik 3) or `traefik.containo.us` (Traefik 2, installed
+    /// as Traefik 2.11); built in: `traefik.io`.
+    #[serde(default, skip_serializing_if = "TraefikApiGroup::is_default")]
+    pub api_group: TraefikApiGroup,
+    /// The entry points routes listen on; built in: `websecure` with TLS,
+    /// `web` without.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub entry_points: Vec<String>,
+    /// TLS for every route; plain HTTP when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<Tls>,
     /// Address ranges of the proxies and load balancers in front of Traefik.
     /// Traefik believes the `X-Forwarded-For`, `X-Forwarded-Proto` and
     /// `X-Real-Ip` headers (and PROXY protocol, when enabled) only from these
@@ -42,6 +54,73 @@ impl Ingress {
     #[must_use]
     pub fn is_empty(&self) -> bool {
         *self == Self::default()
+    }
+}
+
+/// The API group of Traefik's custom resources.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum TraefikApiGroup {
+    /// `traefik.io/v1alpha1`: Traefik 2.10 and later.
+    #[default]
+    #[serde(rename = "traefik.io")]
+    TraefikIo,
+    /// `traefik.containo.us/v1alpha1`: Traefik 2.0 to 2.11.
+    #[serde(rename = "traefik.containo.us")]
+    ContainoUs,
+}
+
+impl TraefikApiGroup {
+    /// The `apiVersion` of the group's custom resources.
+    #[must_use]
+    pub fn api_version(self) -> &'static str {
+        match self {
+            Self::TraefikIo => "traefik.io/v1alpha1",
+            Self::ContainoUs => "traefik.containo.us/v1alpha1",
+        }
+    }
+
+    #[allow(
+        clippy::trivially_copy_pass_by_ref,
+        reason = "serde's skip_serializing_if passes a reference"
+    )]
+    fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// How routes are served over TLS: exactly one of `certResolver` or `secretName`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Tls {
+    /// A certificate resolver configured in Traefik (Let's Encrypt), by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_-]+$"))]
+    pub cert_resolver: Option<String>,
+    /// A TLS Secret holding the certificate (a wildcard certificate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_name: Option<crate::names::ObjectName>,
+    /// The oldest TLS version accepted; renders a TLSOption.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_version: Option<TlsVersion>,
+}
+
+/// A TLS protocol version, as Traefik spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum TlsVersion {
+    /// TLS 1.2.
+    VersionTLS12,
+    /// TLS 1.3.
+    VersionTLS13,
+}
+
+impl TlsVersion {
+    /// Traefik's spelling.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::VersionTLS12 => "VersionTLS12",
+            Self::VersionTLS13 => "VersionTLS13",
+        }
     }
 }
 

@@ -6,18 +6,27 @@ mod infrastructure;
 mod ingress;
 mod platform;
 mod resources;
+mod routing;
 mod secrets;
 mod service;
+mod workload;
 
 pub use environment::{ClusterFlavour, Environment, Images, ServiceOverride};
 pub use infrastructure::{
     DependencyType, ExternalProvider, HelmProvider, Infrastructure, Provider,
 };
-pub use ingress::{AddressRange, Ingress, LoadBalancer, LoadBalancerScheme};
-pub use platform::{Defaults, PlatformSettings};
+pub use ingress::{
+    AddressRange, Ingress, LoadBalancer, LoadBalancerScheme, Tls, TlsVersion, TraefikApiGroup,
+};
+pub use platform::{Defaults, MaintenancePage, PlatformSettings};
 pub use resources::{ResourceList, Resources};
+pub use routing::{
+    BASIC_AUTH_USERS_KEY, BasicAuth, Headers, IpAllowList, Middleware, Middlewares, RateLimit,
+    RedirectHttps, Route, RoutePath, StripPrefix,
+};
 pub use secrets::{DevelopmentSecrets, SecretStore, SecretStoreKind};
 pub use service::{ConfigFile, Port, Probe, Probes, Protocol, SecretKeyRef, Service, WorkloadKind};
+pub use workload::{Autoscale, ConcurrencyPolicy, JobSettings};
 
 use crate::names::{EnvName, ServiceName};
 

@@ -4,7 +4,10 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use indexmap::IndexMap;
+
 use super::resources::Resources;
+use super::routing::Middlewares;
 use crate::names::ObjectName;
 
 /// Platform-wide settings.
@@ -18,12 +21,41 @@ pub struct PlatformSettings {
     /// Values every service starts from.
     #[serde(default, skip_serializing_if = "Defaults::is_empty")]
     pub defaults: Defaults,
+    /// Middlewares any service's routes may use, by name; rendered once per
+    /// environment.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub middlewares: Middlewares,
+    /// The page served while an environment is in maintenance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maintenance: Option<MaintenancePage>,
 }
 
 impl Default for PlatformSettings {
     fn default() -> Self {
-        Self { name: default_platform_name(), defaults: Defaults::default() }
+        Self {
+            name: default_platform_name(),
+            defaults: Defaults::default(),
+            middlewares: Middlewares::default(),
+            maintenance: None,
+        }
     }
+}
+
+/// The maintenance page and the server that answers with it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct MaintenancePage {
+    /// The HTML page, answered with status 503 to every request; templates
+    /// welcome. Built in: a short page with the platform's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
+    /// The unprivileged static web server image serving it, with tag; built
+    /// in: a pinned `nginxinc/nginx-unprivileged`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(
+        pattern = r"^[^\s:@]+(:[A-Za-z0-9_][A-Za-z0-9_.-]*)(@sha256:[a-f0-9]{64})?$"
+    ))]
+    pub image: Option<String>,
 }
 
 fn default_platform_name() -> ObjectName {

@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::infrastructure::DependencyType;
 use super::resources::Resources;
+use super::routing::{Middlewares, Route};
+use super::workload::{Autoscale, JobSettings};
 use crate::names::{
     DependencyName, EnvVarName, ImageRepository, ObjectName, PortName, ServiceName,
 };
@@ -21,7 +23,8 @@ pub struct Service {
     /// and names the Deployment, Service, ConfigMap and ServiceAccount.
     pub name: ServiceName,
     /// What kind of workload this is: `web` serves traffic on its ports,
-    /// `worker` runs in the background without a Service.
+    /// `worker` runs in the background without a Service, `cronjob` runs on a
+    /// `schedule`, `job` runs once per change of its image or settings.
     #[serde(default)]
     pub kind: WorkloadKind,
     /// A sentence on what the service does; rendered as the
@@ -70,6 +73,22 @@ pub struct Service {
     /// The number of pods; environments may override it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicas: Option<u32>,
+    /// Scale with load between `min` and `max` pods (a HorizontalPodAutoscaler);
+    /// replaces `replicas`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub autoscale: Option<Autoscale>,
+    /// When a `cronjob` runs, in cron syntax (`"30 2 * * *"`, `@hourly`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<String>,
+    /// How a `cronjob` or `job` runs: retries, deadline, history, time zone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job: Option<JobSettings>,
+    /// Hosts and paths that reach this `web` service through Traefik.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub routes: Vec<Route>,
+    /// Middlewares of this service's routes, by name.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub middlewares: Middlewares,
 }
 
 /// The kind of workload a service runs as.
@@ -94,6 +113,11 @@ pub enum WorkloadKind {
     Web,
     /// A long-running background process: no Service, no routes.
     Worker,
+    /// A task run on a schedule (a CronJob).
+    Cronjob,
+    /// A task run to completion once for each version (a Job), such as a
+    /// database migration.
+    Job,
 }
 
 impl WorkloadKind {
@@ -103,7 +127,16 @@ impl WorkloadKind {
         match self {
             Self::Web => "web",
             Self::Worker => "worker",
+            Self::Cronjob => "cronjob",
+            Self::Job => "job",
         }
+    }
+
+    /// Whether pods of this kind run until stopped (Deployment) rather than
+    /// to completion (Job, CronJob).
+    #[must_use]
+    pub fn is_long_running(self) -> bool {
+        matches!(self, Self::Web | Self::Worker)
     }
 }
 

@@ -1,0 +1,264 @@
+//! Routes, middlewares, TLS, maintenance mode, workload kinds and scaling.
+
+use std::collections::BTreeSet;
+
+use platc_render::{Tree, diff_trees, render};
+use platc_spec::Platform;
+
+use crate::load;
+
+fn tree(platform: &Platform, env: &str) -> Tree {
+    render(platform, env).expect("renders").tree().expect("serializes")
+}
+
+fn get<'t>(tree: &'t Tree, path: &str) -> &'t str {
+    tree.get(path).unwrap_or_else(|| panic!("{path} is not rendered"))
+}
+
+#[test]
+fn routes_and_every_middleware_kind() {
+    let platform = load("routing");
+    let production = tree(&platform, "production");
+    for path in [
+        "manifests/services/api/ingressroute.yaml",
+        "manifests/services/storefront/ingressroute.yaml",
+        "manifests/services/admin/ingressroute.yaml",
+        "manifests/services/api/middleware-api-strip-api.yaml",
+        "manifests/services/api/middleware-api-per-client.yaml",
+        "manifests/services/api/middleware-api-per-key.yaml",
+        "manifests/services/api/middleware-api-tag-request.yaml",
+        "manifests/services/admin/middleware-admin-office-only.yaml",
+        "manifests/services/admin/middleware-admin-login.yaml",
+        "manifests/platform/middleware-security-headers.yaml",
+        "manifests/platform/middleware-to-https.yaml",
+        "manifests/platform/tlsoption-shop-tls.yaml",
+    ] {
+        let name =
+            path.trim_start_matches("manifests/").trim_end_matches(".yaml").replace('/', "__");
+        insta::assert_snapshot!(format!("routing-production__{name}"), get(&production, path));
+    }
+}
+
+#[test]
+fn shared_middlewares_are_rendered_once_per_environment() {
+    let platform = load("routing");
+    let production = tree(&platform, "production");
+    let headers: Vec<&str> = production
+        .iter()
+        .filter(|(p, _)| p.ends_with("middleware-security-headers.yaml"))
+        .map(|(p, _)| p)
+        .collect();
+    assert_eq!(headers, ["manifests/platform/middleware-security-headers.yaml"]);
+    // Both the storefront and the api route reference it by its one name.
+    for service in ["api", "storefront"] {
+        let route = get(&production, &format!("manifests/services/{service}/ingressroute.yaml"));
+        assert!(route.contains("- name: security-headers"), "{service}:\n{route}");
+    }
+}
+
+#[test]
+fn api_groups_differ_where_traefik_does() {
+    let platform = load("routing");
+    let production = tree(&platform, "production");
+    let legacy = tree(&platform, "legacy");
+    let allow_list = "manifests/services/admin/middleware-admin-office-only.yaml";
+    assert!(get(&production, allow_list).starts_with("apiVersion: traefik.io/v1alpha1\n"));
+    assert!(get(&production, allow_list).contains("  ipAllowList:\n"));
+    assert!(get(&legacy, allow_list).starts_with("apiVersion: traefik.containo.us/v1alpha1\n"));
+    assert!(get(&legacy, allow_list).contains("  ipWhiteList:\n"));
+    insta::assert_snapshot!(
+        "routing-legacy__ingressroute-api",
+        get(&legacy, "manifests/services/api/ingressroute.yaml")
+    );
+}
+
+#[test]
+fn tls_by_resolver_or_secret_and_plain_http_without() {
+    let platform = load("routing");
+    let production =
+        get(&tree(&platform, "production"), "manifests/services/storefront/ingressroute.yaml")
+            .to_owned();
+    assert!(production.contains("entryPoints:\n  - websecure\n"), "{production}");
+    assert!(
+        production
+            .contains("tls:\n    certResolver: letsencrypt\n    options:\n      name: shop-tls\n"),
+        "{production}"
+    );
+    let staging =
+        get(&tree(&platform, "staging"), "manifests/services/storefront/ingressroute.yaml")
+            .to_owned();
+    assert!(staging.contains("tls:\n    secretName: wildcard-staging\n"), "{staging}");
+    let legacy = get(&tree(&platform, "legacy"), "manifests/services/storefront/ingressroute.yaml")
+        .to_owned();
+    assert!(legacy.contains("entryPoints:\n  - web\n") && !legacy.contains("tls:"), "{legacy}");
+}
+
+#[test]
+fn client_addresses_are_read_past_trusted_proxies_only_without_proxy_protocol() {
+    let platform = load("routing");
+    let path = "manifests/services/api/middleware-api-per-client.yaml";
+    // Production: PROXY protocol gives Traefik the client address itself.
+    assert!(!get(&tree(&platform, "production"), path).contains("excludedIPs"));
+    // Staging: behind a layer-7 proxy, the client is the first address not of a trusted proxy.
+    assert!(
+        get(&tree(&platform, "staging"), path)
+            .contains("ipStrategy:\n        excludedIPs:\n        - 10.20.0.0/16\n")
+    );
+    // Counting by API key does not depend on addresses at all.
+    assert!(
+        get(&tree(&platform, "staging"), "manifests/services/api/middleware-api-per-key.yaml")
+            .contains("requestHeaderName: X-Api-Key")
+    );
+}
+
+#[test]
+fn client_address_middlewares_warn_without_trusted_proxies() {
+    let platform = load("routing");
+    let legacy = render(&platform, "legacy").expect("renders");
+    let warnings: Vec<(&str, Option<&str>)> =
+        legacy.warnings.iter().map(|w| (w.code, w.pointer.as_deref())).collect();
+    assert_eq!(
+        warnings,
+        [
+            ("render::untrusted_client_ip", Some("/routes/0/middlewares/0")),
+            ("render::untrusted_client_ip", Some("/routes/0/middlewares/1")),
+        ]
+    );
+    assert!(legacy.warnings[0].message.contains("`office-only`"));
+    assert!(render(&platform, "production").expect("renders").warnings.is_empty());
+}
+
+#[test]
+fn maintenance_switches_public_routes_and_keeps_the_rest() {
+    let platform = load("routing");
+    let mut switched = platform.clone();
+    let production = switched
+        .environments
+        .iter_mut()
+        .find(|e| e.name.as_str() == "production")
+        .expect("production");
+    production.maintenance = true;
+
+    let before = tree(&platform, "production");
+    let after = tree(&switched, "production");
+    let diff = diff_trees(&before, &after);
+    let changed: BTreeSet<(char, &str)> =
+        diff.changes.iter().map(|c| (c.kind.sign(), c.path.as_str())).collect();
+    assert_eq!(
+        changed,
+        BTreeSet::from([
+            ('+', "manifests/platform/configmap-platc-maintenance.yaml"),
+            ('+', "manifests/platform/deployment-platc-maintenance.yaml"),
+            ('+', "manifests/platform/poddisruptionbudget-platc-maintenance.yaml"),
+            ('+', "manifests/platform/service-platc-maintenance.yaml"),
+            ('+', "manifests/platform/serviceaccount-platc-maintenance.yaml"),
+            ('~', "manifests/services/api/ingressroute.yaml"),
+            ('~', "manifests/services/storefront/ingressroute.yaml"),
+        ]),
+        "admin's route is not public and keeps reaching the service; no workload changes"
+    );
+    let storefront = diff
+        .changes
+        .iter()
+        .find(|c| c.path.ends_with("storefront/ingressroute.yaml"))
+        .expect("changed");
+    insta::assert_snapshot!("routing-maintenance-diff", storefront.unified("before", "after"));
+    insta::assert_snapshot!(
+        "routing-maintenance-configmap",
+        get(&after, "manifests/platform/configmap-platc-maintenance.yaml")
+    );
+    insta::assert_snapshot!(
+        "routing-maintenance-deployment",
+        get(&after, "manifests/platform/deployment-platc-maintenance.yaml")
+    );
+
+    // Turning it off restores the normal routes exactly.
+    assert_eq!(tree(&platform, "production"), before);
+}
+
+#[test]
+fn workload_kinds_and_scaling() {
+    let platform = load("routing");
+    let production = tree(&platform, "production");
+    insta::assert_snapshot!(
+        "routing-production__cronjob",
+        get(&production, "manifests/services/report/cronjob.yaml")
+    );
+    insta::assert_snapshot!(
+        "routing-production__job",
+        get(&production, "manifests/services/migrate/job.yaml")
+    );
+    insta::assert_snapshot!(
+        "routing-production__hpa",
+        get(&production, "manifests/services/storefront/horizontalpodautoscaler.yaml")
+    );
+    insta::assert_snapshot!(
+        "routing-production__pdb",
+        get(&production, "manifests/services/api/poddisruptionbudget.yaml")
+    );
+
+    // An autoscaled Deployment leaves the replica count to the autoscaler.
+    assert!(
+        !get(&production, "manifests/services/storefront/deployment.yaml").contains("replicas:")
+    );
+    // Workers and web services only: no Service for batch kinds, no PDB for one pod.
+    for absent in [
+        "manifests/services/report/service.yaml",
+        "manifests/services/admin/poddisruptionbudget.yaml",
+    ] {
+        assert!(production.get(absent).is_none(), "{absent}");
+    }
+
+    let staging = tree(&platform, "staging");
+    let cron = get(&staging, "manifests/services/report/cronjob.yaml");
+    assert!(cron.contains("schedule: 0 * * * *") && cron.contains("suspend: true"), "{cron}");
+    assert!(
+        staging.get("manifests/services/api/poddisruptionbudget.yaml").is_none(),
+        "one replica: no budget"
+    );
+}
+
+#[test]
+fn a_job_is_renamed_when_it_changes_and_keeps_its_file() {
+    let platform = load("routing");
+    let name_of = |tree: &Tree| {
+        let job = get(tree, "manifests/services/migrate/job.yaml").to_owned();
+        job.lines().find(|l| l.starts_with("  name: ")).expect("name").to_owned()
+    };
+    let before = name_of(&tree(&platform, "production"));
+    assert_eq!(before, name_of(&tree(&platform, "production")), "stable across runs");
+    let mut changed = platform.clone();
+    let migrate =
+        changed.services.iter_mut().find(|s| s.name.as_str() == "migrate").expect("migrate");
+    migrate.args.push("--dry-run".to_owned());
+    assert_ne!(before, name_of(&tree(&changed, "production")));
+}
+
+#[test]
+fn two_routes_for_one_host_and_path_collide() {
+    let mut platform = load("routing");
+    let admin = platform.services.iter_mut().find(|s| s.name.as_str() == "admin").expect("admin");
+    admin.routes[0].host = "shop.{{ environment.domain }}".to_owned();
+    let diagnostics = render(&platform, "production").expect_err("must fail");
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0].code, "render::route_collision");
+    assert_eq!(
+        diagnostics[0].message,
+        "`shop.example.com/` is routed twice in `production`: here and in `admin` (routes[0])"
+    );
+    assert_eq!(
+        diagnostics[0].origin,
+        Some(platc_spec::Origin::Service("storefront".try_into().unwrap()))
+    );
+    assert_eq!(diagnostics[0].pointer.as_deref(), Some("/routes/0/host"));
+}
+
+#[test]
+fn a_templated_host_must_be_a_host_name() {
+    let mut platform = load("routing");
+    let admin = platform.services.iter_mut().find(|s| s.name.as_str() == "admin").expect("admin");
+    admin.routes[0].host = "Admin {{ environment.name }}".to_owned();
+    let diagnostics = render(&platform, "production").expect_err("must fail");
+    assert_eq!(diagnostics[0].code, "render::invalid_host");
+    assert_eq!(diagnostics[0].message, "`Admin production` is not a host name");
+}
