@@ -149,6 +149,7 @@ key_lists! {
     "rabbitmq" @ "16.0.16",
     "kafka" @ "32.4.4",
     "traefik" @ "41.3.0",
+    "traefik" @ "26.0.0",
     "metallb" @ "0.16.1",
 }
 

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::Namespace;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use platc_spec::model::{ClusterFlavour, LoadBalancerScheme};
+use platc_spec::model::{ClusterFlavour, LoadBalancerScheme, TraefikApiGroup};
 use platc_spec::{Diagnostic, Origin};
 use serde::Serialize;
 use serde_json::Value;
@@ -30,6 +30,10 @@ pub const METALLB_NAMESPACE: &str = "metallb-system";
 /// commit a8a66d0, `traefik/values.yaml`.
 pub const TRAEFIK_CHART: ChartRef =
     ChartRef { repository: TRAEFIK, name: "traefik", version: Cow::Borrowed("41.3.0") };
+/// Traefik 2's chart for environments on `traefik.containo.us`:
+/// traefik/traefik-helm-chart 26.0.0 (Traefik v2.10.6), `traefik/values.yaml`.
+pub const TRAEFIK_V2_CHART: ChartRef =
+    ChartRef { repository: TRAEFIK, name: "traefik", version: Cow::Borrowed("26.0.0") };
 /// MetalLB's chart: metallb/metallb v0.16.1, `charts/metallb/values.yaml`.
 pub const METALLB_CHART: ChartRef =
     ChartRef { repository: METALLB, name: "metallb", version: Cow::Borrowed("0.16.1") };
@@ -101,7 +105,10 @@ pub fn releases(env: &ResolvedEnvironment<'_>, diagnostics: &mut Vec<Diagnostic>
         releases.push(release);
     }
     let ingress = &env.environment.ingress;
-    let mut chart = TRAEFIK_CHART;
+    let mut chart = match ingress.api_group {
+        TraefikApiGroup::TraefikIo => TRAEFIK_CHART,
+        TraefikApiGroup::ContainoUs => TRAEFIK_V2_CHART,
+    };
     if let Some(version) = &ingress.version {
         chart.version = version.clone().into();
     }
@@ -115,10 +122,12 @@ pub fn releases(env: &ResolvedEnvironment<'_>, diagnostics: &mut Vec<Diagnostic>
     releases
 }
 
-/// Traefik's values. Keys follow the chart's `values.yaml` at 41.3.0:
+/// Traefik's values. Keys follow the chart's `values.yaml`: at 41.3.0
 /// `ports.<entrypoint>.forwardedHeaders.trustedIPs`,
-/// `ports.<entrypoint>.proxyProtocol.trustedIPs`, `service.annotations`,
-/// `service.spec`, `deployment.replicas`, `providers.*`, `ingressRoute.dashboard`.
+/// `ports.<entrypoint>.proxyProtocol.trustedIPs` and `service.spec.type`; at
+/// 26.0.0, which has no values for trusted addresses, Traefik's own flags in
+/// `additionalArguments` and `service.type`. Both: `service.annotations`,
+/// `deployment.replicas`, `providers.*`, `ingressRoute.dashboard`.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct TraefikValues {
@@ -127,6 +136,8 @@ struct TraefikValues {
     ingress_route: IngressRouteValues,
     #[serde(skip_serializing_if = "Option::is_none")]
     ports: Option<Ports>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    additional_arguments: Vec<String>,
     service: ServiceValues,
 }
 
@@ -185,7 +196,10 @@ struct TrustedIps {
 struct ServiceValues {
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     annotations: BTreeMap<String, String>,
-    spec: ServiceSpec,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    type_: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    spec: Option<ServiceSpec>,
 }
 
 #[derive(Serialize)]
@@ -198,9 +212,22 @@ fn traefik_values(env: &ResolvedEnvironment<'_>) -> TraefikValues {
     let environment = env.environment;
     let ingress = &environment.ingress;
     let trusted: Vec<String> = ingress.trusted_proxies.iter().map(ToString::to_string).collect();
+    let traefik_2 = ingress.api_group == TraefikApiGroup::ContainoUs;
     // Forwarded headers are believed only from the proxies in front; the
     // X-Forwarded-For incident is what happens when that list is wrong.
-    let ports = (!trusted.is_empty()).then(|| {
+    let mut additional_arguments = Vec::new();
+    if traefik_2 && !trusted.is_empty() {
+        let list = trusted.join(",");
+        for entry_point in ["web", "websecure"] {
+            additional_arguments
+                .push(format!("--entryPoints.{entry_point}.forwardedHeaders.trustedIPs={list}"));
+            if ingress.proxy_protocol {
+                additional_arguments
+                    .push(format!("--entryPoints.{entry_point}.proxyProtocol.trustedIPs={list}"));
+            }
+        }
+    }
+    let ports = (!trusted.is_empty() && !traefik_2).then(|| {
         let entry_point = || EntryPoint {
             forwarded_headers: TrustedIps { trusted_ips: trusted.clone() },
             proxy_protocol: ingress
@@ -238,6 +265,15 @@ fn traefik_values(env: &ResolvedEnvironment<'_>) -> TraefikValues {
         },
         ingress_route: IngressRouteValues { dashboard: Enabled { enabled: false } },
         ports,
-        service: ServiceValues { annotations, spec: ServiceSpec { type_: "LoadBalancer" } },
+        additional_arguments,
+        service: if traefik_2 {
+            ServiceValues { annotations, type_: Some("LoadBalancer"), spec: None }
+        } else {
+            ServiceValues {
+                annotations,
+                type_: None,
+                spec: Some(ServiceSpec { type_: "LoadBalancer" }),
+            }
+        },
     }
 }

@@ -136,30 +136,72 @@ fn templates_read_the_outputs_of_used_dependencies() {
 }
 
 #[test]
-fn in_cluster_values_use_only_keys_of_the_pinned_charts() {
-    let platform = load("infra");
-    let mut checked = 0;
-    for env in ["local", "staging"] {
-        let rendered = render(&platform, env).expect("renders");
-        for release in &rendered.releases {
-            let keys = platc_render::charts::keys(release.chart.name, &release.chart.version)
-                .unwrap_or_else(|| {
-                    panic!("no key list for {} {}", release.chart.name, release.chart.version)
-                });
-            for path in platc_render::charts::paths(&release.values) {
-                assert!(
-                    keys.allows(&path),
-                    "{env}/{}: `{}` is not a key of {} {}",
-                    release.name,
-                    platc_render::charts::dotted(&path),
-                    release.chart.name,
-                    release.chart.version
-                );
-                checked += 1;
+fn rendered_values_use_only_keys_of_the_pinned_charts() {
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut platforms: Vec<(String, Platform)> =
+        ["basic", "infra", "routing"].iter().map(|name| ((*name).to_owned(), load(name))).collect();
+    platforms.push((
+        "example".to_owned(),
+        platc_spec::load_dir(&example).expect("example loads").platform,
+    ));
+    // Traefik 2 with trusted proxies goes through the chart's additionalArguments.
+    let mut legacy = load("routing");
+    let env = legacy.environments.iter_mut().find(|e| e.name.as_str() == "legacy").expect("legacy");
+    env.ingress.trusted_proxies = vec![platc_spec::names::IpRange::new("10.40.0.0/16").unwrap()];
+    env.ingress.proxy_protocol = true;
+    platforms.push(("routing with trusted proxies".to_owned(), legacy));
+
+    let mut checked = BTreeSet::new();
+    for (name, platform) in &platforms {
+        for env in &platform.environments {
+            let rendered = render(platform, env.name.as_str()).expect("renders");
+            for release in &rendered.releases {
+                let keys = platc_render::charts::keys(release.chart.name, &release.chart.version)
+                    .unwrap_or_else(|| {
+                        panic!("no key list for {} {}", release.chart.name, release.chart.version)
+                    });
+                for path in platc_render::charts::paths(&release.values) {
+                    assert!(
+                        keys.allows(&path),
+                        "{name}/{}/{}: `{}` is not a key of {} {}",
+                        env.name,
+                        release.name,
+                        platc_render::charts::dotted(&path),
+                        release.chart.name,
+                        release.chart.version
+                    );
+                }
+                checked.insert(format!("{} {}", release.chart.name, release.chart.version));
             }
         }
     }
-    assert!(checked > 50, "only {checked} value paths checked");
+    let expected = [
+        "kafka 32.4.4",
+        "metallb 0.16.1",
+        "mysql 14.0.5",
+        "postgresql 17.1.0",
+        "rabbitmq 16.0.16",
+        "redis 23.1.1",
+        "traefik 26.0.0",
+        "traefik 41.3.0",
+    ];
+    assert_eq!(
+        checked.iter().map(String::as_str).collect::<Vec<_>>(),
+        expected,
+        "every pinned chart is exercised"
+    );
+
+    let traefik_2 = render(&platforms.last().unwrap().1, "legacy").expect("renders");
+    let values = &traefik_2.releases.iter().find(|r| r.name == "traefik").expect("traefik").values;
+    assert_eq!(
+        values["additionalArguments"],
+        serde_json::json!([
+            "--entryPoints.web.forwardedHeaders.trustedIPs=10.40.0.0/16",
+            "--entryPoints.web.proxyProtocol.trustedIPs=10.40.0.0/16",
+            "--entryPoints.websecure.forwardedHeaders.trustedIPs=10.40.0.0/16",
+            "--entryPoints.websecure.proxyProtocol.trustedIPs=10.40.0.0/16",
+        ])
+    );
 }
 
 #[test]
