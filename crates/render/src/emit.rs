@@ -237,13 +237,14 @@ fn check_owned(root: &Path, dir: &Path) -> Result<(), TreeError> {
     Ok(())
 }
 
-/// Whether a relative path is one platc writes: `helmfile.yaml`,
+/// Whether a relative path is one platc writes: `helmfile.yaml`, `applyset.yaml`,
 /// `manifests/**.yaml` or `infra/**.yaml`, optionally below one environment
 /// directory (`production/manifests/...`).
 #[must_use]
 pub fn is_output_path(relative: &str) -> bool {
     let own = |p: &str| {
         p == "helmfile.yaml"
+            || p == crate::applyset::PATH
             || (p.starts_with("manifests/") || p.starts_with("infra/"))
                 && Path::new(p).extension().is_some_and(|e| e == "yaml")
     };

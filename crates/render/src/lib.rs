@@ -8,6 +8,7 @@
 //!
 //! Pipeline position: load → validate → **resolve → build → emit → diff**.
 
+pub mod applyset;
 pub mod charts;
 pub mod config;
 pub mod crd;
@@ -46,6 +47,8 @@ pub struct Rendered {
     pub objects: Vec<Placed>,
     /// The helmfile's releases: platform components, then infrastructure.
     pub releases: Vec<helm::Release>,
+    /// The parent of the ApplySet the manifests form.
+    pub applyset: k8s_openapi::api::core::v1::Secret,
     /// Problems that did not stop compilation.
     pub warnings: Vec<Diagnostic>,
 }
@@ -71,6 +74,10 @@ impl Rendered {
                 .map_err(|e| serialize_error(&release.values_path(), e))?;
             tree.insert(release.values_path(), yaml);
         }
+        tree.insert(
+            applyset::PATH,
+            emit::to_yaml(&self.applyset).map_err(|e| serialize_error(applyset::PATH, e))?,
+        );
         if !self.releases.is_empty() {
             let helmfile = helm::Helmfile::new(&self.releases);
             tree.insert(
@@ -126,10 +133,12 @@ pub fn render(platform: &Platform, environment: &str) -> Result<Rendered, Vec<Di
         return Err(diagnostics);
     }
     let warnings = diagnostics;
+    let applyset = applyset::parent(&resolved, &objects);
     Ok(Rendered {
         environment: env.name.clone(),
         namespace: resolved.namespace,
         objects,
+        applyset,
         releases,
         warnings,
     })

@@ -152,6 +152,8 @@ fn maintenance_switches_public_routes_and_keeps_the_rest() {
             ('+', "manifests/platform/poddisruptionbudget-platc-maintenance.yaml"),
             ('+', "manifests/platform/service-platc-maintenance.yaml"),
             ('+', "manifests/platform/serviceaccount-platc-maintenance.yaml"),
+            // The set now holds a ConfigMap too.
+            ('~', "applyset.yaml"),
             ('~', "manifests/services/api/ingressroute.yaml"),
             ('~', "manifests/services/storefront/ingressroute.yaml"),
         ]),
@@ -261,4 +263,48 @@ fn a_templated_host_must_be_a_host_name() {
     let diagnostics = render(&platform, "production").expect_err("must fail");
     assert_eq!(diagnostics[0].code, "render::invalid_host");
     assert_eq!(diagnostics[0].message, "`Admin production` is not a host name");
+}
+
+#[test]
+fn the_applyset_parent_lists_every_member_kind_and_has_the_specified_id() {
+    let platform = load("routing");
+    let rendered = render(&platform, "production").expect("renders");
+    let parent = &rendered.applyset;
+    let labels = parent.metadata.labels.as_ref().expect("labels");
+    // Computed independently from KEP-3659's formula:
+    // python3 -c "import hashlib,base64; print('applyset-'+base64.urlsafe_b64encode(
+    //   hashlib.sha256(b'applyset-shop.shop.Secret.').digest()).decode().rstrip('=')+'-v1')"
+    assert_eq!(
+        labels.get(platc_render::applyset::ID_LABEL).map(String::as_str),
+        Some("applyset-G3BhoYj8anC-VTON4w1VmD3s431mjOfTcUlr4yeQKpA-v1")
+    );
+    assert_eq!(
+        platc_render::applyset::id("my-app", "default", "Secret", ""),
+        "applyset-iCeuHqlt3ov6n803ZrPFVTjduUezM6ZFQZ3bDz9dLBo-v1"
+    );
+    let annotations = parent.metadata.annotations.as_ref().expect("annotations");
+    let kinds: BTreeSet<String> = rendered
+        .objects
+        .iter()
+        .map(|p| platc_render::applyset::group_kind(p.object.api_version(), p.object.kind()))
+        .collect();
+    assert_eq!(
+        annotations[platc_render::applyset::GROUP_KINDS_ANNOTATION],
+        kinds.into_iter().collect::<Vec<_>>().join(",")
+    );
+    assert_eq!(annotations[platc_render::applyset::TOOLING_ANNOTATION], "kubectl/v1.33");
+    // kubectl adds the membership label itself and refuses input that has it.
+    let tree = rendered.tree().expect("serializes");
+    assert!(tree.iter().all(|(_, yaml)| !yaml.contains(platc_render::applyset::PART_OF_LABEL)));
+    assert!(
+        tree.get("applyset.yaml").is_some() && !tree.manifest_stream().contains("applyset-shop")
+    );
+}
+
+#[test]
+fn objects_outside_the_namespace_extend_the_applyset() {
+    let platform = load("infra");
+    let rendered = render(&platform, "local").expect("renders");
+    let annotations = rendered.applyset.metadata.annotations.as_ref().expect("annotations");
+    assert_eq!(annotations[platc_render::applyset::NAMESPACES_ANNOTATION], "metallb-system");
 }
