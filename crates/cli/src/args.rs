@@ -47,6 +47,32 @@ pub enum Command {
     Diff(DiffArgs),
     /// Print the JSON Schema of service, environment or platform files.
     Schema(SchemaArgs),
+    /// Validate the model, render every environment, check the output and report golden drift (exit 1 on findings).
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// How to print findings: for people, for programs, or as GitHub workflow annotations.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// The golden directory, relative to --root; drift is reported when it exists.
+    #[arg(long, default_value = "golden", value_name = "DIR")]
+    pub golden: PathBuf,
+    /// The committed JSON Schemas, relative to --root; staleness is reported when it exists.
+    #[arg(long, default_value = "schema", value_name = "DIR")]
+    pub schema: PathBuf,
+}
+
+/// How findings are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Messages with source snippets.
+    Text,
+    /// One JSON array of findings.
+    Json,
+    /// GitHub Actions workflow commands (`::error file=...`), shown on the pull request.
+    Github,
 }
 
 #[derive(Debug, Args)]
@@ -71,15 +97,33 @@ pub struct GoldenArgs {
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// The environment to compare; every environment when left out.
-    #[arg(value_name = "ENV")]
+    /// The environment to compare with its golden tree; every environment when left out.
+    #[arg(value_name = "ENV", conflicts_with_all = ["from", "to"])]
     pub environment: Option<String>,
+    /// Compare two environments' renders instead: this one ...
+    #[arg(long, value_name = "ENV", requires = "to")]
+    pub from: Option<String>,
+    /// ... with this one.
+    #[arg(long, value_name = "ENV", requires = "from")]
+    pub to: Option<String>,
     /// The golden directory, relative to --root.
     #[arg(long, default_value = "golden", value_name = "DIR")]
     pub golden: PathBuf,
-    /// Print the summary only, without the unified diff.
+    /// Print the summary and the changed fields only, without the unified diff.
     #[arg(long)]
     pub stat: bool,
+    /// `text` for a terminal, `markdown` for a pull-request comment.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+}
+
+/// How a diff is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// A summary, changed fields and unified diffs, coloured on a terminal.
+    Text,
+    /// Collapsible sections for a pull-request comment.
+    Markdown,
 }
 
 #[derive(Debug, Args)]

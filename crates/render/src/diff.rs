@@ -61,6 +61,120 @@ impl FileChange {
     }
 }
 
+/// One field that differs between two versions of an object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldChange {
+    /// Where: `spec.template.spec.containers[name=api].image`.
+    pub path: String,
+    /// The old value, shortened; `None` when the field is new.
+    pub old: Option<String>,
+    /// The new value, shortened; `None` when the field is gone.
+    pub new: Option<String>,
+}
+
+impl std::fmt::Display for FieldChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (&self.old, &self.new) {
+            (Some(old), Some(new)) => write!(f, "{}: {old} → {new}", self.path),
+            (None, Some(new)) => write!(f, "{}: added {new}", self.path),
+            (Some(old), None) => write!(f, "{}: removed {old}", self.path),
+            (None, None) => write!(f, "{}", self.path),
+        }
+    }
+}
+
+impl FileChange {
+    /// The fields that differ, by path, matching list items by their `name`.
+    /// Empty for files that are not YAML mappings.
+    #[must_use]
+    pub fn fields(&self) -> Vec<FieldChange> {
+        let parse = |text: Option<&String>| -> Option<serde_json::Value> {
+            match text {
+                Some(text) => serde_saphyr::from_str(text).ok(),
+                None => Some(serde_json::Value::Null),
+            }
+        };
+        match (self.kind, parse(self.old.as_ref()), parse(self.new.as_ref())) {
+            (ChangeKind::Changed, Some(old), Some(new)) => field_changes(&old, &new),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Every leaf that differs between `old` and `new`, in a stable order.
+#[must_use]
+pub fn field_changes(old: &serde_json::Value, new: &serde_json::Value) -> Vec<FieldChange> {
+    let mut out = Vec::new();
+    compare(String::new(), Some(old), Some(new), &mut out);
+    out
+}
+
+fn compare(
+    path: String,
+    old: Option<&serde_json::Value>,
+    new: Option<&serde_json::Value>,
+    out: &mut Vec<FieldChange>,
+) {
+    use serde_json::Value;
+    match (old, new) {
+        (Some(Value::Object(a)), Some(Value::Object(b))) => {
+            let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+            for key in keys {
+                compare(child_path(&path, key), a.get(key), b.get(key), out);
+            }
+        }
+        (Some(Value::Array(a)), Some(Value::Array(b))) if named(a) && named(b) => {
+            let name = |v: &Value| v["name"].as_str().unwrap_or_default().to_owned();
+            let names: std::collections::BTreeSet<String> =
+                a.iter().chain(b.iter()).map(name).collect();
+            for item in names {
+                let find = |list: &Vec<Value>| list.iter().find(|v| name(v) == item).cloned();
+                let (before, after) = (find(a), find(b));
+                compare(format!("{path}[name={item}]"), before.as_ref(), after.as_ref(), out);
+            }
+        }
+        (Some(Value::Array(a)), Some(Value::Array(b))) if a.len() == b.len() => {
+            for (index, (before, after)) in a.iter().zip(b).enumerate() {
+                compare(format!("{path}[{index}]"), Some(before), Some(after), out);
+            }
+        }
+        (before, after) if before != after => {
+            out.push(FieldChange { path, old: before.map(short), new: after.map(short) });
+        }
+        _ => {}
+    }
+}
+
+fn named(list: &[serde_json::Value]) -> bool {
+    !list.is_empty() && list.iter().all(|v| v.get("name").is_some_and(serde_json::Value::is_string))
+}
+
+fn child_path(path: &str, key: &str) -> String {
+    let simple =
+        !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    match (path.is_empty(), simple) {
+        (true, true) => key.to_owned(),
+        (false, true) => format!("{path}.{key}"),
+        (_, false) => format!("{path}[\"{key}\"]"),
+    }
+}
+
+/// A value in one short line: scalars as written, text with line breaks and
+/// structures summarised.
+fn short(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    let text = match value {
+        Value::String(s) if s.contains('\n') => format!("({} lines of text)", s.lines().count()),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    if text.chars().count() > 80 {
+        format!("{}…", text.chars().take(79).collect::<String>())
+    } else {
+        text
+    }
+}
+
 /// The differences between two trees, in path order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TreeDiff {
@@ -187,6 +301,22 @@ mod tests {
         );
         assert_eq!(diff.counts(), (1, 1, 1));
         assert!(diff_trees(&new, &new).is_empty());
+    }
+
+    #[test]
+    fn field_changes_match_list_items_by_name() {
+        let old = serde_json::json!({"spec": {"containers": [{"name": "api", "image": "a:1", "env": [{"name": "X", "value": "1"}]}, {"name": "side", "image": "s:1"}]}, "metadata": {"labels": {"app.kubernetes.io/version": "1"}}});
+        let new = serde_json::json!({"spec": {"containers": [{"name": "side", "image": "s:1"}, {"name": "api", "image": "a:2", "env": [{"name": "X", "value": "1"}, {"name": "Y", "value": "2"}]}]}, "metadata": {"labels": {"app.kubernetes.io/version": "2"}}});
+        let changes: Vec<String> =
+            field_changes(&old, &new).iter().map(ToString::to_string).collect();
+        assert_eq!(
+            changes,
+            [
+                "metadata.labels[\"app.kubernetes.io/version\"]: 1 → 2",
+                "spec.containers[name=api].env[name=Y]: added {\"name\":\"Y\",\"value\":\"2\"}",
+                "spec.containers[name=api].image: a:1 → a:2",
+            ]
+        );
     }
 
     #[test]

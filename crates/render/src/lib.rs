@@ -10,6 +10,7 @@
 
 pub mod applyset;
 pub mod charts;
+pub mod check;
 pub mod config;
 pub mod crd;
 pub mod diff;

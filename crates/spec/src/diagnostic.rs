@@ -220,7 +220,7 @@ impl Diagnostic {
                     .annotation(AnnotationKind::Primary.span(range.clone())),
             );
         } else if let Some(place) = self.place() {
-            group = group.element(level.message(format!("in {place}")));
+            group = group.element(Level::NOTE.message(format!("in {place}")));
         }
         if let (Some(object), Some(_)) = (&self.object, &self.location) {
             group = group.element(Level::NOTE.message(format!("in {object}")));

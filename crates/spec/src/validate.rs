@@ -19,6 +19,37 @@ pub fn validate(platform: &Platform) -> Vec<Diagnostic> {
     out
 }
 
+/// Policies `platc check` applies to the input on top of validity: web
+/// services answer readiness and liveness probes, so rollouts wait for them
+/// and hung pods are restarted.
+#[must_use]
+pub fn policy(platform: &Platform) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for service in &platform.services {
+        if service.kind != WorkloadKind::Web {
+            continue;
+        }
+        let missing: Vec<&str> =
+            [("readiness", &service.probes.readiness), ("liveness", &service.probes.liveness)]
+                .into_iter()
+                .filter(|(_, probe)| probe.is_none())
+                .map(|(name, _)| name)
+                .collect();
+        if !missing.is_empty() {
+            let pointer = if service.probes.is_empty() { "/kind" } else { "/probes" };
+            out.push(
+                Diagnostic::warning(
+                    "check::missing_probe",
+                    format!("web service `{}` has no {} probe", service.name, missing.join(" or ")),
+                )
+                .at(Origin::Service(service.name.clone()), pointer)
+                .with_help("add `probes: {readiness: {http: /ready}, liveness: {http: /healthz}}` (or `tcp: http`)"),
+            );
+        }
+    }
+    out
+}
+
 /// Every dependency the services use, by name, with its type and the
 /// services that use it, in name order.
 #[must_use]

@@ -1,6 +1,7 @@
 //! One module per command, and what they share: loading the platform and
 //! naming environments.
 
+pub mod check;
 pub mod diff;
 pub mod golden;
 pub mod render;

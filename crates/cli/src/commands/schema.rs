@@ -9,6 +9,19 @@ use crate::Outcome;
 use crate::args::{SchemaArgs, SchemaKind};
 use crate::output::print;
 
+/// The schema files in `dir` that differ from the current schemas.
+pub fn stale_schemas(dir: &std::path::Path) -> Vec<String> {
+    FileKind::ALL
+        .into_iter()
+        .filter_map(|kind| {
+            let path = dir.join(kind.schema_file_name());
+            let current = fs::read_to_string(&path).ok();
+            (current.as_deref() != Some(json_schema_text(kind).as_str()))
+                .then(|| path.display().to_string())
+        })
+        .collect()
+}
+
 pub fn run(args: &SchemaArgs) -> anyhow::Result<Outcome> {
     if let Some(dir) = &args.out {
         fs::create_dir_all(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
@@ -20,13 +33,7 @@ pub fn run(args: &SchemaArgs) -> anyhow::Result<Outcome> {
         return Ok(Outcome::Success);
     }
     if let Some(dir) = &args.check {
-        let mut stale = Vec::new();
-        for kind in FileKind::ALL {
-            let path = dir.join(kind.schema_file_name());
-            if fs::read_to_string(&path).ok().as_deref() != Some(json_schema_text(kind).as_str()) {
-                stale.push(path.display().to_string());
-            }
-        }
+        let stale = stale_schemas(dir);
         if stale.is_empty() {
             return Ok(Outcome::Success);
         }
