@@ -173,16 +173,47 @@ struct IngressRouteValues {
 
 #[derive(Serialize)]
 struct Ports {
+    #[serde(skip_serializing_if = "EntryPoint::is_empty")]
     web: EntryPoint,
+    #[serde(skip_serializing_if = "EntryPoint::is_empty")]
     websecure: EntryPoint,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct EntryPoint {
-    forwarded_headers: TrustedIps,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    http: Option<HttpRedirect>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    forwarded_headers: Option<TrustedIps>,
     #[serde(skip_serializing_if = "Option::is_none")]
     proxy_protocol: Option<TrustedIps>,
+}
+
+impl EntryPoint {
+    fn is_empty(&self) -> bool {
+        self.http.is_none() && self.forwarded_headers.is_none() && self.proxy_protocol.is_none()
+    }
+}
+
+/// `ports.web.http.redirections.entryPoint`: plain HTTP answers with a
+/// permanent redirect to HTTPS, since routes with TLS exist on `websecure` only.
+#[derive(Serialize)]
+struct HttpRedirect {
+    redirections: Redirections,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Redirections {
+    entry_point: RedirectTarget,
+}
+
+#[derive(Serialize)]
+struct RedirectTarget {
+    to: &'static str,
+    scheme: &'static str,
+    permanent: bool,
 }
 
 #[derive(Serialize, Clone)]
@@ -227,15 +258,27 @@ fn traefik_values(env: &ResolvedEnvironment<'_>) -> TraefikValues {
             }
         }
     }
-    let ports = (!trusted.is_empty() && !traefik_2).then(|| {
-        let entry_point = || EntryPoint {
-            forwarded_headers: TrustedIps { trusted_ips: trusted.clone() },
-            proxy_protocol: ingress
-                .proxy_protocol
-                .then(|| TrustedIps { trusted_ips: trusted.clone() }),
-        };
-        Ports { web: entry_point(), websecure: entry_point() }
-    });
+    // With TLS, routes listen on `websecure` only: plain HTTP redirects there.
+    let redirect = ingress.tls.is_some() && ingress.entry_points.is_empty();
+    if traefik_2 && redirect {
+        additional_arguments
+            .push("--entryPoints.web.http.redirections.entryPoint.to=websecure".to_owned());
+        additional_arguments
+            .push("--entryPoints.web.http.redirections.entryPoint.scheme=https".to_owned());
+    }
+    let entry_point = |web: bool| EntryPoint {
+        http: (web && redirect && !traefik_2).then_some(HttpRedirect {
+            redirections: Redirections {
+                entry_point: RedirectTarget { to: "websecure", scheme: "https", permanent: true },
+            },
+        }),
+        forwarded_headers: (!trusted.is_empty() && !traefik_2)
+            .then(|| TrustedIps { trusted_ips: trusted.clone() }),
+        proxy_protocol: (ingress.proxy_protocol && !trusted.is_empty() && !traefik_2)
+            .then(|| TrustedIps { trusted_ips: trusted.clone() }),
+    };
+    let ports = Ports { web: entry_point(true), websecure: entry_point(false) };
+    let ports = (!ports.web.is_empty() || !ports.websecure.is_empty()).then_some(ports);
     let mut annotations = BTreeMap::new();
     match environment.cluster {
         ClusterFlavour::Kind => {

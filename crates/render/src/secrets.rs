@@ -59,6 +59,14 @@ pub fn build(env: &ResolvedEnvironment<'_>, out: &mut Vec<Placed>) {
             secrets.entry(secret.to_string()).or_default().insert(key.to_owned(), source);
         }
     }
+    // The TLS certificate Secret routes name, from the store like any other.
+    if let Some(secret) = environment.ingress.tls.as_ref().and_then(|t| t.secret_name.as_ref()) {
+        for key in ["tls.crt", "tls.key"] {
+            let source =
+                Source::Store { key: format!("{prefix}{secret}"), property: key.to_owned() };
+            secrets.entry(secret.to_string()).or_default().entry(key.to_owned()).or_insert(source);
+        }
+    }
     for (secret, key) in referenced_keys(env) {
         let source = Source::Store { key: format!("{prefix}{secret}"), property: key.clone() };
         secrets.entry(secret).or_default().entry(key).or_insert(source);
