@@ -19,7 +19,7 @@ pub fn build(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>, out: 
         .iter()
         .map(|p| ServicePort {
             name: Some(p.name.to_string()),
-            port: i32::from(p.port),
+            port: i32::from(p.service_port.unwrap_or(p.port)),
             target_port: Some(IntOrString::String(p.name.to_string())),
             protocol: Some(p.protocol.as_str().to_owned()),
             ..ServicePort::default()

@@ -313,7 +313,7 @@ fn resolve_routes(service: &Service, templates: &mut Templating<'_>) -> Vec<Reso
                 .as_ref()
                 .and_then(|name| service.ports.iter().find(|p| &p.name == name))
                 .or_else(|| service.ports.first())
-                .map_or(0, |p| p.port);
+                .map_or(0, |p| p.service_port.unwrap_or(p.port));
             let middlewares = route
                 .middlewares
                 .iter()

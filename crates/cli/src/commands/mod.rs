@@ -1,8 +1,10 @@
 //! One module per command, and what they share: loading the platform and
 //! naming environments.
 
+pub mod bench;
 pub mod check;
 pub mod diff;
+pub mod generate;
 pub mod golden;
 pub mod render;
 pub mod schema;
@@ -45,11 +47,21 @@ pub fn render_tree(
     environment: Option<&str>,
     style: Style,
 ) -> Option<(Vec<Rendered>, Tree)> {
+    render_tree_of_kinds(loaded, environment, &[], style)
+}
+
+/// [`render_tree`], keeping only objects of `kinds` when any are given.
+pub fn render_tree_of_kinds(
+    loaded: &Loaded,
+    environment: Option<&str>,
+    kinds: &[String],
+    style: Style,
+) -> Option<(Vec<Rendered>, Tree)> {
     let rendered = match environment {
         Some(env) => render(&loaded.platform, &environment_name(env)).map(|r| vec![r]),
         None => render_all(&loaded.platform),
     };
-    let rendered = match rendered {
+    let mut rendered = match rendered {
         Ok(rendered) => rendered,
         Err(diagnostics) => {
             report_located(diagnostics, &loaded.sources, style);
@@ -59,6 +71,11 @@ pub fn render_tree(
     let warnings: Vec<Diagnostic> = rendered.iter().flat_map(|r| r.warnings.clone()).collect();
     if !warnings.is_empty() {
         report_located(warnings, &loaded.sources, style);
+    }
+    if !kinds.is_empty() {
+        for r in &mut rendered {
+            r.objects.retain(|placed| kinds.iter().any(|kind| kind == placed.object.kind()));
+        }
     }
     let mut tree = Tree::new();
     for r in &rendered {

@@ -5,7 +5,7 @@ use std::path::Path;
 use anyhow::Context as _;
 use platc_render::write_tree;
 
-use super::{load, render_tree};
+use super::{load, render_tree_of_kinds};
 use crate::Outcome;
 use crate::args::RenderArgs;
 use crate::output::{Style, print};
@@ -13,7 +13,7 @@ use crate::output::{Style, print};
 pub fn run(root: &Path, args: &RenderArgs, style: Style) -> anyhow::Result<Outcome> {
     let Some(loaded) = load(root, style) else { return Ok(Outcome::BadInput) };
     let environment = if args.all { None } else { args.environment.as_deref() };
-    let Some((rendered, tree)) = render_tree(&loaded, environment, style) else {
+    let Some((rendered, tree)) = render_tree_of_kinds(&loaded, environment, &args.kinds, style) else {
         return Ok(Outcome::BadInput);
     };
     // One environment is written or printed on its own; `--all` keeps one

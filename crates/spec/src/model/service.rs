@@ -149,6 +149,10 @@ pub struct Port {
     /// The container port number.
     #[schemars(range(min = 1, max = 65535))]
     pub port: u16,
+    /// The port the Service exposes (and routes reach); built in: `port`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 65535))]
+    pub service_port: Option<u16>,
     /// The transport protocol.
     #[serde(default, skip_serializing_if = "Protocol::is_tcp")]
     pub protocol: Protocol,
