@@ -1,8 +1,11 @@
 //! Terminal output: colour decisions, diagnostics, and writing to stdout
 //! without treating a closed pipe as an error.
 
+use std::fmt::Write as _;
 use std::io::{self, IsTerminal, Write};
 
+use platc_render::TreeDiff;
+use platc_render::diff::ChangeKind;
 use platc_spec::{Diagnostic, Sources};
 
 use crate::args::ColorChoice;
@@ -84,4 +87,54 @@ pub fn print(text: &str) -> anyhow::Result<()> {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => std::process::exit(0),
         other => Ok(other?),
     }
+}
+
+/// A tree diff as `platc diff` prints it: a summary line headed `label`, one
+/// line per object, then (unless `stat`) the unified diff of each file with
+/// `old_label/…` and `new_label/…` headers.
+pub fn tree_diff(
+    diff: &TreeDiff,
+    label: &str,
+    (old_label, new_label): (&str, &str),
+    stat: bool,
+    style: Style,
+) -> String {
+    let (added, removed, changed) = diff.counts();
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}",
+        style.paint(
+            Paint::Bold,
+            &format!("{label}: {changed} changed, {added} added, {removed} removed")
+        )
+    );
+    for change in &diff.changes {
+        let paint = match change.kind {
+            ChangeKind::Added => Paint::Green,
+            ChangeKind::Removed => Paint::Red,
+            ChangeKind::Changed => Paint::Cyan,
+        };
+        let line = format!("  {} {}  ({})", change.kind.sign(), change.object, change.path);
+        let _ = writeln!(out, "{}", style.paint(paint, &line));
+    }
+    if !stat {
+        for change in &diff.changes {
+            out.push('\n');
+            for line in change.unified(old_label, new_label).lines() {
+                let painted = match line.as_bytes().first() {
+                    Some(b'+') if !line.starts_with("+++") => style.paint(Paint::Green, line),
+                    Some(b'-') if !line.starts_with("---") => style.paint(Paint::Red, line),
+                    Some(b'@') => style.paint(Paint::Cyan, line),
+                    _ if line.starts_with("+++") || line.starts_with("---") => {
+                        style.paint(Paint::Bold, line)
+                    }
+                    _ => line.to_owned(),
+                };
+                out.push_str(&painted);
+                out.push('\n');
+            }
+        }
+    }
+    out
 }

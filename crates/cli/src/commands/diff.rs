@@ -1,16 +1,14 @@
 //! `platc diff [ENV]`: render and compare with the golden directory.
 
-use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::Context as _;
-use platc_render::diff::ChangeKind;
 use platc_render::{Tree, diff_trees, read_tree};
 
 use super::{load, render_tree};
 use crate::Outcome;
 use crate::args::DiffArgs;
-use crate::output::{Paint, Style, print};
+use crate::output::{Style, print, tree_diff};
 
 pub fn run(root: &Path, args: &DiffArgs, style: Style) -> anyhow::Result<Outcome> {
     let Some(loaded) = load(root, style) else {
@@ -39,44 +37,8 @@ pub fn run(root: &Path, args: &DiffArgs, style: Style) -> anyhow::Result<Outcome
         eprintln!("platc: {label}: no differences from {}", args.golden.display());
         return Ok(Outcome::Success);
     }
-    let (added, removed, changed) = diff.counts();
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{}",
-        style.paint(
-            Paint::Bold,
-            &format!("{label}: {changed} changed, {added} added, {removed} removed")
-        )
-    );
-    for change in &diff.changes {
-        let paint = match change.kind {
-            ChangeKind::Added => Paint::Green,
-            ChangeKind::Removed => Paint::Red,
-            ChangeKind::Changed => Paint::Cyan,
-        };
-        let line = format!("  {} {}  ({})", change.kind.sign(), change.object, change.path);
-        let _ = writeln!(out, "{}", style.paint(paint, &line));
-    }
-    if !args.stat {
-        let golden_label = args.golden.display().to_string();
-        for change in &diff.changes {
-            out.push('\n');
-            for line in change.unified(&golden_label, "rendered").lines() {
-                let painted = match line.as_bytes().first() {
-                    Some(b'+') if !line.starts_with("+++") => style.paint(Paint::Green, line),
-                    Some(b'-') if !line.starts_with("---") => style.paint(Paint::Red, line),
-                    Some(b'@') => style.paint(Paint::Cyan, line),
-                    _ if line.starts_with("+++") || line.starts_with("---") => {
-                        style.paint(Paint::Bold, line)
-                    }
-                    _ => line.to_owned(),
-                };
-                out.push_str(&painted);
-                out.push('\n');
-            }
-        }
-    }
+    let golden_label = args.golden.display().to_string();
+    let out = tree_diff(&diff, &label, (&golden_label, "rendered"), args.stat, style);
     print(&out)?;
     Ok(Outcome::Differs)
 }
