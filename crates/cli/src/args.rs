@@ -47,6 +47,8 @@ pub enum Command {
     Diff(DiffArgs),
     /// Print the JSON Schema of service, environment or platform files.
     Schema(SchemaArgs),
+    /// Copy image tags from one environment's file to another's, editing it in place, and print the rendered diff.
+    Promote(PromoteArgs),
 }
 
 #[derive(Debug, Args)]
@@ -80,6 +82,25 @@ pub struct DiffArgs {
     /// Print the summary only, without the unified diff.
     #[arg(long)]
     pub stat: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PromoteArgs {
+    /// The services whose tags to copy.
+    #[arg(required_unless_present = "all", conflicts_with = "all", value_name = "SERVICE")]
+    pub services: Vec<String>,
+    /// Copy the tag of every service.
+    #[arg(long)]
+    pub all: bool,
+    /// The environment to copy the tags from: a name, its file or `env/NAME`.
+    #[arg(long, value_name = "ENV")]
+    pub from: String,
+    /// The environment whose file receives the tags.
+    #[arg(long, value_name = "ENV")]
+    pub to: String,
+    /// Print the diff the promotion would cause, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

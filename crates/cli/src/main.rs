@@ -49,6 +49,7 @@ fn main() -> ExitCode {
         Command::Golden(args) => commands::golden::run(&root, &args, style),
         Command::Diff(args) => commands::diff::run(&root, &args, style),
         Command::Schema(args) => commands::schema::run(&args),
+        Command::Promote(args) => commands::promote::run(&root, &args, style),
     };
     match result {
         Ok(outcome) => outcome.into(),

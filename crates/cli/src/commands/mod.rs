@@ -3,6 +3,7 @@
 
 pub mod diff;
 pub mod golden;
+pub mod promote;
 pub mod render;
 pub mod schema;
 
