@@ -8,6 +8,7 @@
 
 mod diff;
 mod example;
+mod promote;
 mod render;
 
 use std::fs;
