@@ -96,11 +96,10 @@ pub fn run(root: &Path, args: &PromoteArgs, style: Style) -> anyhow::Result<Outc
             .with_context(|| format!("cannot write `{}`", path.display()))?;
     }
 
-    for (service, edit) in &edited.edits {
-        let new = plan.tags.iter().find(|(s, _)| s == service).map(|(_, tag)| tag);
-        let old = to.images.tag_for(service);
-        let (Some(new), false) = (new, *edit == TagEdit::Unchanged) else { continue };
-        let old = old.map_or_else(|| "no tag".to_owned(), ToString::to_string);
+    // The editor reports on the services in the order they were given.
+    for ((service, new), (_, edit)) in plan.tags.iter().zip(&edited.edits) {
+        let old =
+            to.images.tag_for(service).map_or_else(|| "no tag".to_owned(), ToString::to_string);
         let added = if *edit == TagEdit::Added { " (added to images.tags)" } else { "" };
         eprintln!("platc: {service}: {old} -> {new}{added}");
     }
