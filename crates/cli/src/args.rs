@@ -49,6 +49,8 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Validate the model, render every environment, check the output and report golden drift (exit 1 on findings).
     Check(CheckArgs),
+    /// Copy image tags from one environment's file to another's, editing it in place, and print the rendered diff.
+    Promote(PromoteArgs),
     /// Write a synthetic platform of N services, for benchmarks.
     #[command(hide = true)]
     Generate(GenerateArgs),
@@ -81,6 +83,25 @@ pub struct GenerateArgs {
     /// Write the peer benchmark's workload instead of a realistic platform.
     #[arg(long)]
     pub peers: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PromoteArgs {
+    /// The services whose tags to copy.
+    #[arg(required_unless_present = "all", conflicts_with = "all", value_name = "SERVICE")]
+    pub services: Vec<String>,
+    /// Copy the tag of every service.
+    #[arg(long)]
+    pub all: bool,
+    /// The environment to copy the tags from: a name, its file or `env/NAME`.
+    #[arg(long, value_name = "ENV")]
+    pub from: String,
+    /// The environment whose file receives the tags.
+    #[arg(long, value_name = "ENV")]
+    pub to: String,
+    /// Print the diff the promotion would cause, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

@@ -52,6 +52,7 @@ fn main() -> ExitCode {
         Command::Check(args) => commands::check::run(&root, &args, style),
         Command::Generate(args) => commands::generate::run(&args),
         Command::Bench(args) => commands::bench::run(&args),
+        Command::Promote(args) => commands::promote::run(&root, &args, style),
     };
     if std::env::var_os(commands::bench::REPORT_PEAK).is_some()
         && let Some(kib) = commands::bench::peak_memory_kib()

@@ -89,7 +89,12 @@ pub fn server(platform: &Platform) -> (Service, ImageTag) {
         kind: WorkloadKind::Web,
         description: Some("Answers every request with 503 and the maintenance page".to_owned()),
         image: ImageRepository::new(repository).expect("a valid maintenance image repository"),
-        ports: vec![Port { name: port.clone(), port: PORT, service_port: None, protocol: Protocol::Tcp }],
+        ports: vec![Port {
+            name: port.clone(),
+            port: PORT,
+            service_port: None,
+            protocol: Protocol::Tcp,
+        }],
         files: vec![
             ConfigFile { path: "/etc/nginx/nginx.conf".to_owned(), content: NGINX_CONF.to_owned() },
             ConfigFile {

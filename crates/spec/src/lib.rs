@@ -10,6 +10,7 @@
 
 pub mod cron;
 pub mod diagnostic;
+pub mod edit;
 pub mod load;
 pub mod model;
 pub mod names;

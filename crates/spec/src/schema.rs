@@ -655,7 +655,7 @@ mod tests {
         assert_eq!(unknown.len(), 1, "{diagnostics:?}");
         assert_eq!(unknown[0].pointer.as_deref(), Some("/ports/0/prot"));
         assert_eq!(unknown[0].message, "unknown field `prot`, did you mean `port`?");
-        assert_eq!(unknown[0].help.as_deref(), Some("expected one of `name`, `port`, `protocol`"));
+        assert_eq!(unknown[0].help.as_deref(), Some("expected one of `name`, `port`, `servicePort`, `protocol`"));
     }
 
     #[test]

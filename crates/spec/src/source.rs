@@ -20,9 +20,12 @@ pub struct Position {
     pub line: usize,
     /// 1-based column, in characters.
     pub column: usize,
-    /// Byte offset of the node's first character.
+    /// Byte offset of the node's first character: a scalar's opening quote
+    /// when it is quoted, a flow collection's bracket, a block mapping's
+    /// first key.
     pub offset: usize,
-    /// Length of the node in bytes (0 when unknown).
+    /// Length of the node in bytes: a scalar as written, quotes included; 0
+    /// for a block mapping, an empty value, or when unknown.
     pub len: usize,
 }
 
@@ -333,5 +336,30 @@ mod tests {
         assert_eq!(key_path("/env/DB_HOST"), "env.DB_HOST");
         assert_eq!(key_path(&pointer_join("/files", "a/b")), "files.a/b");
         assert_eq!(key_path(""), "");
+    }
+
+    #[test]
+    fn scalar_spans_cover_quotes_and_collections_start_where_they_are_written() {
+        let text = "images:\n  tags:\n    a: \"1.4.2\"  # c\n    b: '1.4.2'\n    c: 1.4.2 # x\n  flow: {x: 1}\nempty:\n";
+        let root = parse(text);
+        let span = |pointer: &str| {
+            let p = root.find(pointer).unwrap().0.position;
+            &text[p.offset..p.offset + p.len]
+        };
+        // Scalars: the whole scalar as written, quotes included, no comment.
+        assert_eq!(span("/images/tags/a"), "\"1.4.2\"");
+        assert_eq!(span("/images/tags/b"), "'1.4.2'");
+        assert_eq!(span("/images/tags/c"), "1.4.2");
+        // Block mappings start at their first key and have no length; flow
+        // mappings start at their brace.
+        let tags = root.find("/images/tags").unwrap().0.position;
+        assert_eq!((tags.line, tags.column, tags.len), (3, 5, 0));
+        assert_eq!(span("/images/flow"), "{");
+        // Keys: the key's text.
+        let (_, key) = root.find("/images/tags/b").unwrap();
+        let key = key.unwrap().position;
+        assert_eq!(&text[key.offset..key.offset + key.len], "b");
+        // An empty value has no length.
+        assert_eq!(span("/empty"), "");
     }
 }

@@ -46,7 +46,9 @@ fn measure(exe: &Path, root: &Path, n: usize, runs: usize, peers: bool) -> anyho
     let load = median(runs, || {
         load_dir(root).map(drop).map_err(|f| anyhow::anyhow!("{} errors", f.diagnostics.len()))
     })?;
-    let platform = load_dir(root).map_err(|_| anyhow::anyhow!("the generated platform does not load"))?.platform;
+    let platform = load_dir(root)
+        .map_err(|_| anyhow::anyhow!("the generated platform does not load"))?
+        .platform;
     let one = median(runs, || {
         let mut rendered = render(&platform, "production").map_err(|d| anyhow::anyhow!("{d:?}"))?;
         if peers {
@@ -54,8 +56,14 @@ fn measure(exe: &Path, root: &Path, n: usize, runs: usize, peers: bool) -> anyho
         }
         rendered.stream().map(drop).map_err(|d| anyhow::anyhow!("{d}"))
     })?;
-    let objects: usize = render_all(&platform).map_err(|d| anyhow::anyhow!("{d:?}"))?.iter().map(|r| r.objects.len()).sum();
-    let all = median(runs, || render_all_tree(&platform).map(drop).map_err(|d| anyhow::anyhow!("{d:?}")))?;
+    let objects: usize = render_all(&platform)
+        .map_err(|d| anyhow::anyhow!("{d:?}"))?
+        .iter()
+        .map(|r| r.objects.len())
+        .sum();
+    let all = median(runs, || {
+        render_all_tree(&platform).map(drop).map_err(|d| anyhow::anyhow!("{d:?}"))
+    })?;
     let golden = root.join("golden");
     let tree = render_all_tree(&platform).map_err(|d| anyhow::anyhow!("{d:?}"))?;
     let write = median(runs, || write_tree(&tree, &golden).map_err(anyhow::Error::from))?;
@@ -64,22 +72,32 @@ fn measure(exe: &Path, root: &Path, n: usize, runs: usize, peers: bool) -> anyho
     // 1% of the services change a variable.
     let mut changed = platform.clone();
     for service in changed.services.iter_mut().step_by(100) {
-        service.env.insert("LOG_LEVEL".try_into().map_err(|e| anyhow::anyhow!("{e}"))?, "debug".to_owned());
+        service.env.insert(
+            "LOG_LEVEL".try_into().map_err(|e| anyhow::anyhow!("{e}"))?,
+            "debug".to_owned(),
+        );
     }
     let expected = changed.services.len().div_ceil(100);
-    let diff_some = median(runs, || diff_against(&changed, &golden, expected))?;
+    let diff_changed = median(runs, || diff_against(&changed, &golden, expected))?;
 
     let root_arg = root.to_string_lossy().into_owned();
-    let out = root.join("out").to_string_lossy().into_owned();
+    let out_dir = root.join("out").to_string_lossy().into_owned();
     let kinds = PEER_KINDS.join(",");
     let mut render_one = vec!["--root", &root_arg, "render", "production"];
     if peers {
         render_one.extend(["--kinds", &kinds]);
     }
     let process_one = median(runs, || child(exe, &render_one).map(drop))?;
-    let process_all = median(runs, || child(exe, &["--root", &root_arg, "render", "--all", "--out", &out]).map(drop))?;
-    let process_diff = median(runs, || child(exe, &["--root", &root_arg, "diff", "--stat"]).map(drop))?;
-    let peak = if peers { child(exe, &render_one)? } else { child(exe, &["--root", &root_arg, "render", "--all", "--out", &out])? };
+    let process_all = median(runs, || {
+        child(exe, &["--root", &root_arg, "render", "--all", "--out", &out_dir]).map(drop)
+    })?;
+    let process_diff =
+        median(runs, || child(exe, &["--root", &root_arg, "diff", "--stat"]).map(drop))?;
+    let peak = if peers {
+        child(exe, &render_one)?
+    } else {
+        child(exe, &["--root", &root_arg, "render", "--all", "--out", &out_dir])?
+    };
 
     Ok(format!(
         "| {n} | {objects} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
@@ -88,7 +106,7 @@ fn measure(exe: &Path, root: &Path, n: usize, runs: usize, peers: bool) -> anyho
         ms(all),
         ms(write),
         ms(diff_same),
-        ms(diff_some),
+        ms(diff_changed),
         ms(process_one),
         ms(process_all),
         ms(process_diff),
@@ -99,12 +117,20 @@ fn measure(exe: &Path, root: &Path, n: usize, runs: usize, peers: bool) -> anyho
 /// Renders every environment and compares with the golden tree: each of the
 /// `expected` changed services changes its workload in every environment
 /// (so the measured work is real).
-fn diff_against(platform: &platc_spec::Platform, golden: &Path, expected: usize) -> anyhow::Result<()> {
+fn diff_against(
+    platform: &platc_spec::Platform,
+    golden: &Path,
+    expected: usize,
+) -> anyhow::Result<()> {
     let old = read_tree(golden)?;
     let new = render_all_tree(platform).map_err(|d| anyhow::anyhow!("{d:?}"))?;
     let diff = diff_trees(&old, &new);
     if diff.changes.len() != expected * platform.environments.len() {
-        bail!("the diff found {} changes, expected {}", diff.changes.len(), expected * platform.environments.len());
+        bail!(
+            "the diff found {} changes, expected {}",
+            diff.changes.len(),
+            expected * platform.environments.len()
+        );
     }
     Ok(())
 }
@@ -123,7 +149,10 @@ fn child(exe: &Path, args: &[&str]) -> anyhow::Result<Option<u64>> {
     if !matches!(output.status.code(), Some(0 | 1)) {
         bail!("platc {} failed: {stderr}", args.join(" "));
     }
-    Ok(stderr.lines().find_map(|l| l.strip_prefix("platc: peak memory ")).and_then(|v| v.trim_end_matches(" kB").parse().ok()))
+    Ok(stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("platc: peak memory "))
+        .and_then(|v| v.trim_end_matches(" kB").parse().ok()))
 }
 
 /// The median wall time of `runs` runs, after one warm-up run.
@@ -142,7 +171,8 @@ fn median<T>(runs: usize, mut f: impl FnMut() -> anyhow::Result<T>) -> anyhow::R
 fn ms(duration: Duration) -> String {
     let mut out = String::new();
     let millis = duration.as_secs_f64() * 1000.0;
-    let _ = if millis < 10.0 { write!(out, "{millis:.1} ms") } else { write!(out, "{millis:.0} ms") };
+    let _ =
+        if millis < 10.0 { write!(out, "{millis:.1} ms") } else { write!(out, "{millis:.0} ms") };
     out
 }
 

@@ -16,16 +16,23 @@ use crate::args::GenerateArgs;
 pub fn run(args: &GenerateArgs) -> anyhow::Result<Outcome> {
     let files = if args.peers { peers(args.services) } else { realistic(args.services) };
     if args.out.exists() {
-        fs::remove_dir_all(&args.out).with_context(|| format!("cannot clear `{}`", args.out.display()))?;
+        fs::remove_dir_all(&args.out)
+            .with_context(|| format!("cannot clear `{}`", args.out.display()))?;
     }
     for (path, text) in &files {
         let path = args.out.join(path);
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).with_context(|| format!("cannot create `{}`", parent.display()))?;
+            fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create `{}`", parent.display()))?;
         }
         fs::write(&path, text).with_context(|| format!("cannot write `{}`", path.display()))?;
     }
-    eprintln!("platc: wrote {} files for {} services to {}", files.len(), args.services, args.out.display());
+    eprintln!(
+        "platc: wrote {} files for {} services to {}",
+        files.len(),
+        args.services,
+        args.out.display()
+    );
     Ok(Outcome::Success)
 }
 
@@ -95,22 +102,25 @@ pub fn realistic(services: usize) -> Vec<(String, String)> {
         let name = format!("svc-{i}");
         let (kind, text) = service(i, &name);
         files.push((format!("services/{name}.yaml"), text));
-        if kind == "web" && i % 10 == 0 {
+        if kind == "web" && i.is_multiple_of(10) {
             let _ = write!(
                 production_overrides,
                 "  {name}:\n    autoscale: {{min: 3, max: 12, cpu: 70}}\n    resources:\n      requests: {{cpu: 250m, memory: 256Mi}}\n      limits: {{memory: 512Mi}}\n"
             );
         } else if kind == "worker" && i % 10 == 1 {
-            let _ = write!(production_overrides, "  {name}:\n    replicas: 4\n    env:\n      BATCH_SIZE: \"500\"\n");
+            let _ = write!(
+                production_overrides,
+                "  {name}:\n    replicas: 4\n    env:\n      BATCH_SIZE: \"500\"\n"
+            );
         }
         if i % 20 == 3 && kind == "web" {
             let _ = write!(staging_overrides, "  {name}:\n    env:\n      LOG_LEVEL: debug\n");
         }
     }
-    let tags: String = (0..services)
-        .filter(|i| i % 7 == 0)
-        .map(|i| format!("    svc-{i}: \"2026.11.{}\"\n", i % 28 + 1))
-        .collect();
+    let mut tags = String::new();
+    for i in (0..services).step_by(7) {
+        let _ = writeln!(tags, "    svc-{i}: \"2026.11.{}\"", i % 28 + 1);
+    }
     files.push(("environments/local.yaml".to_owned(), LOCAL.to_owned()));
     files.push((
         "environments/staging.yaml".to_owned(),
@@ -133,34 +143,36 @@ fn service(i: usize, name: &str) -> (&'static str, String) {
     };
     let mut text = format!("name: {name}\nkind: {kind}\nimage: ghcr.io/acme/{name}\n");
     if kind == "web" {
-        text.push_str("ports:\n  - name: http\n    port: 8080\n  - name: metrics\n    port: 9090\n");
+        text.push_str(
+            "ports:\n  - name: http\n    port: 8080\n  - name: metrics\n    port: 9090\n",
+        );
     }
     let _ = write!(
         text,
         "env:\n  LOG_LEVEL: info\n  SERVICE_NAME: {name}\n  PUBLIC_URL: \"https://{name}.{{{{ environment.domain }}}}\"\n  UPSTREAM: http://svc-{}:8080\n",
         (i + 1) % 13
     );
-    if i % 3 == 0 {
+    if i.is_multiple_of(3) {
         text.push_str("secrets:\n  API_KEY: {secret: partner-keys, key: api-key}\n");
     }
     let mut uses = vec![format!("db-{}: postgres", i / 10)];
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         uses.push("cache: redis".to_owned());
     }
-    if kind != "web" || i % 4 == 0 {
+    if kind != "web" || i.is_multiple_of(4) {
         uses.push("jobs: rabbitmq".to_owned());
     }
-    if i % 5 == 0 {
+    if i.is_multiple_of(5) {
         uses.push("events: kafka".to_owned());
     }
-    if i % 25 == 0 {
+    if i.is_multiple_of(25) {
         uses.push("legacy: mysql".to_owned());
     }
     text.push_str("uses:\n");
     for entry in uses {
         let _ = writeln!(text, "  {entry}");
     }
-    if i % 4 == 0 {
+    if i.is_multiple_of(4) {
         let _ = write!(
             text,
             "files:\n  - path: /etc/{name}/config.yaml\n    content: |\n      service: {name}\n      environment: {{{{ environment.name }}}}\n      upstreams: [svc-{}]\n",
@@ -178,7 +190,9 @@ fn service(i: usize, name: &str) -> (&'static str, String) {
             );
         }
         "worker" => text.push_str("probes:\n  liveness: {exec: [/app/health]}\nreplicas: 2\n"),
-        "cronjob" => text.push_str("schedule: \"15 3 * * *\"\njob:\n  activeDeadlineSeconds: 3600\n"),
+        "cronjob" => {
+            text.push_str("schedule: \"15 3 * * *\"\njob:\n  activeDeadlineSeconds: 3600\n");
+        }
         _ => text.push_str("command: [/app/migrate]\njob:\n  backoffLimit: 1\n"),
     }
     (kind, text)
@@ -196,7 +210,7 @@ middlewares:
     rateLimit: {average: 100, burst: 200}
 ";
 
-const LOCAL: &str = r#"name: local
+const LOCAL: &str = r"name: local
 namespace: bench
 domain: bench.localhost
 cluster: kind
@@ -214,7 +228,7 @@ infrastructure:
   redis: {provider: helm}
   rabbitmq: {provider: helm}
   kafka: {provider: helm}
-"#;
+";
 
 const STAGING: &str = r"name: staging
 namespace: bench

@@ -6,6 +6,7 @@ pub mod check;
 pub mod diff;
 pub mod generate;
 pub mod golden;
+pub mod promote;
 pub mod render;
 pub mod schema;
 

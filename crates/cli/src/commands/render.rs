@@ -13,7 +13,8 @@ use crate::output::{Style, print};
 pub fn run(root: &Path, args: &RenderArgs, style: Style) -> anyhow::Result<Outcome> {
     let Some(loaded) = load(root, style) else { return Ok(Outcome::BadInput) };
     let environment = if args.all { None } else { args.environment.as_deref() };
-    let Some((rendered, tree)) = render_tree_of_kinds(&loaded, environment, &args.kinds, style) else {
+    let Some((rendered, tree)) = render_tree_of_kinds(&loaded, environment, &args.kinds, style)
+    else {
         return Ok(Outcome::BadInput);
     };
     // One environment is written or printed on its own; `--all` keeps one

@@ -9,6 +9,7 @@
 mod check;
 mod diff;
 mod example;
+mod promote;
 mod render;
 
 use std::fs;
