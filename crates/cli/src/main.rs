@@ -11,6 +11,12 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::args::{Cli, Command};
+
+/// platc allocates many small strings and maps per object; mimalloc does that
+/// with far less time in the allocator and fewer page faults than the system
+/// allocator, on every core.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use crate::output::Style;
 
 /// How a command ended, as the exit code tells it.

@@ -76,6 +76,23 @@ pub fn report(diagnostics: &[Diagnostic], sources: &Sources, style: Style) {
     let _ = err.write_all(summary.as_bytes());
 }
 
+/// Writes YAML documents to stdout as one stream, `---` before each, without
+/// building the whole stream in memory first.
+pub fn print_documents<'a>(documents: impl Iterator<Item = &'a str>) -> anyhow::Result<()> {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let result = documents
+        .into_iter()
+        .try_for_each(|document| {
+            out.write_all(b"---\n").and_then(|()| out.write_all(document.as_bytes()))
+        })
+        .and_then(|()| out.flush());
+    match result {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => std::process::exit(0),
+        other => Ok(other?),
+    }
+}
+
 /// Writes to stdout. A closed pipe (`platc render prod | head`) ends the
 /// program quietly and successfully.
 pub fn print(text: &str) -> anyhow::Result<()> {

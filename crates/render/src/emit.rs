@@ -99,6 +99,24 @@ impl Tree {
         }
     }
 
+    /// The files under `prefix/`, with the prefix removed, taking them out of this tree.
+    #[must_use]
+    pub fn into_subtree(self, prefix: &str) -> Tree {
+        let start = format!("{prefix}/");
+        Tree {
+            files: self
+                .files
+                .into_iter()
+                .filter_map(|(p, c)| p.strip_prefix(&start).map(|rest| (rest.to_owned(), c)))
+                .collect(),
+        }
+    }
+
+    /// The manifests in path order, for writing one after the other.
+    pub fn manifests(&self) -> impl Iterator<Item = &str> {
+        self.files.iter().filter(|(p, _)| is_manifest(p)).map(|(_, c)| c.as_str())
+    }
+
     /// The manifests of the tree as one multi-document YAML stream, for
     /// `kubectl apply -f -`. Non-manifest files (Helm values) are left out.
     #[must_use]
@@ -253,26 +271,37 @@ pub fn is_output_path(relative: &str) -> bool {
 
 /// Reads every file below `dir` into a tree; a missing directory is an empty tree.
 pub fn read_tree(dir: &Path) -> Result<Tree, TreeError> {
-    let mut tree = Tree::new();
+    let mut files = Vec::new();
     match fs::metadata(dir) {
-        Ok(meta) if meta.is_dir() => read_into(dir, dir, &mut tree)?,
+        Ok(meta) if meta.is_dir() => list_files(dir, &mut files)?,
         Ok(_) => return Err(TreeError::NotADirectory(dir.to_path_buf())),
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
         Err(e) => return Err(io_error("cannot read", dir)(e)),
     }
+    // Reading many small files is system calls more than bytes: use every core.
+    let contents = platc_spec::parallel::map(&files, |path| {
+        platc_spec::load::read_file(path, 16 * 1024)
+            .and_then(|bytes| {
+                String::from_utf8(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+            })
+            .map_err(io_error("cannot read", path))
+    });
+    let mut tree = Tree::new();
+    for (path, content) in files.iter().zip(contents) {
+        let relative = path.strip_prefix(dir).unwrap_or(path);
+        tree.insert(relative.to_string_lossy().replace('\\', "/"), content?);
+    }
     Ok(tree)
 }
 
-fn read_into(root: &Path, dir: &Path, tree: &mut Tree) -> Result<(), TreeError> {
+fn list_files(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), TreeError> {
     for entry in fs::read_dir(dir).map_err(io_error("cannot read", dir))? {
         let entry = entry.map_err(io_error("cannot read", dir))?;
         let path = entry.path();
         if entry.file_type().map_err(io_error("cannot inspect", &path))?.is_dir() {
-            read_into(root, &path, tree)?;
+            list_files(&path, files)?;
         } else {
-            let content = fs::read_to_string(&path).map_err(io_error("cannot read", &path))?;
-            let relative = path.strip_prefix(root).unwrap_or(&path);
-            tree.insert(relative.to_string_lossy().replace('\\', "/"), content);
+            files.push(path);
         }
     }
     Ok(())

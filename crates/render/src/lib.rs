@@ -58,14 +58,18 @@ impl Rendered {
     /// The objects as a file tree (see [`emit`] for the layout).
     pub fn tree(&self) -> Result<Tree, Diagnostic> {
         let mut tree = Tree::new();
-        for placed in &self.objects {
-            let yaml = placed.object.to_yaml().map_err(|e| {
+        // Serializing is most of the work of a render: spread it over the cores.
+        let documents = platc_spec::parallel::map(&self.objects, |placed| {
+            placed.object.to_yaml().map(|yaml| (placed.path(), yaml)).map_err(|e| {
                 Diagnostic::error(
                     "render::serialize",
                     format!("cannot write {} as YAML: {e}", placed.object.describe()),
                 )
-            })?;
-            tree.insert(placed.path(), yaml);
+            })
+        });
+        for document in documents {
+            let (path, yaml) = document?;
+            tree.insert(path, yaml);
         }
         let serialize_error = |what: &str, e: serde_saphyr::SerializeError| {
             Diagnostic::error("render::serialize", format!("cannot write {what} as YAML: {e}"))
@@ -114,13 +118,18 @@ pub fn render(platform: &Platform, environment: &str) -> Result<Rendered, Vec<Di
     platform::build(&resolved, &mut objects);
     secrets::build(&resolved, &mut objects);
     ingress::build_platform(&resolved, &mut objects);
-    for service in resolved.services.iter().chain(&resolved.maintenance) {
+    let services: Vec<&resolve::ResolvedService<'_>> =
+        resolved.services.iter().chain(&resolved.maintenance).collect();
+    let built = platc_spec::parallel::map(&services, |service| {
+        let mut objects = Vec::new();
         workload::build(&resolved, service, &mut objects);
         network::build(&resolved, service, &mut objects);
         config::build(&resolved, service, &mut objects);
         scaling::build(&resolved, service, &mut objects);
         ingress::build(&resolved, service, &mut objects);
-    }
+        objects
+    });
+    objects.extend(built.into_iter().flatten());
     objects.sort_by_cached_key(Placed::path);
     let mut diagnostics = resolved.warnings.clone();
     let mut releases = platform::releases(&resolved, &mut diagnostics);

@@ -145,9 +145,10 @@ pub fn resolve<'a>(
     let dependencies = infra::resolve(platform, environment, &namespace);
     let mut services = Vec::with_capacity(platform.services.len());
     let mut diagnostics = Vec::new();
-    for service in &platform.services {
+    // Services resolve independently: on every core, results in name order.
+    let results = platc_spec::parallel::map(&platform.services, |service| {
         let owner = Owner::Service(service.name.to_string());
-        match resolve_service(
+        resolve_service(
             platform,
             environment,
             &namespace,
@@ -155,7 +156,10 @@ pub fn resolve<'a>(
             Cow::Borrowed(service),
             owner,
             None,
-        ) {
+        )
+    });
+    for result in results {
+        match result {
             Ok(resolved) => services.push(resolved),
             Err(mut found) => diagnostics.append(&mut found),
         }

@@ -61,7 +61,7 @@ pub fn set_image_tags(
     file: &SourceFile,
     tags: &[(ServiceName, ImageTag)],
 ) -> Result<Edited, Diagnostic> {
-    let Some(root) = &file.root else {
+    let Some(root) = file.root() else {
         return Err(Diagnostic::error(
             "spec::edit_unparsed",
             "the file did not parse, so it cannot be edited",
@@ -457,11 +457,12 @@ mod tests {
     use super::*;
 
     fn file(text: &str) -> SourceFile {
-        SourceFile {
-            path: PathBuf::from("environments/production.yaml"),
-            text: text.to_owned(),
-            root: Some(parse_yaml(text).expect("test input parses")),
-        }
+        let root = parse_yaml(text).expect("test input parses");
+        SourceFile::with_root(
+            PathBuf::from("environments/production.yaml"),
+            text.to_owned(),
+            Some(root),
+        )
     }
 
     fn tags(pairs: &[(&str, &str)]) -> Vec<(ServiceName, ImageTag)> {

@@ -14,6 +14,7 @@ pub mod edit;
 pub mod load;
 pub mod model;
 pub mod names;
+pub mod parallel;
 pub mod quantity;
 pub mod schema;
 pub mod source;

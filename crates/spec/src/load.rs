@@ -36,6 +36,15 @@ pub struct Sources {
 }
 
 impl Sources {
+    /// Keeps a loaded file's source and diagnostics; returns its value.
+    fn take<T>(&mut self, file: LoadedFile<T>, diagnostics: &mut Vec<Diagnostic>) -> Option<T> {
+        diagnostics.extend(file.diagnostics);
+        if let Some(source) = file.source {
+            self.add(file.origin, source);
+        }
+        file.value
+    }
+
     fn add(&mut self, origin: Option<Origin>, file: SourceFile) -> usize {
         self.files.push(file);
         let index = self.files.len() - 1;
@@ -68,7 +77,7 @@ impl Sources {
         let Some(file) = self.file(origin) else {
             return;
         };
-        let position = match (&file.root, &diagnostic.pointer) {
+        let position = match (file.root(), &diagnostic.pointer) {
             (Some(root), Some(pointer)) => Some(root.locate(pointer, diagnostic.at_key)),
             (Some(root), None) => Some(root.position),
             (None, _) => None,
@@ -152,14 +161,13 @@ pub fn load_dir(root: &Path) -> Result<Loaded, LoadFailure> {
     let platform_path = root.join(PLATFORM_FILE);
     if platform_path.exists() {
         let relative = PathBuf::from(PLATFORM_FILE);
-        if let Some(settings) = load_file::<PlatformSettings>(
+        let file = load_file::<PlatformSettings>(
             &platform_path,
             relative,
             FileKind::Platform,
             Some(Origin::Platform),
-            &mut sources,
-            &mut diagnostics,
-        ) {
+        );
+        if let Some(settings) = sources.take(file, &mut diagnostics) {
             platform.settings = settings;
         }
     }
@@ -205,27 +213,37 @@ pub fn load_dir(root: &Path) -> Result<Loaded, LoadFailure> {
 /// Loads every file of one model directory; `origin` names the entity a
 /// file stem stands for, `name` reads the name written inside, which must
 /// match the stem.
-fn load_entities<T: DeserializeOwned>(
+fn load_entities<T: DeserializeOwned + Send>(
     root: &Path,
     dir: &str,
     kind: FileKind,
-    origin: impl Fn(&str) -> Option<Origin>,
+    origin: impl Fn(&str) -> Option<Origin> + Sync,
     name: impl Fn(&T) -> &str,
     sources: &mut Sources,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<T> {
-    let mut loaded = Vec::new();
-    for (path, relative) in model_files(root, dir, diagnostics) {
-        let stem = file_stem(&relative);
-        let origin = origin(&stem);
-        if let Some(entity) =
-            load_file::<T>(&path, relative.clone(), kind, origin.clone(), sources, diagnostics)
-        {
-            check_name(name(&entity), &stem, kind.as_str(), &relative, origin, diagnostics);
-            loaded.push(entity);
+    let files = model_files(root, dir, diagnostics);
+    // Files are independent: read and check them on every core, then take
+    // the results in file order, so the outcome never depends on timing.
+    let loaded = crate::parallel::map(&files, |(path, relative)| {
+        load_file::<T>(path, relative.clone(), kind, origin(&file_stem(relative)))
+    });
+    let mut entities = Vec::with_capacity(loaded.len());
+    for ((_, relative), file) in files.iter().zip(loaded) {
+        let origin = file.origin.clone();
+        if let Some(entity) = sources.take(file, diagnostics) {
+            check_name(
+                name(&entity),
+                &file_stem(relative),
+                kind.as_str(),
+                relative,
+                origin,
+                diagnostics,
+            );
+            entities.push(entity);
         }
     }
-    loaded
+    entities
 }
 
 /// Sorts diagnostics by file, position and code, the order they are reported in.
@@ -272,7 +290,7 @@ fn model_files(
         let relative = PathBuf::from(dir).join(&name);
         let extension = Path::new(&name).extension().map(std::ffi::OsStr::to_ascii_lowercase);
         let is_yaml = extension.is_some_and(|e| e == "yaml" || e == "yml");
-        if entry.path().is_dir() {
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
             diagnostics.push(
                 Diagnostic::error(
                     "spec::unexpected_directory",
@@ -468,39 +486,58 @@ fn clean_yaml_message(raw: &str) -> String {
     message
 }
 
-/// Reads, parses, schema-validates and deserializes one model file. Problems go
-/// to `diagnostics`, located; the value is returned only when there were none.
+/// One model file, read and checked: its source (for snippets), the value
+/// when it loaded, and its problems, located.
+struct LoadedFile<T> {
+    origin: Option<Origin>,
+    source: Option<SourceFile>,
+    value: Option<T>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads, parses, schema-validates and deserializes one model file.
+///
+/// The common case — a valid file — is parsed once, straight into JSON,
+/// validated and deserialized; the located tree is only built when a
+/// problem needs a position.
 fn load_file<T: DeserializeOwned>(
     path: &Path,
     relative: PathBuf,
     kind: FileKind,
     origin: Option<Origin>,
-    sources: &mut Sources,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Option<T> {
+) -> LoadedFile<T> {
     let shown = display_path(&relative);
     let text = match read_text(path) {
         Ok(text) => text,
         Err((mut diagnostic, lossy)) => {
             place(&mut diagnostic, &shown, None, None);
-            diagnostics.push(diagnostic);
-            if let Some(text) = lossy {
-                sources.add(None, SourceFile { path: relative, text, root: None });
-            }
-            return None;
+            let source = lossy.map(|text| SourceFile::with_root(relative, text, None));
+            return LoadedFile { origin: None, source, value: None, diagnostics: vec![diagnostic] };
         }
     };
-    let (root, mut found) = parse_document(&text, kind);
-    let value = match &root {
-        Some(root) if found.is_empty() => deserialize::<T>(root).map_err(|d| found.push(d)).ok(),
-        _ => None,
+    let fast = serde_saphyr::from_str_with_options::<serde_json::Value>(&text, parse_options())
+        .ok()
+        .filter(|value| value.is_object() && schema::is_valid(kind, value));
+    let (source, value, mut found) = if let Some(json) = fast {
+        let source = SourceFile::new(relative, text);
+        match deserialize_json::<T>(json) {
+            Ok(value) => (source, Some(value), Vec::new()),
+            Err(diagnostic) => (source, None, vec![diagnostic]),
+        }
+    } else {
+        let (root, mut found) = parse_document(&text, kind);
+        let value = match &root {
+            Some(root) if found.is_empty() => {
+                deserialize::<T>(root).map_err(|d| found.push(d)).ok()
+            }
+            _ => None,
+        };
+        (SourceFile::with_root(relative, text, root), value, found)
     };
     for diagnostic in &mut found {
-        place(diagnostic, &shown, root.as_ref(), origin.as_ref());
+        place(diagnostic, &shown, source.root(), origin.as_ref());
     }
-    diagnostics.extend(found);
-    sources.add(origin, SourceFile { path: relative, text, root });
-    value
+    LoadedFile { origin, source: Some(source), value, diagnostics: found }
 }
 
 /// Gives a diagnostic from one file its file name, origin and position.
@@ -519,7 +556,11 @@ fn place(diagnostic: &mut Diagnostic, shown: &str, root: Option<&Node>, origin: 
 /// Deserializes a schema-valid document into its model type; what the schema
 /// cannot express (a newtype's rule) is reported at its pointer.
 fn deserialize<T: DeserializeOwned>(root: &Node) -> Result<T, Diagnostic> {
-    serde_path_to_error::deserialize::<_, T>(root.to_json()).map_err(|error| {
+    deserialize_json(root.to_json())
+}
+
+fn deserialize_json<T: DeserializeOwned>(json: serde_json::Value) -> Result<T, Diagnostic> {
+    serde_path_to_error::deserialize::<_, T>(json).map_err(|error| {
         let pointer = path_to_pointer(error.path());
         Diagnostic::error("spec::invalid_value", error.into_inner().to_string()).at_pointer(pointer)
     })
@@ -569,6 +610,23 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
     pointer
 }
 
+/// Reads a file with as few system calls as possible (open, read until the
+/// end, close): on virtual machines each call is expensive, and golden trees
+/// hold tens of thousands of files. `capacity` is a guess of the size.
+pub fn read_file(path: &Path, capacity: usize) -> io::Result<Vec<u8>> {
+    /// A reader without the size probe `File` does before reading to the end.
+    struct Plain<'f>(&'f fs::File);
+    impl io::Read for Plain<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            io::Read::read(&mut &*self.0, buf)
+        }
+    }
+    let file = fs::File::open(path)?;
+    let mut bytes = Vec::with_capacity(capacity);
+    io::Read::read_to_end(&mut Plain(&file), &mut bytes)?;
+    Ok(bytes)
+}
+
 /// The file's text; on failure a diagnostic and, for text that is not UTF-8,
 /// a lossy copy to show a snippet from.
 fn read_text(path: &Path) -> Result<String, (Diagnostic, Option<String>)> {
@@ -589,7 +647,8 @@ fn read_text(path: &Path) -> Result<String, (Diagnostic, Option<String>)> {
         .with_help("split large configuration into several files or keep it out of the model");
         return Err((diagnostic, None));
     }
-    let bytes = fs::read(path).map_err(|e| (io_diagnostic(&e), None))?;
+    let capacity = usize::try_from(metadata.len()).unwrap_or(0) + 1;
+    let bytes = read_file(path, capacity).map_err(|e| (io_diagnostic(&e), None))?;
     String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();

@@ -155,6 +155,13 @@ fn compiled(kind: FileKind) -> &'static Compiled {
     &COMPILED[index]
 }
 
+/// Whether a document is valid against the schema of its kind (the fast
+/// check; [`validate`] explains why not).
+#[must_use]
+pub fn is_valid(kind: FileKind, instance: &Value) -> bool {
+    compiled(kind).validator.is_valid(instance)
+}
+
 /// Validates a document against the schema of its kind. Every violation
 /// becomes a diagnostic with a JSON pointer into the document; the caller adds
 /// the origin and the position.
@@ -655,7 +662,10 @@ mod tests {
         assert_eq!(unknown.len(), 1, "{diagnostics:?}");
         assert_eq!(unknown[0].pointer.as_deref(), Some("/ports/0/prot"));
         assert_eq!(unknown[0].message, "unknown field `prot`, did you mean `port`?");
-        assert_eq!(unknown[0].help.as_deref(), Some("expected one of `name`, `port`, `servicePort`, `protocol`"));
+        assert_eq!(
+            unknown[0].help.as_deref(),
+            Some("expected one of `name`, `port`, `servicePort`, `protocol`")
+        );
     }
 
     #[test]

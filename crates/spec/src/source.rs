@@ -7,6 +7,7 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -252,11 +253,30 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// The file's text.
     pub text: String,
-    /// The parsed document, when the file parsed.
-    pub root: Option<Node>,
+    /// The located tree, parsed the first time a position is asked for:
+    /// files that load cleanly never need it.
+    root: OnceLock<Option<Node>>,
 }
 
 impl SourceFile {
+    /// A file whose located tree is parsed when first needed.
+    #[must_use]
+    pub fn new(path: PathBuf, text: String) -> Self {
+        Self { path, text, root: OnceLock::new() }
+    }
+
+    /// A file whose located tree is already known (`None` when it does not parse).
+    #[must_use]
+    pub fn with_root(path: PathBuf, text: String, root: Option<Node>) -> Self {
+        Self { path, text, root: OnceLock::from(root) }
+    }
+
+    /// The located tree of the document, when the file parses.
+    #[must_use]
+    pub fn root(&self) -> Option<&Node> {
+        self.root.get_or_init(|| crate::load::parse_yaml(&self.text).ok()).as_ref()
+    }
+
     /// The path as shown to the user.
     #[must_use]
     pub fn display_path(&self) -> String {

@@ -3,12 +3,13 @@
 use std::path::Path;
 
 use anyhow::Context as _;
+use platc_render::emit::is_manifest;
 use platc_render::write_tree;
 
 use super::{load, render_tree_of_kinds};
 use crate::Outcome;
 use crate::args::RenderArgs;
-use crate::output::{Style, print};
+use crate::output::{Style, print_documents};
 
 pub fn run(root: &Path, args: &RenderArgs, style: Style) -> anyhow::Result<Outcome> {
     let Some(loaded) = load(root, style) else { return Ok(Outcome::BadInput) };
@@ -17,24 +18,29 @@ pub fn run(root: &Path, args: &RenderArgs, style: Style) -> anyhow::Result<Outco
     else {
         return Ok(Outcome::BadInput);
     };
+    // Only the text is needed from here on.
+    let environments: Vec<String> = rendered.iter().map(|r| r.environment.to_string()).collect();
+    drop((rendered, loaded));
     // One environment is written or printed on its own; `--all` keeps one
     // directory per environment.
-    let tree = match (args.all, rendered.first()) {
-        (false, Some(only)) => tree.subtree(only.environment.as_str()),
+    let tree = match (args.all, environments.first()) {
+        (false, Some(only)) => tree.into_subtree(only),
         _ => tree,
     };
     if let Some(dir) = &args.out {
         write_tree(&tree, dir).with_context(|| format!("cannot write `{}`", dir.display()))?;
+    } else if args.all {
+        // Environment by environment, each with its manifests in path order.
+        let prefixes: Vec<String> = environments.iter().map(|e| format!("{e}/")).collect();
+        print_documents(prefixes.iter().flat_map(|prefix| {
+            tree.iter()
+                .filter(move |(path, _)| {
+                    path.strip_prefix(prefix.as_str()).is_some_and(is_manifest)
+                })
+                .map(|(_, content)| content)
+        }))?;
     } else {
-        let stream: String = if args.all {
-            rendered
-                .iter()
-                .map(|r| tree.subtree(r.environment.as_str()).manifest_stream())
-                .collect()
-        } else {
-            tree.manifest_stream()
-        };
-        print(&stream)?;
+        print_documents(tree.manifests())?;
     }
     Ok(Outcome::Success)
 }
