@@ -13,7 +13,7 @@
 //! Directories sort `cluster` < `platform` < `services`, so
 //! `kubectl apply -R -f manifests/` creates the Namespace before what lives in it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -201,13 +201,21 @@ pub fn write_tree(tree: &Tree, dir: &Path) -> Result<(), TreeError> {
         .prefix(&format!(".{base}.platc-new-"))
         .tempdir_in(parent)
         .map_err(io_error("cannot create a temporary directory in", parent))?;
-    for (path, content) in tree.iter() {
-        let target = staging.path().join(path);
-        if let Some(folder) = target.parent() {
-            fs::create_dir_all(folder).map_err(io_error("cannot create", folder))?;
-        }
-        fs::write(&target, content).map_err(io_error("cannot write", &target))?;
+    // Directories once each, then the files on every core: creating files is
+    // system calls more than bytes.
+    let folders: BTreeSet<PathBuf> = tree
+        .iter()
+        .filter_map(|(path, _)| staging.path().join(path).parent().map(Path::to_path_buf))
+        .collect();
+    for folder in &folders {
+        fs::create_dir_all(folder).map_err(io_error("cannot create", folder))?;
     }
+    let files: Vec<(&str, &str)> = tree.iter().collect();
+    let written = platc_spec::parallel::map(&files, |(path, content)| {
+        let target = staging.path().join(path);
+        fs::write(&target, content).map_err(io_error("cannot write", &target))
+    });
+    written.into_iter().collect::<Result<(), TreeError>>()?;
     let staged = staging.keep();
     if exists {
         let retired = tempfile::Builder::new()
@@ -226,7 +234,7 @@ pub fn write_tree(tree: &Tree, dir: &Path) -> Result<(), TreeError> {
             let _ = fs::remove_dir_all(&staged);
             return Err(io_error("cannot move into place", dir)(e));
         }
-        fs::remove_dir_all(&retired).map_err(io_error("cannot remove", &retired))?;
+        remove_tree(&retired)?;
     } else {
         fs::rename(&staged, dir).map_err(|e| {
             let _ = fs::remove_dir_all(&staged);
@@ -234,6 +242,17 @@ pub fn write_tree(tree: &Tree, dir: &Path) -> Result<(), TreeError> {
         })?;
     }
     Ok(())
+}
+
+/// Removes a directory tree, its files on every core.
+fn remove_tree(dir: &Path) -> Result<(), TreeError> {
+    let mut files = Vec::new();
+    list_files(dir, &mut files)?;
+    let removed = platc_spec::parallel::map(&files, |path| {
+        fs::remove_file(path).map_err(io_error("cannot remove", path))
+    });
+    removed.into_iter().collect::<Result<(), TreeError>>()?;
+    fs::remove_dir_all(dir).map_err(io_error("cannot remove", dir))
 }
 
 /// Fails unless every file below `root` is one platc could have written (see
