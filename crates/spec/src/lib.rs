@@ -14,6 +14,7 @@ pub mod load;
 pub mod model;
 pub mod names;
 pub mod quantity;
+pub mod reference;
 pub mod schema;
 pub mod source;
 pub mod validate;
