@@ -594,8 +594,10 @@ fn read_text(path: &Path) -> Result<String, (Diagnostic, Option<String>)> {
         let valid = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();
         let line = bytes[..valid].split(|&b| b == b'\n').count();
+        let line_start = bytes[..valid].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        // Columns count characters; everything before `valid` is UTF-8.
         let column =
-            valid - bytes[..valid].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) + 1;
+            std::str::from_utf8(&bytes[line_start..valid]).map_or(0, |s| s.chars().count()) + 1;
         let mut diagnostic = Diagnostic::error(
             "spec::not_utf8",
             format!("the file is not UTF-8 text (invalid byte at line {line}, column {column})"),
@@ -603,7 +605,14 @@ fn read_text(path: &Path) -> Result<String, (Diagnostic, Option<String>)> {
         .with_help("save the file as UTF-8");
         diagnostic.location = Some(Location {
             file: String::new(),
-            position: Some(Position { line, column, offset: valid, len: 1 }),
+            // The snippet shows the lossy text, where the bad byte became
+            // one replacement character.
+            position: Some(Position {
+                line,
+                column,
+                offset: valid,
+                len: char::REPLACEMENT_CHARACTER.len_utf8(),
+            }),
         });
         (diagnostic, Some(String::from_utf8_lossy(bytes).into_owned()))
     })
