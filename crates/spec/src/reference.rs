@@ -2,7 +2,7 @@
 //! files as Markdown tables, generated from their JSON Schemas so that it
 //! says exactly what platc accepts.
 //!
-//! It reads only the shapes [`schema`](crate::schema) publishes: objects,
+//! It reads only the shapes [`schema`] publishes: objects,
 //! lists, maps (`patternProperties`, `additionalProperties`), `$ref` and
 //! `allOf` indirections to `definitions`, enums as a `oneOf` of `const`s, and
 //! the two kinds of union: tagged by a `const` field (`provider: helm`) and
