@@ -45,6 +45,16 @@ impl Sources {
         index
     }
 
+    /// Lets `origin` also name the file at `path`, unless a file already
+    /// goes by it: an entity whose `name` differs from its file name is
+    /// checked under the name written inside, and its diagnostics belong in
+    /// that file.
+    fn alias(&mut self, origin: Origin, path: &Path) {
+        if let Some(index) = self.files.iter().rposition(|f| f.path == path) {
+            self.by_origin.entry(origin).or_insert(index);
+        }
+    }
+
     /// The file a model entity was loaded from.
     #[must_use]
     pub fn file(&self, origin: &Origin) -> Option<&SourceFile> {
@@ -202,14 +212,14 @@ pub fn load_dir(root: &Path) -> Result<Loaded, LoadFailure> {
     }
 }
 
-/// Loads every file of one model directory; `origin` names the entity a
+/// Loads every file of one model directory; `origin_of` names the entity a
 /// file stem stands for, `name` reads the name written inside, which must
 /// match the stem.
 fn load_entities<T: DeserializeOwned>(
     root: &Path,
     dir: &str,
     kind: FileKind,
-    origin: impl Fn(&str) -> Option<Origin>,
+    origin_of: impl Fn(&str) -> Option<Origin>,
     name: impl Fn(&T) -> &str,
     sources: &mut Sources,
     diagnostics: &mut Vec<Diagnostic>,
@@ -217,11 +227,17 @@ fn load_entities<T: DeserializeOwned>(
     let mut loaded = Vec::new();
     for (path, relative) in model_files(root, dir, diagnostics) {
         let stem = file_stem(&relative);
-        let origin = origin(&stem);
+        let origin = origin_of(&stem);
         if let Some(entity) =
             load_file::<T>(&path, relative.clone(), kind, origin.clone(), sources, diagnostics)
         {
-            check_name(name(&entity), &stem, kind.as_str(), &relative, origin, diagnostics);
+            let written = name(&entity);
+            if written != stem
+                && let Some(alias) = origin_of(written)
+            {
+                sources.alias(alias, &relative);
+            }
+            check_name(written, &stem, kind.as_str(), &relative, origin, diagnostics);
             loaded.push(entity);
         }
     }

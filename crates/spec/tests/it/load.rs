@@ -118,3 +118,31 @@ fn a_stray_byte_order_mark_is_shown_without_splitting_it() {
     let rendered = failure.sources.render(&failure.diagnostics, false);
     assert!(rendered.contains("services/api.yaml:3:"), "{rendered}");
 }
+
+#[test]
+fn checks_of_a_misnamed_file_point_into_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "services/api.yaml", "name: web\nimage: ghcr.io/acme/web\n");
+    write(
+        tmp.path(),
+        "environments/production.yaml",
+        "name: staging\ndomain: example.com\ncluster: kind\n",
+    );
+    let failure = load_dir(tmp.path()).expect_err("must fail");
+    let lines: Vec<String> =
+        failure.diagnostics.iter().map(platc_spec::Diagnostic::short).collect();
+    assert!(lines.iter().any(|l| l.contains("spec::web_without_port")), "{lines:#?}");
+    assert!(lines.iter().any(|l| l.contains("spec::missing_address_pool")), "{lines:#?}");
+    for diagnostic in &failure.diagnostics {
+        let location = diagnostic.location.as_ref();
+        assert!(
+            location.is_some_and(|l| l.position.is_some() && !l.file.is_empty()),
+            "{}",
+            diagnostic.short()
+        );
+    }
+    assert!(
+        lines.iter().any(|l| l.starts_with("services/api.yaml:1:1: error[spec::web_without_port]")),
+        "{lines:#?}"
+    );
+}
