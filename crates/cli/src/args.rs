@@ -188,11 +188,17 @@ pub struct SchemaArgs {
     #[arg(value_enum, default_value_t = SchemaKind::Service, value_name = "KIND")]
     pub kind: SchemaKind,
     /// Write all schemas into DIR (`service.schema.json`, ...) instead of printing one.
-    #[arg(long, value_name = "DIR", conflicts_with = "check")]
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["check", "reference", "check_reference"])]
     pub out: Option<PathBuf>,
     /// Check that DIR holds the current schemas; exit 1 when it does not.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["reference", "check_reference"])]
     pub check: Option<PathBuf>,
+    /// Write the Markdown field reference of every kind of file into FILE.
+    #[arg(long, value_name = "FILE", conflicts_with = "check_reference")]
+    pub reference: Option<PathBuf>,
+    /// Check that FILE holds the current field reference; exit 1 when it does not.
+    #[arg(long, value_name = "FILE")]
+    pub check_reference: Option<PathBuf>,
 }
 
 /// The kinds of model files.

@@ -249,9 +249,13 @@ impl Diagnostic {
         let start = at.offset - line_start;
         let width = line_end - at.offset;
         let len = position.len.clamp(usize::from(width > 0), width);
+        // A length counted in another text (the bytes before a lossy
+        // conversion, a parser's span) may end inside a character here.
+        let end =
+            (at.offset + len..=line_end).find(|&i| text.is_char_boundary(i)).unwrap_or(line_end);
         Some((
             text[line_start..line_end].to_owned(),
-            start..start + len,
+            start..end - line_start,
             location.file.clone(),
             position.line,
         ))

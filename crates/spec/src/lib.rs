@@ -16,6 +16,7 @@ pub mod model;
 pub mod names;
 pub mod parallel;
 pub mod quantity;
+pub mod reference;
 pub mod schema;
 pub mod source;
 pub mod validate;

@@ -54,6 +54,16 @@ impl Sources {
         index
     }
 
+    /// Lets `origin` also name the file at `path`, unless a file already
+    /// goes by it: an entity whose `name` differs from its file name is
+    /// checked under the name written inside, and its diagnostics belong in
+    /// that file.
+    fn alias(&mut self, origin: Origin, path: &Path) {
+        if let Some(index) = self.files.iter().rposition(|f| f.path == path) {
+            self.by_origin.entry(origin).or_insert(index);
+        }
+    }
+
     /// The file a model entity was loaded from.
     #[must_use]
     pub fn file(&self, origin: &Origin) -> Option<&SourceFile> {
@@ -210,14 +220,14 @@ pub fn load_dir(root: &Path) -> Result<Loaded, LoadFailure> {
     }
 }
 
-/// Loads every file of one model directory; `origin` names the entity a
+/// Loads every file of one model directory; `origin_of` names the entity a
 /// file stem stands for, `name` reads the name written inside, which must
 /// match the stem.
 fn load_entities<T: DeserializeOwned + Send>(
     root: &Path,
     dir: &str,
     kind: FileKind,
-    origin: impl Fn(&str) -> Option<Origin> + Sync,
+    origin_of: impl Fn(&str) -> Option<Origin> + Sync,
     name: impl Fn(&T) -> &str,
     sources: &mut Sources,
     diagnostics: &mut Vec<Diagnostic>,
@@ -226,20 +236,20 @@ fn load_entities<T: DeserializeOwned + Send>(
     // Files are independent: read and check them on every core, then take
     // the results in file order, so the outcome never depends on timing.
     let loaded = crate::parallel::map(&files, |(path, relative)| {
-        load_file::<T>(path, relative.clone(), kind, origin(&file_stem(relative)))
+        load_file::<T>(path, relative.clone(), kind, origin_of(&file_stem(relative)))
     });
     let mut entities = Vec::with_capacity(loaded.len());
     for ((_, relative), file) in files.iter().zip(loaded) {
         let origin = file.origin.clone();
         if let Some(entity) = sources.take(file, diagnostics) {
-            check_name(
-                name(&entity),
-                &file_stem(relative),
-                kind.as_str(),
-                relative,
-                origin,
-                diagnostics,
-            );
+            let stem = file_stem(relative);
+            let written = name(&entity);
+            if written != stem
+                && let Some(alias) = origin_of(written)
+            {
+                sources.alias(alias, relative);
+            }
+            check_name(written, &stem, kind.as_str(), relative, origin, diagnostics);
             entities.push(entity);
         }
     }
@@ -653,8 +663,10 @@ fn read_text(path: &Path) -> Result<String, (Diagnostic, Option<String>)> {
         let valid = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();
         let line = bytes[..valid].split(|&b| b == b'\n').count();
+        let line_start = bytes[..valid].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        // Columns count characters; everything before `valid` is UTF-8.
         let column =
-            valid - bytes[..valid].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) + 1;
+            std::str::from_utf8(&bytes[line_start..valid]).map_or(0, |s| s.chars().count()) + 1;
         let mut diagnostic = Diagnostic::error(
             "spec::not_utf8",
             format!("the file is not UTF-8 text (invalid byte at line {line}, column {column})"),
@@ -662,7 +674,14 @@ fn read_text(path: &Path) -> Result<String, (Diagnostic, Option<String>)> {
         .with_help("save the file as UTF-8");
         diagnostic.location = Some(Location {
             file: String::new(),
-            position: Some(Position { line, column, offset: valid, len: 1 }),
+            // The snippet shows the lossy text, where the bad byte became
+            // one replacement character.
+            position: Some(Position {
+                line,
+                column,
+                offset: valid,
+                len: char::REPLACEMENT_CHARACTER.len_utf8(),
+            }),
         });
         (diagnostic, Some(String::from_utf8_lossy(bytes).into_owned()))
     })

@@ -373,7 +373,7 @@ fn collect_tagged(
 
 /// The variant names of an externally tagged union: every branch is an
 /// object with exactly one required property.
-fn external_tags(branches: &[Value]) -> Option<Vec<String>> {
+pub(crate) fn external_tags(branches: &[Value]) -> Option<Vec<String>> {
     branches
         .iter()
         .map(|branch| {
@@ -444,7 +444,7 @@ fn collect_external(
 
 /// The tag property shared by every branch of a tagged union, and each
 /// branch's tag value, in branch order.
-fn discriminator(branches: &[Value]) -> Option<(String, Vec<Value>)> {
+pub(crate) fn discriminator(branches: &[Value]) -> Option<(String, Vec<Value>)> {
     let first = branches.first()?.get("properties")?.as_object()?;
     let tag = first.iter().find(|(_, p)| p.get("const").is_some())?.0.clone();
     let tags = branches

@@ -1,8 +1,10 @@
-//! `platc schema`: the JSON Schema of model files, printed, written or checked.
+//! `platc schema`: the JSON Schema of model files and the field reference
+//! generated from it, printed, written or checked.
 
 use std::fs;
 
 use anyhow::Context as _;
+use platc_spec::reference;
 use platc_spec::schema::{FileKind, json_schema_text};
 
 use crate::Outcome;
@@ -41,6 +43,27 @@ pub fn run(args: &SchemaArgs) -> anyhow::Result<Outcome> {
             "platc: stale schema: {}\nplatc: regenerate with `platc schema --out {}`",
             stale.join(", "),
             dir.display()
+        );
+        return Ok(Outcome::Differs);
+    }
+    if let Some(file) = &args.reference {
+        if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create `{}`", parent.display()))?;
+        }
+        fs::write(file, reference::markdown())
+            .with_context(|| format!("cannot write `{}`", file.display()))?;
+        return Ok(Outcome::Success);
+    }
+    if let Some(file) = &args.check_reference {
+        let current = fs::read_to_string(file).ok();
+        if current.as_deref() == Some(reference::markdown().as_str()) {
+            return Ok(Outcome::Success);
+        }
+        eprintln!(
+            "platc: stale field reference: {}\nplatc: regenerate with `platc schema --reference {}`",
+            file.display(),
+            file.display()
         );
         return Ok(Outcome::Differs);
     }

@@ -89,3 +89,60 @@ fn renders_snippets_with_the_offending_line() {
     assert!(text.contains("6 | replcas: 2"), "{text}");
     assert!(text.contains("^^^^^^^"), "{text}");
 }
+
+#[test]
+fn a_file_that_is_not_utf8_is_shown_with_its_bad_byte() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir(tmp.path().join("services")).unwrap();
+    fs::write(tmp.path().join("services/api.yaml"), b"name: api\n# \xc3\xa9t\xc3\xa9 \xff\n")
+        .unwrap();
+    let failure = load_dir(tmp.path()).expect_err("must fail");
+    assert_eq!(failure.diagnostics.len(), 1, "{:?}", failure.diagnostics);
+    let diagnostic = &failure.diagnostics[0];
+    assert_eq!(diagnostic.code, "spec::not_utf8");
+    let position = diagnostic.location.as_ref().and_then(|l| l.position).expect("position");
+    assert_eq!((position.line, position.column), (2, 7), "columns count characters");
+    let rendered = failure.sources.render(&failure.diagnostics, false);
+    assert!(rendered.contains("# été \u{fffd}"), "{rendered}");
+}
+
+#[test]
+fn a_stray_byte_order_mark_is_shown_without_splitting_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        tmp.path(),
+        "services/api.yaml",
+        "name: api\nimage: ghcr.io/acme/api\n\u{feff}kind: web\n",
+    );
+    let failure = load_dir(tmp.path()).expect_err("must fail");
+    let rendered = failure.sources.render(&failure.diagnostics, false);
+    assert!(rendered.contains("services/api.yaml:3:"), "{rendered}");
+}
+
+#[test]
+fn checks_of_a_misnamed_file_point_into_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "services/api.yaml", "name: web\nimage: ghcr.io/acme/web\n");
+    write(
+        tmp.path(),
+        "environments/production.yaml",
+        "name: staging\ndomain: example.com\ncluster: kind\n",
+    );
+    let failure = load_dir(tmp.path()).expect_err("must fail");
+    let lines: Vec<String> =
+        failure.diagnostics.iter().map(platc_spec::Diagnostic::short).collect();
+    assert!(lines.iter().any(|l| l.contains("spec::web_without_port")), "{lines:#?}");
+    assert!(lines.iter().any(|l| l.contains("spec::missing_address_pool")), "{lines:#?}");
+    for diagnostic in &failure.diagnostics {
+        let location = diagnostic.location.as_ref();
+        assert!(
+            location.is_some_and(|l| l.position.is_some() && !l.file.is_empty()),
+            "{}",
+            diagnostic.short()
+        );
+    }
+    assert!(
+        lines.iter().any(|l| l.starts_with("services/api.yaml:1:1: error[spec::web_without_port]")),
+        "{lines:#?}"
+    );
+}

@@ -8,3 +8,4 @@
 
 mod fixtures;
 mod load;
+mod properties;
