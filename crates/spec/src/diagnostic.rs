@@ -268,9 +268,11 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+impl std::error::Error for Diagnostic {}
+
 /// The diagnostics of a run that failed: at least one of them is an error.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{} error(s) in the platform", self.error_count())]
+#[error("{} error(s) in the platform{}", self.error_count(), self.first_error().map(|d| format!(", first: {d}")).unwrap_or_default())]
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {
@@ -278,6 +280,18 @@ impl Diagnostics {
     #[must_use]
     pub fn error_count(&self) -> usize {
         self.0.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// The first error, for a one-line summary.
+    #[must_use]
+    pub fn first_error(&self) -> Option<&Diagnostic> {
+        self.0.iter().find(|d| d.is_error())
+    }
+}
+
+impl From<Vec<Diagnostic>> for Diagnostics {
+    fn from(diagnostics: Vec<Diagnostic>) -> Self {
+        Self(diagnostics)
     }
 }
 

@@ -10,6 +10,7 @@ mod check;
 mod crds;
 mod determinism;
 mod infra;
+mod library;
 mod properties;
 mod routing;
 mod snapshots;

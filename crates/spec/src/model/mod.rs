@@ -1,6 +1,7 @@
 //! The public model: the types service, environment and platform files load
 //! into, and that a Rust program can build directly.
 
+mod build;
 mod environment;
 mod infrastructure;
 mod ingress;
