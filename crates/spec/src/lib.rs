@@ -8,6 +8,9 @@
 //!
 //! Pipeline position: **load → validate** → resolve → build → emit → diff.
 
+// A library reports through return values; printing and exiting belong to the binary.
+#![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
+
 pub mod cron;
 pub mod diagnostic;
 pub mod edit;
