@@ -173,23 +173,41 @@ fn io_error(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> Tree
     move |source| TreeError::Io { action, path, source }
 }
 
-/// Replaces `dir` with exactly the files of `tree`, atomically: the tree is
-/// written to a temporary sibling directory, which is then swapped in. When
-/// anything fails, `dir` is left as it was. Files of objects that no longer
-/// exist disappear with the old directory.
+/// What [`write_tree`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriteSummary {
+    /// Files created or rewritten because their content changed.
+    pub written: usize,
+    /// Files removed because their object no longer exists.
+    pub removed: usize,
+    /// Files left untouched because their content is already right.
+    pub unchanged: usize,
+}
+
+/// Makes `dir` hold exactly the files of `tree`.
+///
+/// A new directory is written as a temporary sibling and renamed into place,
+/// so it appears complete or not at all. An existing directory is updated in
+/// place: a file whose content is already right is not touched (its
+/// modification time stays), a changed or new file is written to a temporary
+/// file beside it and renamed over it (readers see the old or the new
+/// content, never half of it), and files of objects that no longer exist are
+/// removed with the directories they leave empty. Rewriting an unchanged
+/// tree therefore only reads it.
 ///
 /// To protect directories that are not platc output, `dir` may only hold
-/// `.yaml` files before it is replaced.
-pub fn write_tree(tree: &Tree, dir: &Path) -> Result<(), TreeError> {
-    let exists = match fs::symlink_metadata(dir) {
-        Ok(meta) if meta.is_dir() => true,
-        Ok(_) => return Err(TreeError::NotADirectory(dir.to_path_buf())),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => false,
-        Err(e) => return Err(io_error("cannot inspect", dir)(e)),
-    };
-    if exists {
-        check_owned(dir, dir)?;
+/// files platc writes (see [`is_output_path`]) before it is updated.
+pub fn write_tree(tree: &Tree, dir: &Path) -> Result<WriteSummary, TreeError> {
+    match fs::symlink_metadata(dir) {
+        Ok(meta) if meta.is_dir() => update_tree(tree, dir),
+        Ok(_) => Err(TreeError::NotADirectory(dir.to_path_buf())),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => create_tree(tree, dir),
+        Err(e) => Err(io_error("cannot inspect", dir)(e)),
     }
+}
+
+/// Writes `tree` into a temporary sibling of `dir` and renames it into place.
+fn create_tree(tree: &Tree, dir: &Path) -> Result<WriteSummary, TreeError> {
     let parent = match dir.parent() {
         Some(p) if p.as_os_str().is_empty() => Path::new("."),
         Some(p) => p,
@@ -201,77 +219,142 @@ pub fn write_tree(tree: &Tree, dir: &Path) -> Result<(), TreeError> {
         .prefix(&format!(".{base}.platc-new-"))
         .tempdir_in(parent)
         .map_err(io_error("cannot create a temporary directory in", parent))?;
-    // Directories once each, then the files on every core: creating files is
-    // system calls more than bytes.
-    let folders: BTreeSet<PathBuf> = tree
-        .iter()
-        .filter_map(|(path, _)| staging.path().join(path).parent().map(Path::to_path_buf))
-        .collect();
-    for folder in &folders {
-        fs::create_dir_all(folder).map_err(io_error("cannot create", folder))?;
-    }
     let files: Vec<(&str, &str)> = tree.iter().collect();
+    create_folders(staging.path(), &files)?;
+    // Creating files is system calls more than bytes: use every core.
     let written = platc_spec::parallel::map(&files, |(path, content)| {
         let target = staging.path().join(path);
         fs::write(&target, content).map_err(io_error("cannot write", &target))
     });
     written.into_iter().collect::<Result<(), TreeError>>()?;
     let staged = staging.keep();
-    if exists {
-        let retired = tempfile::Builder::new()
-            .prefix(&format!(".{base}.platc-old-"))
-            .tempdir_in(parent)
-            .map_err(io_error("cannot create a temporary directory in", parent))?
-            .keep();
-        // `rename` onto an existing empty directory replaces it on Unix.
-        if let Err(e) = fs::rename(dir, &retired) {
-            let _ = fs::remove_dir_all(&staged);
-            let _ = fs::remove_dir(&retired);
-            return Err(io_error("cannot move aside", dir)(e));
+    fs::rename(&staged, dir).map_err(|e| {
+        let _ = fs::remove_dir_all(&staged);
+        io_error("cannot move into place", dir)(e)
+    })?;
+    Ok(WriteSummary { written: files.len(), ..WriteSummary::default() })
+}
+
+/// Brings the existing directory `dir` to the content of `tree`, touching only
+/// what differs.
+fn update_tree(tree: &Tree, dir: &Path) -> Result<WriteSummary, TreeError> {
+    let mut existing = Vec::new();
+    list_owned(dir, dir, &mut existing)?;
+    let existing: BTreeSet<String> = existing.into_iter().collect();
+    let files: Vec<(&str, &str)> = tree.iter().collect();
+    // Compare and write on every core; a file is read only if it exists.
+    let outcomes = platc_spec::parallel::map(&files, |&(path, content)| {
+        let target = dir.join(path);
+        if existing.contains(path) {
+            let current = platc_spec::load::read_file(&target, content.len() + 1)
+                .map_err(io_error("cannot read", &target))?;
+            if current == content.as_bytes() {
+                return Ok(false);
+            }
         }
-        if let Err(e) = fs::rename(&staged, dir) {
-            let _ = fs::rename(&retired, dir);
-            let _ = fs::remove_dir_all(&staged);
-            return Err(io_error("cannot move into place", dir)(e));
+        Ok(true)
+    });
+    let mut changed = Vec::new();
+    let mut summary = WriteSummary::default();
+    for (file, outcome) in files.iter().zip(outcomes) {
+        if outcome? {
+            changed.push(*file);
+        } else {
+            summary.unchanged += 1;
         }
-        remove_tree(&retired)?;
-    } else {
-        fs::rename(&staged, dir).map_err(|e| {
-            let _ = fs::remove_dir_all(&staged);
-            io_error("cannot move into place", dir)(e)
-        })?;
+    }
+    create_folders(dir, &changed)?;
+    let written = platc_spec::parallel::map(&changed, |&(path, content)| {
+        replace_file(&dir.join(path), content)
+    });
+    written.into_iter().collect::<Result<(), TreeError>>()?;
+    summary.written = changed.len();
+
+    let stale: Vec<&String> = existing.iter().filter(|path| tree.get(path).is_none()).collect();
+    for path in &stale {
+        let target = dir.join(path);
+        fs::remove_file(&target).map_err(io_error("cannot remove", &target))?;
+    }
+    summary.removed = stale.len();
+    // Directories that held only removed files go too, deepest first.
+    let mut emptied: BTreeSet<&str> = BTreeSet::new();
+    for path in &stale {
+        let mut rest = path.as_str();
+        while let Some((folder, _)) = rest.rsplit_once('/') {
+            emptied.insert(folder);
+            rest = folder;
+        }
+    }
+    for folder in emptied.iter().rev() {
+        let prefix = format!("{folder}/");
+        let still_used =
+            tree.files.range(prefix.clone()..).next().is_some_and(|(p, _)| p.starts_with(&prefix));
+        if !still_used {
+            let target = dir.join(folder);
+            fs::remove_dir(&target).map_err(io_error("cannot remove", &target))?;
+        }
+    }
+    Ok(summary)
+}
+
+/// Creates the parent directories of `files` below `root`, each once.
+fn create_folders(root: &Path, files: &[(&str, &str)]) -> Result<(), TreeError> {
+    let folders: BTreeSet<&str> = files
+        .iter()
+        .filter_map(|(path, _)| path.rsplit_once('/').map(|(folder, _)| folder))
+        .collect();
+    for folder in folders {
+        let target = root.join(folder);
+        fs::create_dir_all(&target).map_err(io_error("cannot create", &target))?;
     }
     Ok(())
 }
 
-/// Removes a directory tree, its files on every core.
-fn remove_tree(dir: &Path) -> Result<(), TreeError> {
-    let mut files = Vec::new();
-    list_files(dir, &mut files)?;
-    let removed = platc_spec::parallel::map(&files, |path| {
-        fs::remove_file(path).map_err(io_error("cannot remove", path))
-    });
-    removed.into_iter().collect::<Result<(), TreeError>>()?;
-    fs::remove_dir_all(dir).map_err(io_error("cannot remove", dir))
+/// Replaces the content of `target` atomically: written beside it, then renamed over it.
+fn replace_file(target: &Path, content: &str) -> Result<(), TreeError> {
+    let folder = target.parent().unwrap_or(Path::new("."));
+    let mut temporary = tempfile::Builder::new()
+        .prefix(TEMPORARY_PREFIX)
+        .suffix(TEMPORARY_SUFFIX)
+        .tempfile_in(folder)
+        .map_err(io_error("cannot create a temporary file in", folder))?;
+    io::Write::write_all(&mut temporary, content.as_bytes())
+        .map_err(io_error("cannot write", temporary.path()))?;
+    temporary.persist(target).map_err(|e| io_error("cannot write", target)(e.error))?;
+    Ok(())
 }
 
-/// Fails unless every file below `root` is one platc could have written (see
-/// [`is_output_path`]).
-fn check_owned(root: &Path, dir: &Path) -> Result<(), TreeError> {
+/// Names of the temporary files [`write_tree`] renames into place; one left
+/// behind by an interrupted run is removed by the next.
+const TEMPORARY_PREFIX: &str = ".platc-";
+const TEMPORARY_SUFFIX: &str = ".tmp";
+
+/// Lists the files below `dir` (paths relative to `root`, with `/`), failing
+/// on any file platc could not have written (see [`is_output_path`]).
+fn list_owned(root: &Path, dir: &Path, files: &mut Vec<String>) -> Result<(), TreeError> {
     for entry in fs::read_dir(dir).map_err(io_error("cannot read", dir))? {
         let entry = entry.map_err(io_error("cannot read", dir))?;
         let path = entry.path();
         let file_type = entry.file_type().map_err(io_error("cannot inspect", &path))?;
-        let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+        let relative =
+            path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
         if file_type.is_dir() {
-            check_owned(root, &path)?;
-        } else if !(file_type.is_file()
-            && is_output_path(&relative.to_string_lossy().replace('\\', "/")))
-        {
-            return Err(TreeError::ForeignFile { dir: root.to_path_buf(), file: relative });
+            list_owned(root, &path, files)?;
+        } else if file_type.is_file() && (is_output_path(&relative) || is_temporary(&relative)) {
+            files.push(relative);
+        } else {
+            return Err(TreeError::ForeignFile {
+                dir: root.to_path_buf(),
+                file: PathBuf::from(relative),
+            });
         }
     }
     Ok(())
+}
+
+fn is_temporary(relative: &str) -> bool {
+    let name = relative.rsplit('/').next().unwrap_or(relative);
+    name.starts_with(TEMPORARY_PREFIX) && name.ends_with(TEMPORARY_SUFFIX)
 }
 
 /// Whether a relative path is one platc writes: `helmfile.yaml`, `applyset.yaml`,
@@ -339,26 +422,60 @@ mod tests {
     }
 
     #[test]
-    fn writes_and_replaces_atomically() {
+    fn writes_a_new_tree_whole_and_updates_an_existing_one_in_place() {
+        use std::os::unix::fs::MetadataExt as _;
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("out");
-        write_tree(&tree(&[("manifests/a.yaml", "a: 1\n"), ("manifests/b.yaml", "b: 1\n")]), &dir)
-            .unwrap();
+        let first = write_tree(
+            &tree(&[
+                ("manifests/a.yaml", "a: 1\n"),
+                ("manifests/b.yaml", "b: 1\n"),
+                ("manifests/old/c.yaml", "c: 1\n"),
+            ]),
+            &dir,
+        )
+        .unwrap();
+        assert_eq!(first, WriteSummary { written: 3, removed: 0, unchanged: 0 });
         assert!(is_output_path("production/manifests/services/api/deployment.yaml"));
         assert!(is_output_path("helmfile.yaml"));
         assert!(!is_output_path("api.yaml"), "a model file is not output");
         assert!(!is_output_path("manifests/notes.txt"));
-        assert_eq!(read_tree(&dir).unwrap().len(), 2);
+        let inode = |name: &str| fs::metadata(dir.join(name)).unwrap().ino();
+        let b_before = inode("manifests/b.yaml");
+        // An interrupted run left a temporary file behind.
+        fs::write(dir.join("manifests/.platc-x1.tmp"), "a: 9").unwrap();
 
-        write_tree(&tree(&[("manifests/a.yaml", "a: 2\n")]), &dir).unwrap();
-        let back = read_tree(&dir).unwrap();
-        assert_eq!(back, tree(&[("manifests/a.yaml", "a: 2\n")]), "stale files are removed");
+        let second = write_tree(
+            &tree(&[
+                ("manifests/a.yaml", "a: 2\n"),
+                ("manifests/b.yaml", "b: 1\n"),
+                ("manifests/new/d.yaml", "d: 1\n"),
+            ]),
+            &dir,
+        )
+        .unwrap();
+        assert_eq!(second, WriteSummary { written: 2, removed: 2, unchanged: 1 });
+        assert_eq!(inode("manifests/b.yaml"), b_before, "an unchanged file is not rewritten");
+        assert_eq!(
+            read_tree(&dir).unwrap(),
+            tree(&[
+                ("manifests/a.yaml", "a: 2\n"),
+                ("manifests/b.yaml", "b: 1\n"),
+                ("manifests/new/d.yaml", "d: 1\n"),
+            ]),
+            "changed files are rewritten, stale and temporary files removed"
+        );
+        assert!(!dir.join("manifests/old").exists(), "an emptied directory is removed");
         let leftovers: Vec<_> =
             fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(
             leftovers,
             vec![std::ffi::OsString::from("out")],
             "no temporary directory is left"
+        );
+        assert_eq!(
+            write_tree(&read_tree(&dir).unwrap(), &dir).unwrap(),
+            WriteSummary { written: 0, removed: 0, unchanged: 3 }
         );
     }
 

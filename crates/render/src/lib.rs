@@ -36,7 +36,7 @@ use platc_spec::names::{EnvName, NamespaceName};
 use platc_spec::{Diagnostic, Platform};
 
 pub use diff::{TreeDiff, diff_trees};
-pub use emit::{Tree, read_tree, write_tree};
+pub use emit::{Tree, WriteSummary, read_tree, write_tree};
 pub use object::{Object, Owner, Placed};
 
 /// One environment compiled: every object, in output order, and every Helm

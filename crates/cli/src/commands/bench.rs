@@ -1,7 +1,8 @@
 //! `platc bench` (hidden): measures the pipeline on generated platforms of
 //! several sizes and prints a table — load and validate, one environment,
-//! every environment, writing the golden tree, diffing it unchanged and with
-//! 1% of services changed, whole commands with start-up, and peak memory.
+//! every environment, writing the golden tree into a new directory and over
+//! an unchanged one, diffing it unchanged and with 1% of services changed,
+//! whole commands with start-up, and peak memory.
 //!
 //! Phases run in this process (median of `--runs`); whole commands and peak
 //! memory run the `platc` binary itself as a child, which reports its own
@@ -26,7 +27,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<Outcome> {
     let exe = std::env::current_exe().context("cannot find the platc binary")?;
     let work = tempfile::tempdir().context("cannot create a temporary directory")?;
     let mut table = String::from(
-        "| N services | objects | load + validate | render production | render --all | write golden | diff unchanged | diff 1% changed | `render production` (process) | `render --all --out` (process) | `diff` (process) | peak memory (`render --all --out`; `--peers`: `render production`) |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n",
+        "| N services | objects | load + validate | render production | render --all | write golden (new) | write golden (unchanged) | diff unchanged | diff 1% changed | `render production` (process) | `render --all --out` (process) | `diff` (process) | peak memory (`render --all --out`; `--peers`: `render production`) |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
     );
     for &n in &args.sizes {
         let root = work.path().join(format!("platform-{n}"));
@@ -66,7 +67,14 @@ fn measure(exe: &Path, root: &Path, n: usize, runs: usize, peers: bool) -> anyho
     })?;
     let golden = root.join("golden");
     let tree = render_all_tree(&platform).map_err(|d| anyhow::anyhow!("{d:?}"))?;
-    let write = median(runs, || write_tree(&tree, &golden).map_err(anyhow::Error::from))?;
+    // New directories each time: removing trees between runs would make the
+    // file system's inode allocation, not platc, the thing measured.
+    let mut fresh = 0;
+    let write_new = median(runs, || {
+        fresh += 1;
+        write_tree(&tree, &root.join(format!("golden-{fresh}"))).map_err(anyhow::Error::from)
+    })?;
+    let write_same = median(runs, || write_tree(&tree, &golden).map_err(anyhow::Error::from))?;
     let diff_same = median(runs, || diff_against(&platform, &golden, 0))?;
 
     // 1% of the services change a variable.
@@ -100,11 +108,12 @@ fn measure(exe: &Path, root: &Path, n: usize, runs: usize, peers: bool) -> anyho
     };
 
     Ok(format!(
-        "| {n} | {objects} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+        "| {n} | {objects} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
         ms(load),
         ms(one),
         ms(all),
-        ms(write),
+        ms(write_new),
+        ms(write_same),
         ms(diff_same),
         ms(diff_changed),
         ms(process_one),

@@ -2,10 +2,7 @@
 
 use std::path::Path;
 
-use anyhow::Context as _;
-use platc_render::write_tree;
-
-use super::{load, render_tree};
+use super::{load, render_tree, write_out};
 use crate::Outcome;
 use crate::args::GoldenArgs;
 use crate::output::Style;
@@ -16,12 +13,6 @@ pub fn run(root: &Path, args: &GoldenArgs, style: Style) -> anyhow::Result<Outco
     };
     let Some((_, tree)) = render_tree(&loaded, None, style) else { return Ok(Outcome::BadInput) };
     let dir = root.join(&args.dir);
-    write_tree(&tree, &dir).with_context(|| format!("cannot write `{}`", dir.display()))?;
-    eprintln!(
-        "platc: wrote {} files for {} environment(s) to {}",
-        tree.len(),
-        loaded.platform.environments.len(),
-        dir.display()
-    );
+    write_out(&tree, &dir)?;
     Ok(Outcome::Success)
 }

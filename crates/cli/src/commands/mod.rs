@@ -12,7 +12,8 @@ pub mod schema;
 
 use std::path::Path;
 
-use platc_render::{Rendered, Tree, render, render_all};
+use anyhow::Context as _;
+use platc_render::{Rendered, Tree, WriteSummary, render, render_all, write_tree};
 use platc_spec::{Diagnostic, Loaded, Sources, load_dir};
 
 use crate::output::{Style, report};
@@ -89,6 +90,22 @@ pub fn render_tree_of_kinds(
         }
     }
     Some((rendered, tree))
+}
+
+/// Writes `tree` into `dir` (see [`write_tree`]) and says on stderr what changed.
+pub fn write_out(tree: &Tree, dir: &Path) -> anyhow::Result<WriteSummary> {
+    let summary =
+        write_tree(tree, dir).with_context(|| format!("cannot write `{}`", dir.display()))?;
+    let WriteSummary { written, removed, unchanged } = summary;
+    if written + removed == 0 {
+        eprintln!("platc: {} is up to date ({unchanged} files)", dir.display());
+    } else {
+        eprintln!(
+            "platc: {}: {written} file(s) written, {removed} removed, {unchanged} unchanged",
+            dir.display()
+        );
+    }
+    Ok(summary)
 }
 
 /// The environment name an argument designates: `production`,

@@ -2,11 +2,9 @@
 
 use std::path::Path;
 
-use anyhow::Context as _;
 use platc_render::emit::is_manifest;
-use platc_render::write_tree;
 
-use super::{load, render_tree_of_kinds};
+use super::{load, render_tree_of_kinds, write_out};
 use crate::Outcome;
 use crate::args::RenderArgs;
 use crate::output::{Style, print_documents};
@@ -28,7 +26,7 @@ pub fn run(root: &Path, args: &RenderArgs, style: Style) -> anyhow::Result<Outco
         _ => tree,
     };
     if let Some(dir) = &args.out {
-        write_tree(&tree, dir).with_context(|| format!("cannot write `{}`", dir.display()))?;
+        write_out(&tree, dir)?;
     } else if args.all {
         // Environment by environment, each with its manifests in path order.
         let prefixes: Vec<String> = environments.iter().map(|e| format!("{e}/")).collect();

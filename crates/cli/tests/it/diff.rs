@@ -10,7 +10,15 @@ fn diff_exit_codes_follow_the_golden_state() {
     let run = platc(tmp.path(), &["diff"]);
     assert_eq!(run.code, 1, "no golden yet: everything is added\n{}", run.stderr);
 
-    assert_eq!(platc(tmp.path(), &["golden"]).code, 0);
+    let first = platc(tmp.path(), &["golden"]);
+    assert_eq!(first.code, 0);
+    assert!(first.stderr.contains(" removed, 0 unchanged"), "{}", first.stderr);
+    let again = platc(tmp.path(), &["golden"]);
+    assert!(
+        again.stderr.contains("is up to date"),
+        "an unchanged golden tree is not rewritten: {}",
+        again.stderr
+    );
     let same = platc(tmp.path(), &["diff"]);
     assert_eq!(same.code, 0, "{}", same.stdout);
     assert_eq!(same.stdout, "");
