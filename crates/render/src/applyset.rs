@@ -17,7 +17,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use sha2::{Digest, Sha256};
 
 use crate::labels;
-use crate::object::Placed;
+use crate::object::Object;
 use crate::resolve::ResolvedEnvironment;
 
 /// Label of the parent: the set's id.
@@ -60,15 +60,39 @@ pub fn group_kind(api_version: &str, kind: &str) -> String {
     }
 }
 
+/// What the parent says about its members: their group-kinds and the
+/// namespaces they live in, gathered object by object.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Members {
+    kinds: BTreeSet<String>,
+    namespaces: BTreeSet<String>,
+}
+
+impl Members {
+    /// Counts `object` in.
+    pub fn add(&mut self, object: &Object) {
+        self.kinds.insert(group_kind(object.api_version(), object.kind()));
+        if let Some(namespace) = object.namespace()
+            && !self.namespaces.contains(namespace)
+        {
+            self.namespaces.insert(namespace.to_owned());
+        }
+    }
+
+    /// Counts the members of `other` in.
+    pub fn merge(&mut self, other: Members) {
+        self.kinds.extend(other.kinds);
+        self.namespaces.extend(other.namespaces);
+    }
+}
+
 /// The parent Secret of the environment's manifests.
 #[must_use]
-pub fn parent(env: &ResolvedEnvironment<'_>, members: &[Placed]) -> Secret {
+pub fn parent(env: &ResolvedEnvironment<'_>, members: Members) -> Secret {
     let name = parent_name(env);
     let namespace = env.namespace.as_str();
-    let kinds: BTreeSet<String> =
-        members.iter().map(|p| group_kind(p.object.api_version(), p.object.kind())).collect();
-    let namespaces: BTreeSet<&str> =
-        members.iter().filter_map(|p| p.object.namespace()).filter(|ns| *ns != namespace).collect();
+    let Members { kinds, mut namespaces } = members;
+    namespaces.remove(namespace);
     let mut annotations = std::collections::BTreeMap::from([
         (TOOLING_ANNOTATION.to_owned(), TOOLING.to_owned()),
         (GROUP_KINDS_ANNOTATION.to_owned(), kinds.into_iter().collect::<Vec<_>>().join(",")),

@@ -60,39 +60,14 @@ pub struct Rendered {
 impl Rendered {
     /// The objects as a file tree (see [`emit`] for the layout).
     pub fn tree(&self) -> Result<Tree, Diagnostic> {
-        let mut tree = Tree::new();
         // Serializing is most of the work of a render: spread it over the cores.
-        let documents = platc_spec::parallel::map(&self.objects, |placed| {
-            placed.object.to_yaml().map(|yaml| (placed.path(), yaml)).map_err(|e| {
-                Diagnostic::error(
-                    "render::serialize",
-                    format!("cannot write {} as YAML: {e}", placed.object.describe()),
-                )
-            })
-        });
+        let documents = platc_spec::parallel::map(&self.objects, document);
+        let mut tree = Tree::new();
         for document in documents {
             let (path, yaml) = document?;
             tree.insert(path, yaml);
         }
-        let serialize_error = |what: &str, e: serde_saphyr::SerializeError| {
-            Diagnostic::error("render::serialize", format!("cannot write {what} as YAML: {e}"))
-        };
-        for release in &self.releases {
-            let yaml = emit::to_yaml(&release.values)
-                .map_err(|e| serialize_error(&release.values_path(), e))?;
-            tree.insert(release.values_path(), yaml);
-        }
-        tree.insert(
-            applyset::PATH,
-            emit::to_yaml(&self.applyset).map_err(|e| serialize_error(applyset::PATH, e))?,
-        );
-        if !self.releases.is_empty() {
-            let helmfile = helm::Helmfile::new(&self.releases);
-            tree.insert(
-                "helmfile.yaml",
-                emit::to_yaml(&helmfile).map_err(|e| serialize_error("helmfile.yaml", e))?,
-            );
-        }
+        add_releases(&mut tree, &self.releases, &self.applyset)?;
         Ok(tree)
     }
 
@@ -102,8 +77,74 @@ impl Rendered {
     }
 }
 
-/// Compiles the environment called `environment`.
-pub fn render(platform: &Platform, environment: &str) -> Result<Rendered, Vec<Diagnostic>> {
+/// One environment compiled straight to its files, without keeping the
+/// typed objects: what the command line writes, prints and diffs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderedFiles {
+    /// The environment's name.
+    pub environment: EnvName,
+    /// Its file tree (see [`emit`] for the layout).
+    pub tree: Tree,
+    /// Problems that did not stop compilation.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// An object's path and YAML.
+fn document(placed: &Placed) -> Result<(String, String), Diagnostic> {
+    placed.object.to_yaml().map(|yaml| (placed.path(), yaml)).map_err(|e| {
+        Diagnostic::error(
+            "render::serialize",
+            format!("cannot write {} as YAML: {e}", placed.object.describe()),
+        )
+    })
+}
+
+/// Adds the Helm values, the helmfile and the ApplySet parent to `tree`.
+fn add_releases(
+    tree: &mut Tree,
+    releases: &[helm::Release],
+    applyset: &k8s_openapi::api::core::v1::Secret,
+) -> Result<(), Diagnostic> {
+    let serialize_error = |what: &str, e: serde_saphyr::SerializeError| {
+        Diagnostic::error("render::serialize", format!("cannot write {what} as YAML: {e}"))
+    };
+    for release in releases {
+        let yaml = emit::to_yaml(&release.values)
+            .map_err(|e| serialize_error(&release.values_path(), e))?;
+        tree.insert(release.values_path(), yaml);
+    }
+    tree.insert(
+        applyset::PATH,
+        emit::to_yaml(applyset).map_err(|e| serialize_error(applyset::PATH, e))?,
+    );
+    if !releases.is_empty() {
+        let helmfile = helm::Helmfile::new(releases);
+        tree.insert(
+            "helmfile.yaml",
+            emit::to_yaml(&helmfile).map_err(|e| serialize_error("helmfile.yaml", e))?,
+        );
+    }
+    Ok(())
+}
+
+/// An environment compiled, its objects handed out batch by batch (the
+/// platform's, then each service's) as they are built.
+struct Compiled<T> {
+    environment: EnvName,
+    namespace: NamespaceName,
+    batches: Vec<T>,
+    releases: Vec<helm::Release>,
+    applyset: k8s_openapi::api::core::v1::Secret,
+    warnings: Vec<Diagnostic>,
+}
+
+/// Compiles the environment called `environment`, passing each batch of
+/// built objects to `take` on the core that built it.
+fn compile<T: Send>(
+    platform: &Platform,
+    environment: &str,
+    take: impl Fn(Vec<Placed>) -> Result<T, Diagnostic> + Sync,
+) -> Result<Compiled<T>, Vec<Diagnostic>> {
     let Some(env) = platform.environment(environment) else {
         let known: Vec<&str> = platform.environment_names().map(EnvName::as_str).collect();
         let mut diagnostic = Diagnostic::error(
@@ -117,23 +158,6 @@ pub fn render(platform: &Platform, environment: &str) -> Result<Rendered, Vec<Di
         return Err(vec![diagnostic]);
     };
     let resolved = resolve::resolve(platform, env)?;
-    let mut objects = Vec::new();
-    platform::build(&resolved, &mut objects);
-    secrets::build(&resolved, &mut objects);
-    ingress::build_platform(&resolved, &mut objects);
-    let services: Vec<&resolve::ResolvedService<'_>> =
-        resolved.services.iter().chain(&resolved.maintenance).collect();
-    let built = platc_spec::parallel::map(&services, |service| {
-        let mut objects = Vec::new();
-        workload::build(&resolved, service, &mut objects);
-        network::build(&resolved, service, &mut objects);
-        config::build(&resolved, service, &mut objects);
-        scaling::build(&resolved, service, &mut objects);
-        ingress::build(&resolved, service, &mut objects);
-        objects
-    });
-    objects.extend(built.into_iter().flatten());
-    objects.sort_by_cached_key(Placed::path);
     let mut diagnostics = resolved.warnings.clone();
     let mut releases = platform::releases(&resolved, &mut diagnostics);
     releases.extend(infra::releases(
@@ -145,16 +169,89 @@ pub fn render(platform: &Platform, environment: &str) -> Result<Rendered, Vec<Di
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
     }
-    let warnings = diagnostics;
-    let applyset = applyset::parent(&resolved, &objects);
-    Ok(Rendered {
+
+    let mut shared = Vec::new();
+    platform::build(&resolved, &mut shared);
+    secrets::build(&resolved, &mut shared);
+    ingress::build_platform(&resolved, &mut shared);
+    let mut members = applyset::Members::default();
+    for placed in &shared {
+        members.add(&placed.object);
+    }
+    let mut batches = vec![take(shared)];
+    // Services are independent: build them on every core, and hand each
+    // batch over right away, so a caller that only wants text never holds
+    // every typed object at once.
+    let services: Vec<&resolve::ResolvedService<'_>> =
+        resolved.services.iter().chain(&resolved.maintenance).collect();
+    let built = platc_spec::parallel::map(&services, |service| {
+        let mut objects = Vec::new();
+        workload::build(&resolved, service, &mut objects);
+        network::build(&resolved, service, &mut objects);
+        config::build(&resolved, service, &mut objects);
+        scaling::build(&resolved, service, &mut objects);
+        ingress::build(&resolved, service, &mut objects);
+        let mut members = applyset::Members::default();
+        for placed in &objects {
+            members.add(&placed.object);
+        }
+        (take(objects), members)
+    });
+    for (batch, service_members) in built {
+        batches.push(batch);
+        members.merge(service_members);
+    }
+    let batches =
+        batches.into_iter().collect::<Result<Vec<T>, Diagnostic>>().map_err(|d| vec![d])?;
+    let applyset = applyset::parent(&resolved, members);
+    Ok(Compiled {
         environment: env.name.clone(),
         namespace: resolved.namespace,
-        objects,
-        applyset,
+        batches,
         releases,
-        warnings,
+        applyset,
+        warnings: diagnostics,
     })
+}
+
+/// Compiles the environment called `environment` into typed objects.
+pub fn render(platform: &Platform, environment: &str) -> Result<Rendered, Vec<Diagnostic>> {
+    let compiled = compile(platform, environment, Ok)?;
+    let mut objects: Vec<Placed> = compiled.batches.into_iter().flatten().collect();
+    objects.sort_by_cached_key(Placed::path);
+    Ok(Rendered {
+        environment: compiled.environment,
+        namespace: compiled.namespace,
+        objects,
+        releases: compiled.releases,
+        applyset: compiled.applyset,
+        warnings: compiled.warnings,
+    })
+}
+
+/// Compiles the environment called `environment` straight into its file
+/// tree, keeping only the objects `keep` accepts (the Helm values, helmfile
+/// and ApplySet parent are always there). The same files as
+/// `render(..)?.tree()`, with a fraction of the memory: each service's
+/// objects are serialized and dropped on the core that built them.
+pub fn render_files(
+    platform: &Platform,
+    environment: &str,
+    keep: impl Fn(&Object) -> bool + Sync,
+) -> Result<RenderedFiles, Vec<Diagnostic>> {
+    let compiled = compile(platform, environment, |objects| {
+        objects
+            .iter()
+            .filter(|placed| keep(&placed.object))
+            .map(document)
+            .collect::<Result<Vec<_>, _>>()
+    })?;
+    let mut tree = Tree::new();
+    for (path, yaml) in compiled.batches.into_iter().flatten() {
+        tree.insert(path, yaml);
+    }
+    add_releases(&mut tree, &compiled.releases, &compiled.applyset).map_err(|d| vec![d])?;
+    Ok(RenderedFiles { environment: compiled.environment, tree, warnings: compiled.warnings })
 }
 
 /// Compiles every environment, collecting the problems of all of them.
@@ -174,8 +271,12 @@ pub fn render_all(platform: &Platform) -> Result<Vec<Rendered>, Vec<Diagnostic>>
 /// the layout of `golden/`.
 pub fn render_all_tree(platform: &Platform) -> Result<Tree, Vec<Diagnostic>> {
     let mut tree = Tree::new();
-    for rendered in render_all(platform)? {
-        tree.nest(rendered.environment.as_str(), rendered.tree().map_err(|d| vec![d])?);
+    let mut diagnostics = Vec::new();
+    for env in &platform.environments {
+        match render_files(platform, env.name.as_str(), |_| true) {
+            Ok(files) => tree.nest(files.environment.as_str(), files.tree),
+            Err(mut found) => diagnostics.append(&mut found),
+        }
     }
-    Ok(tree)
+    if diagnostics.is_empty() { Ok(tree) } else { Err(diagnostics) }
 }

@@ -38,7 +38,7 @@ pub fn run(root: &Path, args: &DiffArgs, style: Style) -> anyhow::Result<Outcome
         // Compare only what was rendered: one environment's directory, or all.
         let (golden, title) = match (&args.environment, environments.first()) {
             (Some(_), Some(only)) => {
-                let name = only.environment.as_str();
+                let name = only.as_str();
                 let mut golden_env = Tree::new();
                 golden_env.nest(name, golden.subtree(name));
                 (golden_env, name.to_owned())

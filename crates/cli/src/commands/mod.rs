@@ -13,7 +13,8 @@ pub mod schema;
 use std::path::Path;
 
 use anyhow::Context as _;
-use platc_render::{Rendered, Tree, WriteSummary, render, render_all, write_tree};
+use platc_render::{Object, Tree, WriteSummary, render_files, write_tree};
+use platc_spec::names::EnvName;
 use platc_spec::{Diagnostic, Loaded, Sources, load_dir};
 
 use crate::output::{Style, report};
@@ -41,14 +42,14 @@ pub fn report_located(mut diagnostics: Vec<Diagnostic>, sources: &Sources, style
     report(&diagnostics, sources, style);
 }
 
-/// Renders one environment (or all), prints warnings, and returns every
-/// environment's tree under its own directory (`<env>/...`). On errors,
-/// prints them and returns `None`.
+/// Renders one environment (or all), prints warnings, and returns the names
+/// of the environments rendered and their tree, each under its own
+/// directory (`<env>/...`). On errors, prints them and returns `None`.
 pub fn render_tree(
     loaded: &Loaded,
     environment: Option<&str>,
     style: Style,
-) -> Option<(Vec<Rendered>, Tree)> {
+) -> Option<(Vec<EnvName>, Tree)> {
     render_tree_of_kinds(loaded, environment, &[], style)
 }
 
@@ -58,38 +59,34 @@ pub fn render_tree_of_kinds(
     environment: Option<&str>,
     kinds: &[String],
     style: Style,
-) -> Option<(Vec<Rendered>, Tree)> {
-    let rendered = match environment {
-        Some(env) => render(&loaded.platform, &environment_name(env)).map(|r| vec![r]),
-        None => render_all(&loaded.platform),
+) -> Option<(Vec<EnvName>, Tree)> {
+    let names: Vec<String> = match environment {
+        Some(env) => vec![environment_name(env)],
+        None => loaded.platform.environment_names().map(ToString::to_string).collect(),
     };
-    let mut rendered = match rendered {
-        Ok(rendered) => rendered,
-        Err(diagnostics) => {
-            report_located(diagnostics, &loaded.sources, style);
-            return None;
+    let keep = |object: &Object| kinds.is_empty() || kinds.iter().any(|kind| kind == object.kind());
+    let mut environments = Vec::new();
+    let mut tree = Tree::new();
+    let mut warnings = Vec::new();
+    let mut errors = Vec::new();
+    for name in &names {
+        match render_files(&loaded.platform, name, keep) {
+            Ok(files) => {
+                warnings.extend(files.warnings);
+                tree.nest(files.environment.as_str(), files.tree);
+                environments.push(files.environment);
+            }
+            Err(mut found) => errors.append(&mut found),
         }
-    };
-    let warnings: Vec<Diagnostic> = rendered.iter().flat_map(|r| r.warnings.clone()).collect();
+    }
+    if !errors.is_empty() {
+        report_located(errors, &loaded.sources, style);
+        return None;
+    }
     if !warnings.is_empty() {
         report_located(warnings, &loaded.sources, style);
     }
-    if !kinds.is_empty() {
-        for r in &mut rendered {
-            r.objects.retain(|placed| kinds.iter().any(|kind| kind == placed.object.kind()));
-        }
-    }
-    let mut tree = Tree::new();
-    for r in &rendered {
-        match r.tree() {
-            Ok(env_tree) => tree.nest(r.environment.as_str(), env_tree),
-            Err(diagnostic) => {
-                report_located(vec![diagnostic], &loaded.sources, style);
-                return None;
-            }
-        }
-    }
-    Some((rendered, tree))
+    Some((environments, tree))
 }
 
 /// Writes `tree` into `dir` (see [`write_tree`]) and says on stderr what changed.

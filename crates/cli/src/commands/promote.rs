@@ -11,7 +11,7 @@ use std::io::Write as _;
 use std::path::Path;
 
 use anyhow::Context as _;
-use platc_render::{Tree, diff_trees, render};
+use platc_render::{Tree, diff_trees, render_files};
 use platc_spec::diagnostic::{Diagnostic, Origin, suggest};
 use platc_spec::edit::{TagEdit, set_image_tags};
 use platc_spec::load::environment_from_str;
@@ -282,10 +282,8 @@ fn rendered(
     style: Style,
     warnings: bool,
 ) -> Option<Tree> {
-    let result = render(platform, environment).and_then(|r| {
-        let tree = r.tree().map_err(|d| vec![d])?;
-        Ok((r.warnings, tree))
-    });
+    let result =
+        render_files(platform, environment, |_| true).map(|files| (files.warnings, files.tree));
     match result {
         Ok((found, env_tree)) => {
             if warnings && !found.is_empty() {

@@ -12,17 +12,16 @@ use crate::output::{Style, print_documents};
 pub fn run(root: &Path, args: &RenderArgs, style: Style) -> anyhow::Result<Outcome> {
     let Some(loaded) = load(root, style) else { return Ok(Outcome::BadInput) };
     let environment = if args.all { None } else { args.environment.as_deref() };
-    let Some((rendered, tree)) = render_tree_of_kinds(&loaded, environment, &args.kinds, style)
+    let Some((environments, tree)) = render_tree_of_kinds(&loaded, environment, &args.kinds, style)
     else {
         return Ok(Outcome::BadInput);
     };
     // Only the text is needed from here on.
-    let environments: Vec<String> = rendered.iter().map(|r| r.environment.to_string()).collect();
-    drop((rendered, loaded));
+    drop(loaded);
     // One environment is written or printed on its own; `--all` keeps one
     // directory per environment.
     let tree = match (args.all, environments.first()) {
-        (false, Some(only)) => tree.into_subtree(only),
+        (false, Some(only)) => tree.into_subtree(only.as_str()),
         _ => tree,
     };
     if let Some(dir) = &args.out {

@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::Path;
 
-use platc_render::render_all_tree;
+use platc_render::{render, render_all_tree, render_files};
 use platc_spec::load_dir;
 
 use crate::{fixture, load};
@@ -52,4 +52,36 @@ fn file_creation_order_does_not_change_the_output() {
     let render =
         |dir: &Path| render_all_tree(&load_dir(dir).expect("loads").platform).expect("renders");
     assert_eq!(render(forward.path()), render(backward.path()));
+}
+
+/// The path the command line takes (objects serialized and dropped per
+/// service) gives exactly the files of the typed render.
+#[test]
+fn render_files_equals_the_tree_of_the_typed_render() {
+    let platform = load("basic");
+    for env in &platform.environments {
+        let name = env.name.as_str();
+        let typed = render(&platform, name).expect("renders").tree().expect("serializes");
+        let files = render_files(&platform, name, |_| true).expect("renders");
+        assert_eq!(files.environment.as_str(), name);
+        assert_eq!(files.tree, typed, "environment {name}");
+    }
+}
+
+#[test]
+fn render_files_keeps_only_the_objects_asked_for() {
+    let platform = load("basic");
+    let all = render_files(&platform, "production", |_| true).expect("renders").tree;
+    let kept = render_files(&platform, "production", |object| object.kind() == "Service")
+        .expect("renders")
+        .tree;
+    // Every Service manifest and the files that are not objects stay; no
+    // other manifest does.
+    let expected: Vec<(&str, &str)> = all
+        .iter()
+        .filter(|(path, _)| !path.starts_with("manifests/") || path.ends_with("/service.yaml"))
+        .collect();
+    assert!(expected.iter().any(|(path, _)| path.ends_with("/service.yaml")), "{expected:?}");
+    assert!(expected.len() < all.iter().count());
+    assert_eq!(kept.iter().collect::<Vec<_>>(), expected);
 }
