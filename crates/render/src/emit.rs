@@ -383,7 +383,10 @@ pub fn read_tree(dir: &Path) -> Result<Tree, TreeError> {
     // Reading many small files is system calls more than bytes: use every core.
     let contents = platc_spec::parallel::map(&files, |path| {
         platc_spec::load::read_file(path, 16 * 1024)
-            .and_then(|bytes| {
+            .and_then(|mut bytes| {
+                // Keep what the file holds, not the guess: a golden tree has
+                // tens of thousands of files of a few hundred bytes.
+                bytes.shrink_to_fit();
                 String::from_utf8(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
             })
             .map_err(io_error("cannot read", path))

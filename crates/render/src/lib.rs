@@ -178,7 +178,8 @@ fn compile<T: Send>(
     for placed in &shared {
         members.add(&placed.object);
     }
-    let mut batches = vec![take(shared)];
+    let mut batches = Vec::with_capacity(resolved.services.len() + 2);
+    batches.push(take(shared));
     // Services are independent: build them on every core, and hand each
     // batch over right away, so a caller that only wants text never holds
     // every typed object at once.

@@ -27,23 +27,25 @@ pub fn run(root: &Path, args: &DiffArgs, style: Style) -> anyhow::Result<Outcome
             Labels { title: format!("{from} → {to}"), old: from.clone(), new: to.clone() };
         (old.subtree(&from), new.subtree(&to), labels)
     } else {
-        let golden_dir = root.join(&args.golden);
-        let golden = read_tree(&golden_dir)
-            .with_context(|| format!("cannot read `{}`", golden_dir.display()))?;
         let Some((environments, rendered)) =
             render_tree(&loaded, args.environment.as_deref(), style)
         else {
             return Ok(Outcome::BadInput);
         };
-        // Compare only what was rendered: one environment's directory, or all.
+        // Compare only what was rendered: one environment's directory, or
+        // all of golden/ (where an environment that left the model shows
+        // as removed).
+        let golden_dir = root.join(&args.golden);
+        let read =
+            |dir: &Path| read_tree(dir).with_context(|| format!("cannot read `{}`", dir.display()));
         let (golden, title) = match (&args.environment, environments.first()) {
             (Some(_), Some(only)) => {
                 let name = only.as_str();
                 let mut golden_env = Tree::new();
-                golden_env.nest(name, golden.subtree(name));
+                golden_env.nest(name, read(&golden_dir.join(name))?);
                 (golden_env, name.to_owned())
             }
-            _ => (golden, "all environments".to_owned()),
+            _ => (read(&golden_dir)?, "all environments".to_owned()),
         };
         let labels =
             Labels { title, old: args.golden.display().to_string(), new: "rendered".to_owned() };
