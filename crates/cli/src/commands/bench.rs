@@ -27,7 +27,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<Outcome> {
     let exe = std::env::current_exe().context("cannot find the platc binary")?;
     let work = tempfile::tempdir().context("cannot create a temporary directory")?;
     let mut table = String::from(
-        "| N services | objects | load + validate | render production | render --all | write golden (new) | write golden (unchanged) | diff unchanged | diff 1% changed | `render production` (process) | `render --all --out` (process) | `diff` (process) | peak memory (`render --all --out`; `--peers`: `render production`) |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
+        "| N services | objects | load + validate | render production | render --all | write golden (new) | write golden (unchanged) | diff unchanged | diff 1% changed | `render production` (process) | `render --all --out` (process) | `diff` (process) | peak memory: render | peak memory: `diff` |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
     );
     for &n in &args.sizes {
         let root = work.path().join(format!("platform-{n}"));
@@ -101,14 +101,19 @@ fn measure(exe: &Path, root: &Path, n: usize, runs: usize, peers: bool) -> anyho
     })?;
     let process_diff =
         median(runs, || child(exe, &["--root", &root_arg, "diff", "--stat"]).map(drop))?;
+    // Peak memory of the render (`--peers`: one environment printed, else
+    // every environment written) and of a diff of every environment.
     let peak = if peers {
         child(exe, &render_one)?
     } else {
         child(exe, &["--root", &root_arg, "render", "--all", "--out", &out_dir])?
     };
+    let peak_diff = child(exe, &["--root", &root_arg, "diff", "--stat"])?;
+    let mb =
+        |peak: Option<u64>| peak.map_or_else(|| "?".to_owned(), |kb| format!("{} MB", kb / 1024));
 
     Ok(format!(
-        "| {n} | {objects} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+        "| {n} | {objects} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
         ms(load),
         ms(one),
         ms(all),
@@ -119,7 +124,8 @@ fn measure(exe: &Path, root: &Path, n: usize, runs: usize, peers: bool) -> anyho
         ms(process_one),
         ms(process_all),
         ms(process_diff),
-        peak.map_or_else(|| "?".to_owned(), |kb| format!("{} MB", kb / 1024)),
+        mb(peak),
+        mb(peak_diff),
     ))
 }
 

@@ -36,7 +36,7 @@ pub fn run(args: &GenerateArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-/// The peer benchmark's workload (`../shared/bench/gen.py`): per service one
+/// The peer benchmark's workload (the objects its `gen.py` describes): per service one
 /// web workload with two replicas, probes, resources, three environment
 /// variables, three configuration entries and one route; one environment
 /// composing namespace, domain and tag at render time.
