@@ -41,3 +41,57 @@ fn a_stale_field_reference_names_the_command_to_regenerate_it() {
     let current = platc(tmp.path(), &["schema", "--check-reference", "reference.md"]);
     assert_eq!(current.code, 0, "{}", current.stderr);
 }
+
+/// The file names in `ARCHITECTURE.md`'s code map, with the crate each
+/// table belongs to: `(crate directory, path inside its src/ or root)`.
+fn code_map() -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(workspace().join("ARCHITECTURE.md")).expect("reads");
+    let mut crate_dir = None;
+    let mut files = Vec::new();
+    for line in text.lines() {
+        if let Some(heading) = line.strip_prefix("### `") {
+            crate_dir = heading.split('`').next().map(str::to_owned);
+            continue;
+        }
+        let (Some(dir), Some(cell)) = (&crate_dir, line.strip_prefix("| ")) else { continue };
+        let first = cell.split(" |").next().unwrap_or_default();
+        // `a.rs`, `b.rs` and `c.rs`: each name in backticks; placeholders like
+        // `infra/<type>.rs` and globs name no single file.
+        for name in first.split('`').skip(1).step_by(2) {
+            if !name.contains('<') && !name.contains('*') {
+                files.push((dir.clone(), name.to_owned()));
+            }
+        }
+    }
+    files
+}
+
+#[test]
+fn the_architecture_code_map_names_files_that_exist() {
+    let files = code_map();
+    assert!(files.len() > 30, "the code map lists too few files: {files:?}");
+    let missing: Vec<String> = files
+        .iter()
+        .filter(|(dir, name)| {
+            let dir = workspace().join(dir);
+            !dir.join("src").join(name).exists() && !dir.join(name).exists()
+        })
+        .map(|(dir, name)| format!("{dir}/{name}"))
+        .collect();
+    assert!(missing.is_empty(), "ARCHITECTURE.md names files that do not exist: {missing:?}");
+}
+
+#[test]
+fn the_library_crates_deny_printing_and_exiting_as_the_architecture_says() {
+    let text = std::fs::read_to_string(workspace().join("ARCHITECTURE.md")).expect("reads");
+    assert!(text.contains("deny `print_stdout`, `print_stderr` and `exit`"));
+    for krate in ["spec", "render"] {
+        let root = workspace().join("crates").join(krate).join("src/lib.rs");
+        let source = std::fs::read_to_string(&root).expect("reads");
+        assert!(
+            source.contains("#![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]"),
+            "{} no longer denies printing and exiting",
+            root.display()
+        );
+    }
+}
