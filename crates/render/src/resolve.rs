@@ -187,7 +187,8 @@ pub fn resolve<'a>(
         None
     };
     if diagnostics.is_empty() {
-        let warnings = client_ip_warnings(platform, environment, &services);
+        let mut warnings = client_ip_warnings(platform, environment, &services);
+        warnings.extend(undefined_cert_resolver(environment));
         Ok(ResolvedEnvironment {
             platform,
             environment,
@@ -412,6 +413,37 @@ fn client_ip_warnings(
         }
     }
     warnings
+}
+
+/// Routes name their certificate resolver; Traefik only knows the resolvers
+/// its values define. Without one, every route gets Traefik's default
+/// self-signed certificate.
+fn undefined_cert_resolver(environment: &Environment) -> Option<Diagnostic> {
+    let resolver = environment.ingress.tls.as_ref()?.cert_resolver.as_deref()?;
+    // The key differs between the charts of the two API groups.
+    let key = match environment.ingress.api_group {
+        platc_spec::model::TraefikApiGroup::TraefikIo => "certificatesResolvers",
+        platc_spec::model::TraefikApiGroup::ContainoUs => "certResolvers",
+    };
+    let defined = environment
+        .ingress
+        .values
+        .get(key)
+        .and_then(serde_json::Value::as_object)
+        .is_some_and(|resolvers| resolvers.contains_key(resolver));
+    (!defined).then(|| {
+        Diagnostic::warning(
+            "render::undefined_cert_resolver",
+            format!(
+                "routes use the certificate resolver `{resolver}`, which Traefik's values in `{}` do not define: every route would get Traefik's self-signed certificate",
+                environment.name
+            ),
+        )
+        .at(Origin::Environment(environment.name.clone()), "/ingress/tls/certResolver")
+        .with_help(format!(
+            "define it under `ingress.values.{key}.{resolver}` (acme: email, storage and a challenge), or serve a certificate from a Secret with `secretName`"
+        ))
+    })
 }
 
 /// Renders templates and collects their errors, pointed at the fields the

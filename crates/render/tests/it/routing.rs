@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 
 use platc_render::{Tree, diff_trees, render};
 use platc_spec::Platform;
+use platc_spec::model::{Environment, TraefikApiGroup};
 
 use crate::load;
 
@@ -126,6 +127,40 @@ fn client_address_middlewares_warn_without_trusted_proxies() {
     );
     assert!(legacy.warnings[0].message.contains("`office-only`"));
     assert!(render(&platform, "production").expect("renders").warnings.is_empty());
+}
+
+#[test]
+fn a_cert_resolver_traefik_does_not_define_is_a_warning() {
+    let platform = load("routing");
+    assert!(render(&platform, "production").expect("renders").warnings.is_empty());
+
+    let mut undefined = platform.clone();
+    production(&mut undefined).ingress.values.shift_remove("certificatesResolvers");
+    let warnings = render(&undefined, "production").expect("renders").warnings;
+    let found: Vec<(&str, Option<&str>)> =
+        warnings.iter().map(|w| (w.code, w.pointer.as_deref())).collect();
+    assert_eq!(found, [("render::undefined_cert_resolver", Some("/ingress/tls/certResolver"))]);
+    assert!(warnings[0].message.contains("`letsencrypt`"), "{}", warnings[0].message);
+    let help = warnings[0].help.as_deref().unwrap_or_default();
+    assert!(help.contains("ingress.values.certificatesResolvers.letsencrypt"), "{help}");
+
+    // Traefik 2's chart calls the key `certResolvers` (its key list rejects
+    // `certificatesResolvers`).
+    let mut legacy = platform.clone();
+    let production_env = production(&mut legacy);
+    production_env.ingress.api_group = TraefikApiGroup::ContainoUs;
+    let resolvers =
+        production_env.ingress.values.shift_remove("certificatesResolvers").expect("defined");
+    let warnings = render(&legacy, "production").expect("renders").warnings;
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    let help = warnings[0].help.as_deref().unwrap_or_default();
+    assert!(help.contains("ingress.values.certResolvers.letsencrypt"), "{help}");
+    production(&mut legacy).ingress.values.insert("certResolvers".to_owned(), resolvers);
+    assert!(render(&legacy, "production").expect("renders").warnings.is_empty());
+}
+
+fn production(platform: &mut Platform) -> &mut Environment {
+    platform.environments.iter_mut().find(|e| e.name.as_str() == "production").expect("production")
 }
 
 #[test]
