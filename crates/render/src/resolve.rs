@@ -425,12 +425,24 @@ fn undefined_cert_resolver(environment: &Environment) -> Option<Diagnostic> {
         platc_spec::model::TraefikApiGroup::TraefikIo => "certificatesResolvers",
         platc_spec::model::TraefikApiGroup::ContainoUs => "certResolvers",
     };
-    let defined = environment
-        .ingress
-        .values
+    let values = &environment.ingress.values;
+    let in_values = values
         .get(key)
         .and_then(serde_json::Value::as_object)
         .is_some_and(|resolvers| resolvers.contains_key(resolver));
+    // Or as static configuration flags: `--certificatesresolvers.<name>.acme...`
+    // (Traefik reads its flags case-insensitively).
+    let flag = format!("--certificatesresolvers.{}.", resolver.to_lowercase());
+    let in_arguments = values
+        .get("additionalArguments")
+        .and_then(serde_json::Value::as_array)
+        .is_some_and(|arguments| {
+            arguments
+                .iter()
+                .filter_map(serde_json::Value::as_str)
+                .any(|argument| argument.to_lowercase().starts_with(&flag))
+        });
+    let defined = in_values || in_arguments;
     (!defined).then(|| {
         Diagnostic::warning(
             "render::undefined_cert_resolver",

@@ -144,6 +144,14 @@ fn a_cert_resolver_traefik_does_not_define_is_a_warning() {
     let help = warnings[0].help.as_deref().unwrap_or_default();
     assert!(help.contains("ingress.values.certificatesResolvers.letsencrypt"), "{help}");
 
+    // Static configuration flags define resolvers too.
+    let mut flags = undefined.clone();
+    production(&mut flags).ingress.values.insert(
+        "additionalArguments".to_owned(),
+        serde_json::json!(["--certificatesResolvers.letsencrypt.acme.email=ops@example.com"]),
+    );
+    assert!(render(&flags, "production").expect("renders").warnings.is_empty());
+
     // Traefik 2's chart calls the key `certResolvers` (its key list rejects
     // `certificatesResolvers`).
     let mut legacy = platform.clone();
