@@ -238,9 +238,7 @@ fn create_tree(tree: &Tree, dir: &Path) -> Result<WriteSummary, TreeError> {
 /// Brings the existing directory `dir` to the content of `tree`, touching only
 /// what differs.
 fn update_tree(tree: &Tree, dir: &Path) -> Result<WriteSummary, TreeError> {
-    let mut existing = Vec::new();
-    list_owned(dir, dir, &mut existing)?;
-    let existing: BTreeSet<String> = existing.into_iter().collect();
+    let existing: BTreeSet<String> = list_owned(dir)?.into_iter().collect();
     let files: Vec<(&str, &str)> = tree.iter().collect();
     // Compare and write on every core; a file is read only if it exists.
     let outcomes = platc_spec::parallel::map(&files, |&(path, content)| {
@@ -329,27 +327,24 @@ fn replace_file(target: &Path, content: &str) -> Result<(), TreeError> {
 const TEMPORARY_PREFIX: &str = ".platc-";
 const TEMPORARY_SUFFIX: &str = ".tmp";
 
-/// Lists the files below `dir` (paths relative to `root`, with `/`), failing
-/// on any file platc could not have written (see [`is_output_path`]).
-fn list_owned(root: &Path, dir: &Path, files: &mut Vec<String>) -> Result<(), TreeError> {
-    for entry in fs::read_dir(dir).map_err(io_error("cannot read", dir))? {
-        let entry = entry.map_err(io_error("cannot read", dir))?;
-        let path = entry.path();
-        let file_type = entry.file_type().map_err(io_error("cannot inspect", &path))?;
-        let relative =
-            path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-        if file_type.is_dir() {
-            list_owned(root, &path, files)?;
-        } else if file_type.is_file() && (is_output_path(&relative) || is_temporary(&relative)) {
-            files.push(relative);
-        } else {
-            return Err(TreeError::ForeignFile {
-                dir: root.to_path_buf(),
-                file: PathBuf::from(relative),
-            });
-        }
-    }
-    Ok(())
+/// Lists the files below `dir` (relative, with `/`), failing on any file
+/// platc could not have written (see [`is_output_path`]).
+fn list_owned(dir: &Path) -> Result<Vec<String>, TreeError> {
+    let mut files = Vec::new();
+    list_files(dir, dir, &mut files)?;
+    files
+        .into_iter()
+        .map(|(relative, regular)| {
+            if regular && (is_output_path(&relative) || is_temporary(&relative)) {
+                Ok(relative)
+            } else {
+                Err(TreeError::ForeignFile {
+                    dir: dir.to_path_buf(),
+                    file: PathBuf::from(relative),
+                })
+            }
+        })
+        .collect()
 }
 
 fn is_temporary(relative: &str) -> bool {
@@ -375,38 +370,43 @@ pub fn is_output_path(relative: &str) -> bool {
 pub fn read_tree(dir: &Path) -> Result<Tree, TreeError> {
     let mut files = Vec::new();
     match fs::metadata(dir) {
-        Ok(meta) if meta.is_dir() => list_files(dir, &mut files)?,
+        Ok(meta) if meta.is_dir() => list_files(dir, dir, &mut files)?,
         Ok(_) => return Err(TreeError::NotADirectory(dir.to_path_buf())),
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
         Err(e) => return Err(io_error("cannot read", dir)(e)),
     }
     // Reading many small files is system calls more than bytes: use every core.
-    let contents = platc_spec::parallel::map(&files, |path| {
-        platc_spec::load::read_file(path, 16 * 1024)
+    let contents = platc_spec::parallel::map(&files, |(relative, _)| {
+        let path = dir.join(relative);
+        platc_spec::load::read_file(&path, 16 * 1024)
             .and_then(|mut bytes| {
                 // Keep what the file holds, not the guess: a golden tree has
                 // tens of thousands of files of a few hundred bytes.
                 bytes.shrink_to_fit();
                 String::from_utf8(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
             })
-            .map_err(io_error("cannot read", path))
+            .map_err(io_error("cannot read", &path))
     });
     let mut tree = Tree::new();
-    for (path, content) in files.iter().zip(contents) {
-        let relative = path.strip_prefix(dir).unwrap_or(path);
-        tree.insert(relative.to_string_lossy().replace('\\', "/"), content?);
+    for ((relative, _), content) in files.into_iter().zip(contents) {
+        tree.insert(relative, content?);
     }
     Ok(tree)
 }
 
-fn list_files(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), TreeError> {
+/// The files below `dir`, as paths relative to `root` with `/`, each with
+/// whether it is a regular file; directories are walked, not listed.
+fn list_files(root: &Path, dir: &Path, files: &mut Vec<(String, bool)>) -> Result<(), TreeError> {
     for entry in fs::read_dir(dir).map_err(io_error("cannot read", dir))? {
         let entry = entry.map_err(io_error("cannot read", dir))?;
         let path = entry.path();
-        if entry.file_type().map_err(io_error("cannot inspect", &path))?.is_dir() {
-            list_files(&path, files)?;
+        let file_type = entry.file_type().map_err(io_error("cannot inspect", &path))?;
+        if file_type.is_dir() {
+            list_files(root, &path, files)?;
         } else {
-            files.push(path);
+            let relative =
+                path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            files.push((relative, file_type.is_file()));
         }
     }
     Ok(())
