@@ -17,7 +17,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use sha2::{Digest, Sha256};
 
 use crate::labels;
-use crate::object::Object;
+use crate::object::{Object, Placed};
 use crate::resolve::ResolvedEnvironment;
 
 /// Label of the parent: the set's id.
@@ -69,8 +69,18 @@ pub struct Members {
 }
 
 impl Members {
+    /// The members among `objects`.
+    #[must_use]
+    pub fn of(objects: &[Placed]) -> Self {
+        let mut members = Self::default();
+        for placed in objects {
+            members.add(&placed.object);
+        }
+        members
+    }
+
     /// Counts `object` in.
-    pub fn add(&mut self, object: &Object) {
+    fn add(&mut self, object: &Object) {
         self.kinds.insert(group_kind(object.api_version(), object.kind()));
         if let Some(namespace) = object.namespace()
             && !self.namespaces.contains(namespace)

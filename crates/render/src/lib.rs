@@ -174,10 +174,7 @@ fn compile<T: Send>(
     platform::build(&resolved, &mut shared);
     secrets::build(&resolved, &mut shared);
     ingress::build_platform(&resolved, &mut shared);
-    let mut members = applyset::Members::default();
-    for placed in &shared {
-        members.add(&placed.object);
-    }
+    let mut members = applyset::Members::of(&shared);
     let mut batches = Vec::with_capacity(resolved.services.len() + 2);
     batches.push(take(shared));
     // Services are independent: build them on every core, and hand each
@@ -192,10 +189,7 @@ fn compile<T: Send>(
         config::build(&resolved, service, &mut objects);
         scaling::build(&resolved, service, &mut objects);
         ingress::build(&resolved, service, &mut objects);
-        let mut members = applyset::Members::default();
-        for placed in &objects {
-            members.add(&placed.object);
-        }
+        let members = applyset::Members::of(&objects);
         (take(objects), members)
     });
     for (batch, service_members) in built {
