@@ -10,7 +10,7 @@ use std::fmt::{self, Write as _};
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 use crate::names::{EnvName, ServiceName};
-use crate::source::{Position, SourceFile, key_path};
+use crate::position::{Position, key_path};
 
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -198,9 +198,10 @@ impl Diagnostic {
         line
     }
 
-    /// The full report with a source snippet, in the style of rustc.
+    /// The full report with a snippet of `source`, the text of the file the
+    /// diagnostic is located in, in the style of rustc.
     #[must_use]
-    pub fn render(&self, source: Option<&SourceFile>, color: bool) -> String {
+    pub fn render(&self, source: Option<&str>, color: bool) -> String {
         let level = match self.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
@@ -237,11 +238,11 @@ impl Diagnostic {
     /// line and column are the truth; the byte offset is recomputed from them.
     fn snippet(
         &self,
-        source: Option<&SourceFile>,
+        source: Option<&str>,
     ) -> Option<(String, std::ops::Range<usize>, String, usize)> {
         let location = self.location.as_ref()?;
         let position = location.position?;
-        let text = &source?.text;
+        let text = source?;
         let at = Position::in_text(text, position.line, position.column, position.len);
         let line_start =
             at.offset - text[..at.offset].rfind('\n').map_or(at.offset, |i| at.offset - i - 1);

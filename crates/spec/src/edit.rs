@@ -15,9 +15,8 @@ use std::fmt::Write as _;
 use std::ops::Range;
 
 use crate::diagnostic::Diagnostic;
-use crate::load::parse_yaml;
 use crate::names::{ImageTag, ServiceName};
-use crate::source::{Key, Node, NodeValue, SourceFile};
+use crate::source::{Key, Node, NodeValue, SourceFile, parse_yaml};
 
 /// What happened to one service's tag.
 #[derive(Debug, Clone, PartialEq, Eq)]

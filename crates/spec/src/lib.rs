@@ -18,6 +18,7 @@ pub mod load;
 pub mod model;
 pub mod names;
 pub mod parallel;
+pub mod position;
 pub mod quantity;
 pub mod reference;
 pub mod schema;

@@ -9,13 +9,13 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
-use serde_saphyr::Options;
 
 use crate::diagnostic::{Diagnostic, Location, Origin};
 use crate::model::{Environment, Platform, PlatformSettings, Service};
 use crate::names::{EnvName, ServiceName};
+use crate::position::Position;
 use crate::schema::{self, FileKind};
-use crate::source::{Node, NodeValue, Position, SourceFile, display_path};
+use crate::source::{Node, NodeValue, SourceFile, display_path, parse_options, parse_yaml};
 use crate::validate;
 
 /// The largest model file platc reads; larger files are refused before parsing.
@@ -117,7 +117,9 @@ impl Sources {
     pub fn render(&self, diagnostics: &[Diagnostic], color: bool) -> String {
         let mut out = String::new();
         for diagnostic in diagnostics {
-            out.push_str(&diagnostic.render(self.source_of(diagnostic), color));
+            out.push_str(
+                &diagnostic.render(self.source_of(diagnostic).map(|f| f.text.as_str()), color),
+            );
             out.push_str("\n\n");
         }
         out
@@ -363,139 +365,6 @@ fn check_name(
     }
 }
 
-/// The options every model file is parsed with: YAML 1.2 booleans, so `yes`,
-/// `on` and `n` stay strings, as Kubernetes users expect.
-fn parse_options() -> Options {
-    serde_saphyr::options! { strict_booleans: true }
-}
-
-/// Parses YAML text into a located tree. The error is a diagnostic without
-/// file name.
-pub fn parse_yaml(text: &str) -> Result<Node, Diagnostic> {
-    serde_saphyr::from_str_with_options(text, parse_options()).map_err(|e| {
-        let (line, column) = e.location().map_or((1, 1), |l| {
-            let p = Position::from_saphyr(l);
-            (p.line.max(1), p.column.max(1))
-        });
-        let raw = e.without_snippet().to_string();
-        let (message, help, position) = explain_syntax_error(text, &raw, line, column);
-        let mut diagnostic = Diagnostic::error("spec::yaml_syntax", message);
-        if let Some(help) = help {
-            diagnostic = diagnostic.with_help(help);
-        }
-        diagnostic.location = Some(Location { file: String::new(), position: Some(position) });
-        diagnostic
-    })
-}
-
-/// Turns a parser error into platc's words: what is wrong, how to fix it,
-/// and the most useful place to point at.
-fn explain_syntax_error(
-    text: &str,
-    raw: &str,
-    line: usize,
-    column: usize,
-) -> (String, Option<String>, Position) {
-    let message = clean_yaml_message(raw);
-    let at = |line: usize, column: usize, len: usize| Position::in_text(text, line, column, len);
-    let line_text = |n: usize| text.lines().nth(n.saturating_sub(1)).unwrap_or_default();
-
-    if raw.contains("found a tab") || raw.contains("tab") && raw.contains("indent") {
-        let tabbed = text.lines().position(|l| l.trim_start_matches(' ').starts_with('\t'));
-        let position = tabbed.map_or_else(|| at(line, column, 1), |n| at(n + 1, 1, 1));
-        let help = "indent with spaces: YAML does not allow tabs in indentation".to_owned();
-        return ("a tab character in the indentation".to_owned(), Some(help), position);
-    }
-    if raw.contains("unknown escape") {
-        let current = line_text(line);
-        let escape = current
-            .char_indices()
-            .skip(column)
-            .find(|&(i, c)| {
-                c == '\\'
-                    && !current[i + 1..]
-                        .starts_with(['\\', '"', 'n', 't', 'r', '0', 'u', 'x', '/', ' '])
-            })
-            .map(|(i, _)| {
-                (current[..i].chars().count() + 1, current[i..].chars().take(2).collect::<String>())
-            });
-        let (column, shown) = escape.unwrap_or((column, String::from("\\")));
-        return (
-            format!("unknown escape `{shown}` in a double-quoted string"),
-            Some(
-                "write `\\\\` for a backslash, or use single quotes, where backslashes are literal"
-                    .to_owned(),
-            ),
-            at(line, column, shown.len()),
-        );
-    }
-    if raw.contains("unknown anchor") {
-        let current = line_text(line);
-        let name: String = current
-            .chars()
-            .skip(column.saturating_sub(1))
-            .skip_while(|c| *c == '*')
-            .take_while(|c| !c.is_whitespace() && !",]}".contains(*c))
-            .collect();
-        return (
-            format!("alias `*{name}` refers to no anchor"),
-            Some(format!("define the value once with `&{name}` before using `*{name}`")),
-            at(line, column, name.len() + 1),
-        );
-    }
-    if raw.contains("multiple YAML documents") {
-        let marker =
-            text.lines().take(line).collect::<Vec<_>>().iter().rposition(|l| l.starts_with("---"));
-        let position = marker.map_or_else(|| at(line, column, 1), |n| at(n + 1, 1, 3));
-        return (
-            "more than one YAML document in the file".to_owned(),
-            Some(
-                "a model file holds one document: move the second into a file of its own"
-                    .to_owned(),
-            ),
-            position,
-        );
-    }
-    if raw.starts_with("duplicate mapping key") {
-        return (
-            message,
-            Some("a key may appear once per mapping: merge or remove the repeated key".to_owned()),
-            at(line, column, 1),
-        );
-    }
-    let help = if raw.contains("did not find expected key")
-        || raw.contains("mapping values are not allowed")
-    {
-        Some("check the indentation: the keys of one mapping start in the same column".to_owned())
-    } else if raw.contains("unclosed bracket") || raw.contains("did not find expected ',' or") {
-        Some(
-            "close the bracket, or write the collection in block style, one item per line"
-                .to_owned(),
-        )
-    } else {
-        None
-    };
-    (message, help, at(line, column, 1))
-}
-
-/// Rewrites parser messages into platc's voice: no library advice, no position
-/// (the diagnostic carries it).
-fn clean_yaml_message(raw: &str) -> String {
-    let without_position = match raw.rfind(" at line ") {
-        Some(cut) => &raw[..cut],
-        None => raw,
-    };
-    if let Some(rest) = without_position.strip_prefix("duplicate mapping key: ") {
-        let key = rest.split(", set DuplicateKeyPolicy").next().unwrap_or(rest);
-        return format!("duplicate key `{key}`");
-    }
-    let mut message = without_position.trim().to_owned();
-    if let Some(first) = message.get(..1) {
-        message = first.to_lowercase() + &message[1..];
-    }
-    message
-}
-
 /// One model file, read and checked: its source (for snippets), the value
 /// when it loaded, and its problems, located.
 struct LoadedFile<T> {
@@ -610,10 +479,10 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
     for segment in path {
         match segment {
             Segment::Seq { index } => {
-                pointer = crate::source::pointer_join(&pointer, &index.to_string());
+                pointer = crate::position::pointer_join(&pointer, &index.to_string());
             }
-            Segment::Map { key } => pointer = crate::source::pointer_join(&pointer, key),
-            Segment::Enum { variant } => pointer = crate::source::pointer_join(&pointer, variant),
+            Segment::Map { key } => pointer = crate::position::pointer_join(&pointer, key),
+            Segment::Enum { variant } => pointer = crate::position::pointer_join(&pointer, variant),
             Segment::Unknown => {}
         }
     }

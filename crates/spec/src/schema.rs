@@ -16,8 +16,8 @@ use serde_json::Value;
 use crate::diagnostic::{Diagnostic, suggest};
 use crate::model::{Environment, PlatformSettings, Service};
 use crate::names;
+use crate::position::pointer_join;
 use crate::quantity::Quantity;
-use crate::source::pointer_join;
 
 /// The kinds of model files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -9,7 +9,7 @@ use crate::model::{
     Autoscale, ClusterFlavour, DependencyType, Environment, Platform, Probe, Service, WorkloadKind,
 };
 use crate::names::{DependencyName, ObjectName};
-use crate::source::pointer_join;
+use crate::position::pointer_join;
 
 /// Every problem in `platform` that involves more than one field or file.
 #[must_use]

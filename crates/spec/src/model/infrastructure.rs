@@ -128,7 +128,7 @@ impl Infrastructure {
     #[must_use]
     pub fn provider_pointer(&self, name: &DependencyName, kind: DependencyType) -> String {
         if self.instances.contains_key(name) {
-            crate::source::pointer_join("/infrastructure/instances", name.as_str())
+            crate::position::pointer_join("/infrastructure/instances", name.as_str())
         } else {
             format!("/infrastructure/{}", kind.as_str())
         }
