@@ -138,12 +138,35 @@ pub struct Loaded {
 }
 
 /// A platform that did not load: every diagnostic found, with the files read so far.
-#[derive(Debug, Clone)]
+///
+/// As an error it reads as one line (how many errors, and the first); show
+/// [`diagnostics`](Self::diagnostics) with [`Sources::render`] for the full
+/// report with snippets.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error(
+    "the platform did not load: {} error(s){}",
+    self.error_count(),
+    self.first_error().map(|d| format!(", first: {d}")).unwrap_or_default()
+)]
 pub struct LoadFailure {
     /// The files that were read, for snippets.
     pub sources: Sources,
     /// Every problem, errors first by file and position.
     pub diagnostics: Vec<Diagnostic>,
+}
+
+impl LoadFailure {
+    /// How many of the diagnostics are errors.
+    #[must_use]
+    pub fn error_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// The first error, for a one-line summary.
+    #[must_use]
+    pub fn first_error(&self) -> Option<&Diagnostic> {
+        self.diagnostics.iter().find(|d| d.is_error())
+    }
 }
 
 /// Loads and validates the platform rooted at `root` (the directory holding

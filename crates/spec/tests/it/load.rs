@@ -146,3 +146,23 @@ fn checks_of_a_misnamed_file_point_into_it() {
         "{lines:#?}"
     );
 }
+
+#[test]
+fn a_load_failure_is_an_error_that_reads_as_one_line() {
+    fn load(root: &Path) -> Result<usize, Box<dyn std::error::Error>> {
+        Ok(load_dir(root)?.platform.services.len())
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "services/api.yaml", &format!("{API}replcas: 2\n"));
+    write(tmp.path(), "environments/production.yaml", PROD);
+    let error = load(tmp.path()).expect_err("an unknown field does not load");
+    let message = error.to_string();
+    assert!(
+        message.starts_with(
+            "the platform did not load: 1 error(s), first: services/api.yaml:6:1: \
+             error[spec::unknown_field]: unknown field `replcas`, did you mean `replicas`?"
+        ),
+        "{message}"
+    );
+    assert!(error.downcast_ref::<platc_spec::LoadFailure>().is_some());
+}
