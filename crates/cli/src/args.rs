@@ -188,17 +188,24 @@ pub struct SchemaArgs {
     #[arg(value_enum, default_value_t = SchemaKind::Service, value_name = "KIND")]
     pub kind: SchemaKind,
     /// Write all schemas into DIR (`service.schema.json`, ...) instead of printing one.
-    #[arg(long, value_name = "DIR", conflicts_with_all = ["check", "reference", "check_reference"])]
+    #[arg(long, value_name = "DIR", group = "generated")]
     pub out: Option<PathBuf>,
     /// Check that DIR holds the current schemas; exit 1 when it does not.
-    #[arg(long, value_name = "DIR", conflicts_with_all = ["reference", "check_reference"])]
+    #[arg(long, value_name = "DIR", group = "generated")]
     pub check: Option<PathBuf>,
     /// Write the Markdown field reference of every kind of file into FILE.
-    #[arg(long, value_name = "FILE", conflicts_with = "check_reference")]
+    #[arg(long, value_name = "FILE", group = "generated")]
     pub reference: Option<PathBuf>,
     /// Check that FILE holds the current field reference; exit 1 when it does not.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", group = "generated")]
     pub check_reference: Option<PathBuf>,
+    /// Write the Markdown reference of every diagnostic code into FILE.
+    #[arg(long, value_name = "FILE", group = "generated")]
+    pub diagnostics: Option<PathBuf>,
+    /// Check that FILE holds the current reference of diagnostic codes; exit 1
+    /// when it does not.
+    #[arg(long, value_name = "FILE", group = "generated")]
+    pub check_diagnostics: Option<PathBuf>,
 }
 
 /// The kinds of model files.

@@ -32,6 +32,7 @@ pub mod secrets;
 pub mod template;
 pub mod workload;
 
+use platc_spec::Code;
 use platc_spec::names::{EnvName, NamespaceName};
 use platc_spec::{Diagnostic, Platform};
 
@@ -93,7 +94,7 @@ pub struct RenderedFiles {
 fn document(placed: &Placed) -> Result<(String, String), Diagnostic> {
     placed.object.to_yaml().map(|yaml| (placed.path(), yaml)).map_err(|e| {
         Diagnostic::error(
-            "render::serialize",
+            Code::RenderSerialize,
             format!("cannot write {} as YAML: {e}", placed.object.describe()),
         )
     })
@@ -106,7 +107,7 @@ fn add_releases(
     applyset: &k8s_openapi::api::core::v1::Secret,
 ) -> Result<(), Diagnostic> {
     let serialize_error = |what: &str, e: serde_saphyr::SerializeError| {
-        Diagnostic::error("render::serialize", format!("cannot write {what} as YAML: {e}"))
+        Diagnostic::error(Code::RenderSerialize, format!("cannot write {what} as YAML: {e}"))
     };
     for release in releases {
         let yaml = emit::to_yaml(&release.values)
@@ -148,7 +149,7 @@ fn compile<T: Send>(
     let Some(env) = platform.environment(environment) else {
         let known: Vec<&str> = platform.environment_names().map(EnvName::as_str).collect();
         let mut diagnostic = Diagnostic::error(
-            "render::unknown_environment",
+            Code::RenderUnknownEnvironment,
             format!("unknown environment `{environment}`"),
         );
         diagnostic = match platc_spec::diagnostic::suggest(environment, known.iter().copied()) {

@@ -9,6 +9,7 @@ use std::fmt::{self, Write as _};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
+use crate::code::Code;
 use crate::names::{EnvName, ServiceName};
 use crate::position::{Position, key_path};
 
@@ -65,8 +66,8 @@ pub struct Location {
 /// One problem.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    /// A stable identifier such as `spec::unknown_field`.
-    pub code: &'static str,
+    /// What kind of problem it is, shown as `spec::unknown_field`.
+    pub code: Code,
     /// Error or warning.
     pub severity: Severity,
     /// What is wrong, in one lowercase sentence without a trailing period.
@@ -89,17 +90,22 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error with a code and a message.
     #[must_use]
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
         Self::new(Severity::Error, code, message)
     }
 
     /// A warning with a code and a message.
     #[must_use]
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
         Self::new(Severity::Warning, code, message)
     }
 
-    fn new(severity: Severity, code: &'static str, message: impl Into<String>) -> Self {
+    fn new(severity: Severity, code: Code, message: impl Into<String>) -> Self {
+        debug_assert!(
+            code.severities().contains(&severity),
+            "{code} is documented as {:?}, not as {severity:?}",
+            code.severities()
+        );
         Self {
             code,
             severity,
@@ -210,8 +216,9 @@ impl Diagnostic {
         if let Some(note) = self.key_note() {
             title_text.push_str(&note);
         }
-        let mut group =
-            Group::with_title(level.clone().primary_title(title_text.as_str()).id(self.code));
+        let mut group = Group::with_title(
+            level.clone().primary_title(title_text.as_str()).id(self.code.as_str()),
+        );
         let snippet = self.snippet(source);
         if let Some((text, range, path, line_start)) = &snippet {
             group = group.element(
@@ -324,7 +331,7 @@ mod tests {
 
     #[test]
     fn short_form_names_place_code_and_key() {
-        let d = Diagnostic::error("spec::unknown_field", "unknown field `replcas`")
+        let d = Diagnostic::error(Code::SpecUnknownField, "unknown field `replcas`")
             .in_file("services/api.yaml", Some(Position { line: 5, column: 1, offset: 0, len: 7 }))
             .with_help("did you mean `replicas`?");
         assert_eq!(

@@ -11,6 +11,7 @@
 // A library reports through return values; printing and exiting belong to the binary.
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
 
+pub mod code;
 pub mod cron;
 pub mod diagnostic;
 pub mod edit;
@@ -25,6 +26,7 @@ pub mod schema;
 pub mod source;
 pub mod validate;
 
+pub use code::Code;
 pub use diagnostic::{Diagnostic, Diagnostics, Origin, Severity};
 pub use load::{LoadFailure, Loaded, Sources, load_dir};
 pub use model::{Environment, Platform, PlatformSettings, Service};

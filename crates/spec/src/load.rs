@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Location, Origin};
 use crate::model::{Environment, Platform, PlatformSettings, Service};
 use crate::names::{EnvName, ServiceName};
@@ -180,7 +181,7 @@ pub fn load_dir(root: &Path) -> Result<Loaded, LoadFailure> {
     if !environments_dir.is_dir() && !services_dir.is_dir() {
         diagnostics.push(
             Diagnostic::error(
-                "spec::not_a_platform",
+                Code::SpecNotAPlatform,
                 format!(
                     "`{}` holds no `services/` or `environments/` directory",
                     display_path(root)
@@ -312,7 +313,7 @@ fn model_files(
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Vec::new(),
         Err(e) => {
             diagnostics.push(
-                Diagnostic::error("spec::unreadable", format!("cannot read directory: {e}"))
+                Diagnostic::error(Code::SpecUnreadable, format!("cannot read directory: {e}"))
                     .in_file(format!("{dir}/"), None),
             );
             return Vec::new();
@@ -328,7 +329,7 @@ fn model_files(
         if entry.file_type().is_ok_and(|t| t.is_dir()) {
             diagnostics.push(
                 Diagnostic::error(
-                    "spec::unexpected_directory",
+                    Code::SpecUnexpectedDirectory,
                     format!("`{}` is a directory", display_path(&relative)),
                 )
                 .with_help(format!(
@@ -347,7 +348,7 @@ fn model_files(
         if let Some(first) = seen.get(&stem) {
             diagnostics.push(
                 Diagnostic::error(
-                    "spec::duplicate_name",
+                    Code::SpecDuplicateName,
                     format!(
                         "`{stem}` is defined twice: `{}` and `{}`",
                         display_path(first),
@@ -376,7 +377,7 @@ fn check_name(
 ) {
     if name != stem {
         let mut diagnostic = Diagnostic::error(
-            "spec::name_mismatch",
+            Code::SpecNameMismatch,
             format!("{what} `{name}` is defined in `{}`", display_path(relative)),
         )
         .with_help(format!("name the file `{name}.yaml` or the {what} `{stem}`"));
@@ -464,7 +465,8 @@ fn deserialize<T: DeserializeOwned>(root: &Node) -> Result<T, Diagnostic> {
 fn deserialize_json<T: DeserializeOwned>(json: serde_json::Value) -> Result<T, Diagnostic> {
     serde_path_to_error::deserialize::<_, T>(json).map_err(|error| {
         let pointer = path_to_pointer(error.path());
-        Diagnostic::error("spec::invalid_value", error.into_inner().to_string()).at_pointer(pointer)
+        Diagnostic::error(Code::SpecInvalidValue, error.into_inner().to_string())
+            .at_pointer(pointer)
     })
 }
 
@@ -475,7 +477,7 @@ pub fn parse_document(text: &str, kind: FileKind) -> (Option<Node>, Vec<Diagnost
     if text.trim().lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
         let what =
             if text.trim().is_empty() { "the file is empty" } else { "the file has only comments" };
-        let diagnostic = Diagnostic::error("spec::empty_file", what)
+        let diagnostic = Diagnostic::error(Code::SpecEmptyFile, what)
             .with_help(format!("describe a {} here, or delete the file", kind.as_str()));
         return (None, vec![diagnostic.in_file("", None)]);
     }
@@ -485,7 +487,7 @@ pub fn parse_document(text: &str, kind: FileKind) -> (Option<Node>, Vec<Diagnost
     };
     if !matches!(root.value, NodeValue::Map(_)) {
         let diagnostic = Diagnostic::error(
-            "spec::wrong_type",
+            Code::SpecWrongType,
             format!("a {} file must be a mapping of keys to values", kind.as_str()),
         )
         .with_help("start the file with `name: ...`")
@@ -535,12 +537,12 @@ fn read_text(path: &Path) -> Result<String, (Diagnostic, Option<String>)> {
     let metadata = fs::metadata(path).map_err(|e| (io_diagnostic(&e), None))?;
     if metadata.is_dir() {
         let diagnostic =
-            Diagnostic::error("spec::unexpected_directory", "expected a file, found a directory");
+            Diagnostic::error(Code::SpecUnexpectedDirectory, "expected a file, found a directory");
         return Err((diagnostic, None));
     }
     if metadata.len() > MAX_FILE_BYTES {
         let diagnostic = Diagnostic::error(
-            "spec::file_too_large",
+            Code::SpecFileTooLarge,
             format!(
                 "the file has {} bytes, more than the {MAX_FILE_BYTES} platc reads",
                 metadata.len()
@@ -560,7 +562,7 @@ fn read_text(path: &Path) -> Result<String, (Diagnostic, Option<String>)> {
         let column =
             std::str::from_utf8(&bytes[line_start..valid]).map_or(0, |s| s.chars().count()) + 1;
         let mut diagnostic = Diagnostic::error(
-            "spec::not_utf8",
+            Code::SpecNotUtf8,
             format!("the file is not UTF-8 text (invalid byte at line {line}, column {column})"),
         )
         .with_help("save the file as UTF-8");
@@ -585,7 +587,8 @@ fn io_diagnostic(error: &io::Error) -> Diagnostic {
         io::ErrorKind::NotFound => "check the path",
         _ => "check that the file is a readable regular file",
     };
-    Diagnostic::error("spec::unreadable", format!("cannot read the file: {error}")).with_help(help)
+    Diagnostic::error(Code::SpecUnreadable, format!("cannot read the file: {error}"))
+        .with_help(help)
 }
 
 /// Loads one model file's text as a service (for tests and tools that work on

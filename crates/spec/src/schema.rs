@@ -13,6 +13,7 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use schemars::generate::SchemaSettings;
 use serde_json::Value;
 
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, suggest};
 use crate::model::{Environment, PlatformSettings, Service};
 use crate::names;
@@ -267,7 +268,7 @@ fn describe(
                     || format!("add `{field}`"),
                     |d| format!("add `{field}`: {}", hint(d)),
                 );
-            Diagnostic::error("spec::missing_field", format!("missing field `{field}`"))
+            Diagnostic::error(Code::SpecMissingField, format!("missing field `{field}`"))
                 .with_help(help)
         }
         ValidationErrorKind::Type { kind } => wrong_type(kind, found, description),
@@ -278,7 +279,7 @@ fn describe(
                 .unwrap_or_default();
             let given = found.and_then(Value::as_str).unwrap_or_default();
             let diagnostic = Diagnostic::error(
-                "spec::unknown_variant",
+                Code::SpecUnknownVariant,
                 format!("{shown} is not one of {}", quoted_list(&options)),
             );
             match (suggest(given, options.iter().copied()), description) {
@@ -292,7 +293,7 @@ fn describe(
             let (what, rule) =
                 rule_for(pattern).unwrap_or(("value", description.as_deref().unwrap_or_default()));
             let diagnostic =
-                Diagnostic::error("spec::invalid_value", format!("{shown} is not a valid {what}"));
+                Diagnostic::error(Code::SpecInvalidValue, format!("{shown} is not a valid {what}"));
             let fix = if pattern == Quantity::PATTERN {
                 Quantity::suggest(given)
             } else {
@@ -305,7 +306,7 @@ fn describe(
         }
         ValidationErrorKind::MaxLength { limit } => {
             let diagnostic = Diagnostic::error(
-                "spec::invalid_value",
+                Code::SpecInvalidValue,
                 format!("{shown} is longer than {limit} characters"),
             );
             match description {
@@ -320,13 +321,13 @@ fn describe(
                 "above the maximum"
             };
             let diagnostic =
-                Diagnostic::error("spec::invalid_value", format!("{shown} is {side} {limit}"));
+                Diagnostic::error(Code::SpecInvalidValue, format!("{shown} is {side} {limit}"));
             match description {
                 Some(description) => diagnostic.with_help(description),
                 None => diagnostic,
             }
         }
-        _ => Diagnostic::error("spec::invalid_value", fallback.to_owned()),
+        _ => Diagnostic::error(Code::SpecInvalidValue, fallback.to_owned()),
     };
     vec![diagnostic.at_pointer(pointer)]
 }
@@ -363,7 +364,7 @@ fn collect_tagged(
         (None, _) => {
             let options: Vec<&str> = tags.iter().filter_map(Value::as_str).collect();
             out.push(
-                Diagnostic::error("spec::missing_field", format!("missing field `{tag}`"))
+                Diagnostic::error(Code::SpecMissingField, format!("missing field `{tag}`"))
                     .with_help(format!("add `{tag}:` with one of {}", quoted_list(&options)))
                     .at_pointer(pointer),
             );
@@ -415,7 +416,7 @@ fn collect_external(
             )
         };
         out.push(
-            Diagnostic::error("spec::wrong_type", message)
+            Diagnostic::error(Code::SpecWrongType, message)
                 .with_help("write each kind as its own entry, under its own name")
                 .at_pointer(pointer),
         );
@@ -433,7 +434,7 @@ fn collect_external(
     );
     out.push(
         Diagnostic::error(
-            "spec::unknown_variant",
+            Code::SpecUnknownVariant,
             format!("`{key}` is not one of {}", quoted_list(&names)),
         )
         .with_help(help)
@@ -464,7 +465,7 @@ fn wrong_type(kind: &TypeKind, found: Option<&Value>, description: Option<String
     };
     let actual = found.map_or("nothing", json_type_name);
     let diagnostic =
-        Diagnostic::error("spec::wrong_type", format!("expected {expected}, found {actual}"));
+        Diagnostic::error(Code::SpecWrongType, format!("expected {expected}, found {actual}"));
     let quoted_number = found.and_then(Value::as_str).filter(|s| s.trim().parse::<f64>().is_ok());
     let help = match (expected.as_str(), found, quoted_number) {
         ("a string", Some(value), _) if value.is_number() || value.is_boolean() => {
@@ -492,7 +493,7 @@ fn unknown_key(field: &str, pointer: &str, subschema: Option<&Value>) -> Diagnos
     if let Some(pattern) = key_pattern {
         let (what, rule) = rule_for(pattern).unwrap_or(("key", "a key matching the naming rule"));
         let diagnostic =
-            Diagnostic::error("spec::invalid_value", format!("`{field}` is not a valid {what}"));
+            Diagnostic::error(Code::SpecInvalidValue, format!("`{field}` is not a valid {what}"));
         let help = match conform(field, pattern) {
             Some(fix) => format!("{rule}; try `{fix}`"),
             None => rule.to_owned(),
@@ -513,7 +514,7 @@ fn unknown_key(field: &str, pointer: &str, subschema: Option<&Value>) -> Diagnos
         Some(close) => format!("unknown field `{field}`, did you mean `{close}`?"),
         None => format!("unknown field `{field}`"),
     };
-    Diagnostic::error("spec::unknown_field", message).with_help(help).at_pointer(at).on_key()
+    Diagnostic::error(Code::SpecUnknownField, message).with_help(help).at_pointer(at).on_key()
 }
 
 /// The name and rule of a validated name type, by its published pattern.
@@ -647,7 +648,7 @@ mod tests {
         let doc = json!({"name": "api", "image": "ghcr.io/acme/api", "replcas": 2});
         let diagnostics = validate(FileKind::Service, &doc);
         assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
-        assert_eq!(diagnostics[0].code, "spec::unknown_field");
+        assert_eq!(diagnostics[0].code, Code::SpecUnknownField);
         assert_eq!(diagnostics[0].message, "unknown field `replcas`, did you mean `replicas`?");
         assert_eq!(diagnostics[0].pointer.as_deref(), Some("/replcas"));
         assert!(diagnostics[0].at_key);
@@ -658,7 +659,7 @@ mod tests {
         let doc = json!({"name": "api", "image": "x", "ports": [{"name": "http", "prot": 80}]});
         let diagnostics = validate(FileKind::Service, &doc);
         let unknown: Vec<_> =
-            diagnostics.iter().filter(|d| d.code == "spec::unknown_field").collect();
+            diagnostics.iter().filter(|d| d.code == Code::SpecUnknownField).collect();
         assert_eq!(unknown.len(), 1, "{diagnostics:?}");
         assert_eq!(unknown[0].pointer.as_deref(), Some("/ports/0/prot"));
         assert_eq!(unknown[0].message, "unknown field `prot`, did you mean `port`?");
@@ -675,10 +676,10 @@ mod tests {
         assert_eq!(
             codes,
             [
-                "spec::unknown_field",
-                "spec::unknown_variant",
-                "spec::invalid_value",
-                "spec::wrong_type"
+                Code::SpecUnknownField,
+                Code::SpecUnknownVariant,
+                Code::SpecInvalidValue,
+                Code::SpecWrongType
             ]
         );
     }

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{Options, Spanned};
 
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Location};
 pub use crate::position::{Position, key_path, pointer_join};
 
@@ -259,7 +260,7 @@ pub fn parse_yaml(text: &str) -> Result<Node, Diagnostic> {
         });
         let raw = e.without_snippet().to_string();
         let (message, help, position) = explain_syntax_error(text, &raw, line, column);
-        let mut diagnostic = Diagnostic::error("spec::yaml_syntax", message);
+        let mut diagnostic = Diagnostic::error(Code::SpecYamlSyntax, message);
         if let Some(help) = help {
             diagnostic = diagnostic.with_help(help);
         }

@@ -12,6 +12,7 @@ use std::path::Path;
 
 use anyhow::Context as _;
 use platc_render::{Tree, diff_trees, render_files};
+use platc_spec::Code;
 use platc_spec::diagnostic::{Diagnostic, Origin, suggest};
 use platc_spec::edit::{TagEdit, set_image_tags};
 use platc_spec::load::environment_from_str;
@@ -41,7 +42,7 @@ pub fn run(root: &Path, args: &PromoteArgs, style: Style) -> anyhow::Result<Outc
     if from.name == to.name {
         problems.push(
             Diagnostic::error(
-                "promote::same_environment",
+                Code::PromoteSameEnvironment,
                 format!("`--from` and `--to` both name `{}`", to.name),
             )
             .with_help("promote from the environment that ran the tags to another one"),
@@ -163,7 +164,7 @@ fn plan(
     if !untagged.is_empty() {
         problems.push(
             Diagnostic::error(
-                "promote::no_tag",
+                Code::PromoteNoTag,
                 format!("no image tag for {} in `{}`", list(&untagged), from.name),
             )
             .at(origin.clone(), "/images")
@@ -176,7 +177,7 @@ fn plan(
     for (pointer, services) in latest {
         problems.push(
             Diagnostic::error(
-                "promote::latest_tag",
+                Code::PromoteLatestTag,
                 format!(
                     "the `latest` tag of {} in `{}` cannot be promoted to `{}`",
                     list(&services),
@@ -204,7 +205,7 @@ fn find_environment<'p>(
     let found = platform.environment(&name);
     if found.is_none() {
         let known: Vec<&str> = platform.environment_names().map(EnvName::as_str).collect();
-        problems.push(unknown("promote::unknown_environment", "environment", &name, &known));
+        problems.push(unknown(Code::PromoteUnknownEnvironment, "environment", &name, &known));
     }
     found
 }
@@ -227,13 +228,15 @@ fn find_services(
                 services.push(service.name.clone());
             }
             Some(_) => {}
-            None => problems.push(unknown("promote::unknown_service", "service", argument, &known)),
+            None => {
+                problems.push(unknown(Code::PromoteUnknownService, "service", argument, &known));
+            }
         }
     }
     services
 }
 
-fn unknown(code: &'static str, what: &str, name: &str, known: &[&str]) -> Diagnostic {
+fn unknown(code: Code, what: &str, name: &str, known: &[&str]) -> Diagnostic {
     let diagnostic = Diagnostic::error(code, format!("unknown {what} `{name}`"));
     match suggest(name, known.iter().copied()) {
         Some(close) => diagnostic.with_help(format!("did you mean `{close}`?")),
@@ -254,7 +257,7 @@ fn reload(
     let mut after = platform.clone();
     let Some(slot) = after.environments.iter_mut().find(|e| e.name == environment.name) else {
         let message = format!("the edited file names another environment, `{}`", environment.name);
-        return Err(vec![Diagnostic::error("promote::edit_failed", message)]);
+        return Err(vec![Diagnostic::error(Code::PromoteEditFailed, message)]);
     };
     *slot = environment;
     let errors: Vec<Diagnostic> =
@@ -266,7 +269,7 @@ fn reload(
     for (service, tag) in tags {
         if edited.and_then(|images| images.tag_for(service)) != Some(tag) {
             let message = format!("`{service}` does not run `{tag}` after the edit");
-            return Err(vec![Diagnostic::error("promote::edit_failed", message)]);
+            return Err(vec![Diagnostic::error(Code::PromoteEditFailed, message)]);
         }
     }
     Ok(after)

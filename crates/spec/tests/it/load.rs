@@ -3,6 +3,7 @@
 use std::fs;
 use std::path::Path;
 
+use platc_spec::Code;
 use platc_spec::load_dir;
 
 fn write(root: &Path, path: &str, text: &str) {
@@ -99,7 +100,7 @@ fn a_file_that_is_not_utf8_is_shown_with_its_bad_byte() {
     let failure = load_dir(tmp.path()).expect_err("must fail");
     assert_eq!(failure.diagnostics.len(), 1, "{:?}", failure.diagnostics);
     let diagnostic = &failure.diagnostics[0];
-    assert_eq!(diagnostic.code, "spec::not_utf8");
+    assert_eq!(diagnostic.code, Code::SpecNotUtf8);
     let position = diagnostic.location.as_ref().and_then(|l| l.position).expect("position");
     assert_eq!((position.line, position.column), (2, 7), "columns count characters");
     let rendered = failure.sources.render(&failure.diagnostics, false);
