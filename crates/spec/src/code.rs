@@ -4,13 +4,31 @@
 //!
 //! A code is what scripts and CI match on, so its text never changes; the
 //! message beside it may. Each variant says what the problem means (its doc
-//! comment), how to fix it, and with which severities it is reported;
+//! comment), how to fix it, and with which [`Severity`] it is reported;
 //! `docs/diagnostics.md` is generated from them ([`markdown`]).
 
 use std::cmp::Ordering;
 use std::fmt::{self, Write as _};
 
-use crate::diagnostic::Severity;
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The input cannot be compiled.
+    Error,
+    /// The input compiles, but probably not into what was meant.
+    Warning,
+}
+
+impl Severity {
+    /// `error` or `warning`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Error => "error",
+            Self::Warning => "warning",
+        }
+    }
+}
 
 macro_rules! codes {
     ($(

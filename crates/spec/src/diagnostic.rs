@@ -10,28 +10,9 @@ use std::fmt::{self, Write as _};
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 use crate::code::Code;
+pub use crate::code::Severity;
 use crate::names::{EnvName, ServiceName};
 use crate::position::{Position, key_path};
-
-/// How serious a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    /// The input cannot be compiled.
-    Error,
-    /// The input compiles, but probably not into what was meant.
-    Warning,
-}
-
-impl Severity {
-    /// `error` or `warning`.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Error => "error",
-            Self::Warning => "warning",
-        }
-    }
-}
 
 /// The model file a diagnostic is about.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -8,4 +8,5 @@
 
 mod fixtures;
 mod load;
+mod modules;
 mod properties;
