@@ -1,10 +1,8 @@
 //! One module per command, and what they share: loading the platform and
 //! naming environments.
 
-pub mod bench;
 pub mod check;
 pub mod diff;
-pub mod generate;
 pub mod golden;
 pub mod promote;
 pub mod render;
