@@ -4,7 +4,9 @@
 //! This crate owns the *input*: the types users write (in YAML or in Rust),
 //! located diagnostics, and the cross checks that need only the model. It
 //! knows nothing about Kubernetes objects or output files, and it never prints
-//! or exits: [`load::load_dir`] is its only file access.
+//! or exits. Its file access is [`load::load_dir`] and [`load::read_file`]
+//! (reading) and [`file::replace_file`] (the one atomic writer, which
+//! `platc promote` and the output tree writer share).
 //!
 //! Pipeline position: **load → validate** → resolve → build → emit → diff.
 
@@ -15,6 +17,7 @@ pub mod code;
 pub mod cron;
 pub mod diagnostic;
 pub mod edit;
+pub mod file;
 pub mod load;
 pub mod model;
 pub mod names;

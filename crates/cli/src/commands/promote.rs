@@ -6,8 +6,6 @@
 //! loads again, and both renders succeed.
 
 use std::collections::BTreeMap;
-use std::fs;
-use std::io::Write as _;
 use std::path::Path;
 
 use anyhow::Context as _;
@@ -15,6 +13,7 @@ use platc_render::{Tree, diff_trees, render_files};
 use platc_spec::Code;
 use platc_spec::diagnostic::{Diagnostic, Origin, suggest};
 use platc_spec::edit::{TagEdit, set_image_tags};
+use platc_spec::file::{Durability, replace_file};
 use platc_spec::load::environment_from_str;
 use platc_spec::names::{EnvName, ImageTag, ServiceName};
 use platc_spec::source::pointer_join;
@@ -94,8 +93,8 @@ pub fn run(root: &Path, args: &PromoteArgs, style: Style) -> anyhow::Result<Outc
     };
     if !args.dry_run {
         let path = root.join(&file.path);
-        write_atomically(&path, &edited.text)
-            .with_context(|| format!("cannot write `{}`", path.display()))?;
+        // An edited model file is synced before it replaces the old one.
+        replace_file(&path, edited.text.as_bytes(), Durability::Synced)?;
     }
 
     // The editor reports on the services in the order they were given.
@@ -301,19 +300,4 @@ fn rendered(
             None
         }
     }
-}
-
-/// Replaces `path` with `text` atomically: a temporary file in the same
-/// directory, with the original's permissions, renamed over it.
-fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
-    // Write through a symbolic link rather than replacing it.
-    let path = fs::canonicalize(path)?;
-    let dir = path.parent().context("the file has no directory")?;
-    let permissions = fs::metadata(&path)?.permissions();
-    let mut temporary = tempfile::Builder::new().prefix(".platc-").tempfile_in(dir)?;
-    temporary.write_all(text.as_bytes())?;
-    temporary.as_file().sync_all()?;
-    fs::set_permissions(temporary.path(), permissions)?;
-    temporary.persist(&path)?;
-    Ok(())
 }
