@@ -23,6 +23,7 @@ pub mod model;
 pub mod names;
 pub mod parallel;
 pub mod position;
+pub mod promote;
 pub mod quantity;
 pub mod reference;
 pub mod schema;

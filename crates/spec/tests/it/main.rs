@@ -9,4 +9,5 @@
 mod fixtures;
 mod load;
 mod modules;
+mod promote;
 mod properties;
