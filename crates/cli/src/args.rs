@@ -51,38 +51,6 @@ pub enum Command {
     Check(CheckArgs),
     /// Copy image tags from one environment's file to another's, editing it in place, and print the rendered diff.
     Promote(PromoteArgs),
-    /// Write a synthetic platform of N services, for benchmarks.
-    #[command(hide = true)]
-    Generate(GenerateArgs),
-    /// Measure the pipeline on generated platforms and print a table.
-    #[command(hide = true)]
-    Bench(BenchArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct BenchArgs {
-    /// Platform sizes, in services.
-    #[arg(long, value_delimiter = ',', default_values_t = [25, 1000, 5000])]
-    pub sizes: Vec<usize>,
-    /// Timed runs per figure (after one warm-up); the median is reported.
-    #[arg(long, default_value_t = 5)]
-    pub runs: usize,
-    /// Measure the peer benchmark's workload (one environment, four objects per service).
-    #[arg(long)]
-    pub peers: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct GenerateArgs {
-    /// How many services.
-    #[arg(long, default_value_t = 1000)]
-    pub services: usize,
-    /// The directory to write the platform to; replaced if it exists.
-    #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
-    /// Write the peer benchmark's workload instead of a realistic platform.
-    #[arg(long)]
-    pub peers: bool,
 }
 
 #[derive(Debug, Args)]
@@ -188,17 +156,24 @@ pub struct SchemaArgs {
     #[arg(value_enum, default_value_t = SchemaKind::Service, value_name = "KIND")]
     pub kind: SchemaKind,
     /// Write all schemas into DIR (`service.schema.json`, ...) instead of printing one.
-    #[arg(long, value_name = "DIR", conflicts_with_all = ["check", "reference", "check_reference"])]
+    #[arg(long, value_name = "DIR", group = "generated")]
     pub out: Option<PathBuf>,
     /// Check that DIR holds the current schemas; exit 1 when it does not.
-    #[arg(long, value_name = "DIR", conflicts_with_all = ["reference", "check_reference"])]
+    #[arg(long, value_name = "DIR", group = "generated")]
     pub check: Option<PathBuf>,
     /// Write the Markdown field reference of every kind of file into FILE.
-    #[arg(long, value_name = "FILE", conflicts_with = "check_reference")]
+    #[arg(long, value_name = "FILE", group = "generated")]
     pub reference: Option<PathBuf>,
     /// Check that FILE holds the current field reference; exit 1 when it does not.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", group = "generated")]
     pub check_reference: Option<PathBuf>,
+    /// Write the Markdown reference of every diagnostic code into FILE.
+    #[arg(long, value_name = "FILE", group = "generated")]
+    pub diagnostics: Option<PathBuf>,
+    /// Check that FILE holds the current reference of diagnostic codes; exit 1
+    /// when it does not.
+    #[arg(long, value_name = "FILE", group = "generated")]
+    pub check_diagnostics: Option<PathBuf>,
 }
 
 /// The kinds of model files.

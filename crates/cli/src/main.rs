@@ -56,15 +56,8 @@ fn main() -> ExitCode {
         Command::Diff(args) => commands::diff::run(&root, &args, style),
         Command::Schema(args) => commands::schema::run(&args),
         Command::Check(args) => commands::check::run(&root, &args, style),
-        Command::Generate(args) => commands::generate::run(&args),
-        Command::Bench(args) => commands::bench::run(&args),
         Command::Promote(args) => commands::promote::run(&root, &args, style),
     };
-    if std::env::var_os(commands::bench::REPORT_PEAK).is_some()
-        && let Some(kib) = commands::bench::peak_memory_kib()
-    {
-        eprintln!("platc: peak memory {kib} kB");
-    }
     match result {
         Ok(outcome) => outcome.into(),
         Err(error) => {

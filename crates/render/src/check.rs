@@ -9,6 +9,7 @@
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
+use platc_spec::Code;
 use platc_spec::Diagnostic;
 use platc_spec::quantity::Quantity;
 use regex::Regex;
@@ -33,23 +34,6 @@ static ENV_NAME: LazyLock<Regex> =
 static HOST_RULE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"Host\(`([^`]*)`\)").expect("valid pattern"));
 
-/// Every stable code the output checks report, for documentation and tests.
-pub const CODES: [&str; 13] = [
-    "check::invalid_name",
-    "check::invalid_label",
-    "check::port_range",
-    "check::duplicate_container",
-    "check::duplicate_port",
-    "check::invalid_quantity",
-    "check::missing_resources",
-    "check::limit_below_request",
-    "check::invalid_env_name",
-    "check::latest_tag",
-    "check::not_restricted",
-    "check::invalid_schedule",
-    "check::invalid_host",
-];
-
 /// Checks every manifest of one environment's tree. `file_prefix` is put
 /// before each path in findings (`golden/production`), `development` allows
 /// the `latest` tag.
@@ -66,7 +50,7 @@ pub fn check_tree(tree: &Tree, file_prefix: &str, development: bool) -> Vec<Diag
             Err(e) => {
                 findings.push(
                     Diagnostic::error(
-                        "check::invalid_manifest",
+                        Code::CheckInvalidManifest,
                         format!("the manifest does not parse: {e}"),
                     )
                     .in_file(file, None),
@@ -104,15 +88,18 @@ pub fn check_object(object: &Value, development: bool, out: &mut Vec<Diagnostic>
     };
     if name.len() > max || !pattern.is_match(name) {
         out.push(
-            Diagnostic::error("check::invalid_name", format!("{kind} name `{name}` is not {rule}"))
-                .with_help(format!("at most {max} characters; the API server refuses other names")),
+            Diagnostic::error(
+                Code::CheckInvalidName,
+                format!("{kind} name `{name}` is not {rule}"),
+            )
+            .with_help(format!("at most {max} characters; the API server refuses other names")),
         );
     }
     if let Some(namespace) = metadata["namespace"].as_str()
         && (namespace.len() > 63 || !DNS_LABEL.is_match(namespace))
     {
         out.push(Diagnostic::error(
-            "check::invalid_name",
+            Code::CheckInvalidName,
             format!("namespace `{namespace}` is not a DNS-1123 label"),
         ));
     }
@@ -122,7 +109,7 @@ pub fn check_object(object: &Value, development: bool, out: &mut Vec<Diagnostic>
         "CronJob" => {
             let schedule = object["spec"]["schedule"].as_str().unwrap_or_default();
             if let Err(why) = platc_spec::cron::check(schedule) {
-                out.push(Diagnostic::error("check::invalid_schedule", why));
+                out.push(Diagnostic::error(Code::CheckInvalidSchedule, why));
             }
             check_pod(&object["spec"]["jobTemplate"]["spec"]["template"], development, out);
         }
@@ -139,7 +126,7 @@ pub fn check_object(object: &Value, development: bool, out: &mut Vec<Diagnostic>
                     let host = host.as_str();
                     if host.len() > 253 || !DNS_SUBDOMAIN.is_match(host) {
                         out.push(Diagnostic::error(
-                            "check::invalid_host",
+                            Code::CheckInvalidHost,
                             format!("`{host}` is not a host name"),
                         ));
                     }
@@ -161,7 +148,7 @@ fn check_labels(labels: &Value, what: &str, out: &mut Vec<Diagnostic>) {
         let value_ok = value.is_empty() || value.len() <= 63 && LABEL_NAME.is_match(value);
         if !key_ok || !value_ok {
             out.push(
-                Diagnostic::error("check::invalid_label", format!("{what} `{key}: {value}` is not a valid label"))
+                Diagnostic::error(Code::CheckInvalidLabel, format!("{what} `{key}: {value}` is not a valid label"))
                     .with_help("label names and values: at most 63 alphanumerics, '-', '_' or '.', starting and ending alphanumeric"),
             );
         }
@@ -171,7 +158,7 @@ fn check_labels(labels: &Value, what: &str, out: &mut Vec<Diagnostic>) {
 fn check_port(port: &Value, what: &str, out: &mut Vec<Diagnostic>) {
     if !port.as_u64().is_some_and(|p| (1..=65535).contains(&p)) {
         out.push(Diagnostic::error(
-            "check::port_range",
+            Code::CheckPortRange,
             format!("{what} {port} is outside 1-65535"),
         ));
     }
@@ -187,7 +174,7 @@ fn check_pod(template: &Value, development: bool, out: &mut Vec<Diagnostic>) {
         let name = container["name"].as_str().unwrap_or_default();
         if !containers.insert(name.to_owned()) {
             out.push(Diagnostic::error(
-                "check::duplicate_container",
+                Code::CheckDuplicateContainer,
                 format!("two containers are named `{name}`"),
             ));
         }
@@ -197,7 +184,7 @@ fn check_pod(template: &Value, development: bool, out: &mut Vec<Diagnostic>) {
                 && !ports.insert(port_name.to_owned())
             {
                 out.push(Diagnostic::error(
-                    "check::duplicate_port",
+                    Code::CheckDuplicatePort,
                     format!("two ports are named `{port_name}`"),
                 ));
             }
@@ -207,7 +194,7 @@ fn check_pod(template: &Value, development: bool, out: &mut Vec<Diagnostic>) {
             if !ENV_NAME.is_match(var) {
                 out.push(
                     Diagnostic::error(
-                        "check::invalid_env_name",
+                        Code::CheckInvalidEnvName,
                         format!("environment variable `{var}` is not a valid name"),
                     )
                     .with_help("letters, digits and '_', not starting with a digit"),
@@ -227,7 +214,7 @@ fn check_resources(container: &str, resources: &Value, out: &mut Vec<Diagnostic>
             match resources[list][resource].as_str() {
                 None => missing.push(format!("{list}.{resource}")),
                 Some(text) if Quantity::new(text).is_err() => out.push(Diagnostic::error(
-                    "check::invalid_quantity",
+                    Code::CheckInvalidQuantity,
                     format!(
                         "container `{container}`: `{text}` ({list}.{resource}) is not a quantity"
                     ),
@@ -239,7 +226,7 @@ fn check_resources(container: &str, resources: &Value, out: &mut Vec<Diagnostic>
     if !missing.is_empty() {
         out.push(
             Diagnostic::error(
-                "check::missing_resources",
+                Code::CheckMissingResources,
                 format!("container `{container}` sets no {}", missing.join(", ")),
             )
             .with_help("every container requests and limits CPU and memory"),
@@ -252,7 +239,7 @@ fn check_resources(container: &str, resources: &Value, out: &mut Vec<Diagnostic>
             && limit.cmp_amount(&request).is_lt()
         {
             out.push(Diagnostic::error(
-                "check::limit_below_request",
+                Code::CheckLimitBelowRequest,
                 format!("container `{container}`: the {resource} limit {limit} is below its request {request}"),
             ));
         }
@@ -265,7 +252,7 @@ fn check_image(container: &str, image: &str, development: bool, out: &mut Vec<Di
     if !development && !image.contains('@') && tag.is_none_or(|t| t == "latest") {
         out.push(
             Diagnostic::error(
-                "check::latest_tag",
+                Code::CheckLatestTag,
                 format!("container `{container}` runs `{image}`, a floating tag"),
             )
             .with_help("pin a version outside development environments"),
@@ -342,7 +329,7 @@ fn check_restricted_container(
 }
 
 fn not_restricted(message: String) -> Diagnostic {
-    Diagnostic::error("check::not_restricted", message).with_help(
+    Diagnostic::error(Code::CheckNotRestricted, message).with_help(
         "pods must meet the restricted Pod Security Standard, with a read-only root filesystem",
     )
 }

@@ -18,6 +18,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use platc_spec::file::{Durability, ReplaceError};
 use serde::Serialize;
 
 /// Serializes one value as a YAML document, the way every output file is written:
@@ -308,24 +309,13 @@ fn create_folders(root: &Path, files: &[(&str, &str)]) -> Result<(), TreeError> 
     Ok(())
 }
 
-/// Replaces the content of `target` atomically: written beside it, then renamed over it.
+/// Replaces the content of `target` atomically (see
+/// [`platc_spec::file::replace_file`]); a render reproduces the file, so it
+/// is not synced to disk one by one.
 fn replace_file(target: &Path, content: &str) -> Result<(), TreeError> {
-    let folder = target.parent().unwrap_or(Path::new("."));
-    let mut temporary = tempfile::Builder::new()
-        .prefix(TEMPORARY_PREFIX)
-        .suffix(TEMPORARY_SUFFIX)
-        .tempfile_in(folder)
-        .map_err(io_error("cannot create a temporary file in", folder))?;
-    io::Write::write_all(&mut temporary, content.as_bytes())
-        .map_err(io_error("cannot write", temporary.path()))?;
-    temporary.persist(target).map_err(|e| io_error("cannot write", target)(e.error))?;
-    Ok(())
+    platc_spec::file::replace_file(target, content.as_bytes(), Durability::Buffered)
+        .map_err(|ReplaceError { action, path, source }| TreeError::Io { action, path, source })
 }
-
-/// Names of the temporary files [`write_tree`] renames into place; one left
-/// behind by an interrupted run is removed by the next.
-const TEMPORARY_PREFIX: &str = ".platc-";
-const TEMPORARY_SUFFIX: &str = ".tmp";
 
 /// Lists the files below `dir` (relative, with `/`), failing on any file
 /// platc could not have written (see [`is_output_path`]).
@@ -347,9 +337,10 @@ fn list_owned(dir: &Path) -> Result<Vec<String>, TreeError> {
         .collect()
 }
 
+/// Whether a file is a temporary file of [`replace_file`], which an
+/// interrupted run may leave behind and the next one removes.
 fn is_temporary(relative: &str) -> bool {
-    let name = relative.rsplit('/').next().unwrap_or(relative);
-    name.starts_with(TEMPORARY_PREFIX) && name.ends_with(TEMPORARY_SUFFIX)
+    platc_spec::file::is_temporary(relative.rsplit('/').next().unwrap_or(relative))
 }
 
 /// Whether a relative path is one platc writes: `helmfile.yaml`, `applyset.yaml`,

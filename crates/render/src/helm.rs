@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 
 use indexmap::IndexMap;
+use platc_spec::Code;
 use platc_spec::source::pointer_join;
 use platc_spec::{Diagnostic, Origin};
 use serde::Serialize;
@@ -172,10 +173,10 @@ pub fn check_user_values(
         let key = charts::dotted(&path);
         let message = format!("`{key}` is not a value of the {} chart {recorded}", chart.name);
         let mut diagnostic = if exact {
-            Diagnostic::error("render::unknown_chart_value", message)
+            Diagnostic::error(Code::RenderUnknownChartValue, message)
         } else {
             Diagnostic::warning(
-                "render::unknown_chart_value",
+                Code::RenderUnknownChartValue,
                 format!(
                     "{message}; this environment uses {}, which platc has not recorded",
                     chart.version

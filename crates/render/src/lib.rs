@@ -32,6 +32,7 @@ pub mod secrets;
 pub mod template;
 pub mod workload;
 
+use platc_spec::Code;
 use platc_spec::names::{EnvName, NamespaceName};
 use platc_spec::{Diagnostic, Platform};
 
@@ -93,7 +94,7 @@ pub struct RenderedFiles {
 fn document(placed: &Placed) -> Result<(String, String), Diagnostic> {
     placed.object.to_yaml().map(|yaml| (placed.path(), yaml)).map_err(|e| {
         Diagnostic::error(
-            "render::serialize",
+            Code::RenderSerialize,
             format!("cannot write {} as YAML: {e}", placed.object.describe()),
         )
     })
@@ -106,7 +107,7 @@ fn add_releases(
     applyset: &k8s_openapi::api::core::v1::Secret,
 ) -> Result<(), Diagnostic> {
     let serialize_error = |what: &str, e: serde_saphyr::SerializeError| {
-        Diagnostic::error("render::serialize", format!("cannot write {what} as YAML: {e}"))
+        Diagnostic::error(Code::RenderSerialize, format!("cannot write {what} as YAML: {e}"))
     };
     for release in releases {
         let yaml = emit::to_yaml(&release.values)
@@ -148,7 +149,7 @@ fn compile<T: Send>(
     let Some(env) = platform.environment(environment) else {
         let known: Vec<&str> = platform.environment_names().map(EnvName::as_str).collect();
         let mut diagnostic = Diagnostic::error(
-            "render::unknown_environment",
+            Code::RenderUnknownEnvironment,
             format!("unknown environment `{environment}`"),
         );
         diagnostic = match platc_spec::diagnostic::suggest(environment, known.iter().copied()) {
@@ -262,16 +263,45 @@ pub fn render_all(platform: &Platform) -> Result<Vec<Rendered>, Vec<Diagnostic>>
     if diagnostics.is_empty() { Ok(rendered) } else { Err(diagnostics) }
 }
 
+/// Several environments compiled into one tree: what `platc render --all
+/// --out`, `platc golden` and `platc diff` write and compare.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderedTree {
+    /// The environments rendered, in the order asked.
+    pub environments: Vec<EnvName>,
+    /// Their files, each environment's under its own directory (`<env>/...`).
+    pub tree: Tree,
+    /// The problems of every environment that did not stop compilation.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Compiles each environment named in `environments` with [`render_files`]
+/// (keeping the objects `keep` accepts) into one tree, each under its own
+/// directory, collecting the problems of all of them.
+pub fn render_environments<S: AsRef<str>>(
+    platform: &Platform,
+    environments: &[S],
+    keep: impl Fn(&Object) -> bool + Sync,
+) -> Result<RenderedTree, Vec<Diagnostic>> {
+    let mut rendered =
+        RenderedTree { environments: Vec::new(), tree: Tree::new(), warnings: Vec::new() };
+    let mut errors = Vec::new();
+    for name in environments {
+        match render_files(platform, name.as_ref(), &keep) {
+            Ok(files) => {
+                rendered.warnings.extend(files.warnings);
+                rendered.tree.nest(files.environment.as_str(), files.tree);
+                rendered.environments.push(files.environment);
+            }
+            Err(mut found) => errors.append(&mut found),
+        }
+    }
+    if errors.is_empty() { Ok(rendered) } else { Err(errors) }
+}
+
 /// Every environment as one tree, each under its own directory (`<env>/...`),
 /// the layout of `golden/`.
 pub fn render_all_tree(platform: &Platform) -> Result<Tree, Vec<Diagnostic>> {
-    let mut tree = Tree::new();
-    let mut diagnostics = Vec::new();
-    for env in &platform.environments {
-        match render_files(platform, env.name.as_str(), |_| true) {
-            Ok(files) => tree.nest(files.environment.as_str(), files.tree),
-            Err(mut found) => diagnostics.append(&mut found),
-        }
-    }
-    if diagnostics.is_empty() { Ok(tree) } else { Err(diagnostics) }
+    let names: Vec<&str> = platform.environments.iter().map(|env| env.name.as_str()).collect();
+    render_environments(platform, &names, |_| true).map(|rendered| rendered.tree)
 }

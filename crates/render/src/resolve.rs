@@ -7,6 +7,7 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use minijinja::Value;
+use platc_spec::Code;
 use platc_spec::model::{
     Autoscale, Environment, Platform, ResourceList, Resources, SecretKeyRef, Service,
 };
@@ -304,7 +305,7 @@ fn resolve_routes(service: &Service, templates: &mut Templating<'_>) -> Vec<Reso
             if !host.is_empty() && platc_spec::names::DomainName::new(host.as_str()).is_err() {
                 templates.diagnostics.push(
                     Diagnostic::error(
-                        "render::invalid_host",
+                        Code::RenderInvalidHost,
                         format!("`{host}` is not a host name"),
                     )
                     .at(origin.clone(), pointer)
@@ -356,7 +357,7 @@ fn check_route_collisions(
                 match seen.get(&key) {
                     Some((first, index)) => out.push(
                         Diagnostic::error(
-                            "render::route_collision",
+                            Code::RenderRouteCollision,
                             format!(
                                 "`{}{}` is routed twice in `{}`: here and in `{first}` (routes[{index}])",
                                 route.host, path, environment.name
@@ -396,7 +397,7 @@ fn client_ip_warnings(
                 if middleware.is_some_and(platc_spec::model::Middleware::relies_on_client_ip) {
                     warnings.push(
                         Diagnostic::warning(
-                            "render::untrusted_client_ip",
+                            Code::RenderUntrustedClientIp,
                             format!(
                                 "middleware `{name}` judges clients by address, but `{}` trusts no proxy: it would see the load balancer's address",
                                 environment.name
@@ -445,7 +446,7 @@ fn undefined_cert_resolver(environment: &Environment) -> Option<Diagnostic> {
     let defined = in_values || in_arguments;
     (!defined).then(|| {
         Diagnostic::warning(
-            "render::undefined_cert_resolver",
+            Code::RenderUndefinedCertResolver,
             format!(
                 "routes use the certificate resolver `{resolver}`, which Traefik's values in `{}` do not define: every route would get Traefik's self-signed certificate",
                 environment.name
@@ -588,7 +589,7 @@ fn effective_resources(
                 let overridden = overrides.and_then(|o| field_of(&o.limits, field)).is_some();
                 let pointer = format!("/resources/limits/{field}");
                 let diagnostic = Diagnostic::error(
-                    "render::limit_below_request",
+                    Code::RenderLimitBelowRequest,
                     format!(
                         "the {field} limit {limit} is below the {field} request {request} in `{}`",
                         environment.name

@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use minijinja::{Environment as Jinja, UndefinedBehavior, Value};
+use platc_spec::Code;
 use platc_spec::Diagnostic;
 use platc_spec::diagnostic::suggest;
 
@@ -111,7 +112,7 @@ impl Renderer {
             ),
         };
         Diagnostic::error(
-            "render::template",
+            Code::RenderTemplate,
             format!("unknown template variable `{variable}`{}", line_note(text, None)),
         )
         .with_help(help)
@@ -120,7 +121,7 @@ impl Renderer {
     fn error(error: &minijinja::Error, text: &str) -> Diagnostic {
         let detail = error.detail().map_or_else(|| error.kind().to_string(), ToOwned::to_owned);
         Diagnostic::error(
-            "render::template",
+            Code::RenderTemplate,
             format!("template error: {detail}{}", line_note(text, error.line())),
         )
         .with_help("templates use minijinja syntax: `{{ environment.domain }}`; write `{{ '{{' }}` for a literal brace")
@@ -180,7 +181,7 @@ mod tests {
         let err = renderer()
             .render("first\nsecond {{ environment.domain | nosuchfilter }}\nthird\n")
             .unwrap_err();
-        assert_eq!(err.code, "render::template");
+        assert_eq!(err.code, Code::RenderTemplate);
         assert!(err.message.starts_with("template error: "), "{}", err.message);
         assert!(err.message.contains("(line 2 of the template)"), "{}", err.message);
     }

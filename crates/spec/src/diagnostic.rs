@@ -9,28 +9,10 @@ use std::fmt::{self, Write as _};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
+use crate::code::Code;
+pub use crate::code::Severity;
 use crate::names::{EnvName, ServiceName};
-use crate::source::{Position, SourceFile, key_path};
-
-/// How serious a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    /// The input cannot be compiled.
-    Error,
-    /// The input compiles, but probably not into what was meant.
-    Warning,
-}
-
-impl Severity {
-    /// `error` or `warning`.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Error => "error",
-            Self::Warning => "warning",
-        }
-    }
-}
+use crate::position::{Position, key_path};
 
 /// The model file a diagnostic is about.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -65,8 +47,8 @@ pub struct Location {
 /// One problem.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    /// A stable identifier such as `spec::unknown_field`.
-    pub code: &'static str,
+    /// What kind of problem it is, shown as `spec::unknown_field`.
+    pub code: Code,
     /// Error or warning.
     pub severity: Severity,
     /// What is wrong, in one lowercase sentence without a trailing period.
@@ -89,17 +71,22 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error with a code and a message.
     #[must_use]
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
         Self::new(Severity::Error, code, message)
     }
 
     /// A warning with a code and a message.
     #[must_use]
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
         Self::new(Severity::Warning, code, message)
     }
 
-    fn new(severity: Severity, code: &'static str, message: impl Into<String>) -> Self {
+    fn new(severity: Severity, code: Code, message: impl Into<String>) -> Self {
+        debug_assert!(
+            code.severities().contains(&severity),
+            "{code} is documented as {:?}, not as {severity:?}",
+            code.severities()
+        );
         Self {
             code,
             severity,
@@ -198,9 +185,10 @@ impl Diagnostic {
         line
     }
 
-    /// The full report with a source snippet, in the style of rustc.
+    /// The full report with a snippet of `source`, the text of the file the
+    /// diagnostic is located in, in the style of rustc.
     #[must_use]
-    pub fn render(&self, source: Option<&SourceFile>, color: bool) -> String {
+    pub fn render(&self, source: Option<&str>, color: bool) -> String {
         let level = match self.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
@@ -209,8 +197,9 @@ impl Diagnostic {
         if let Some(note) = self.key_note() {
             title_text.push_str(&note);
         }
-        let mut group =
-            Group::with_title(level.clone().primary_title(title_text.as_str()).id(self.code));
+        let mut group = Group::with_title(
+            level.clone().primary_title(title_text.as_str()).id(self.code.as_str()),
+        );
         let snippet = self.snippet(source);
         if let Some((text, range, path, line_start)) = &snippet {
             group = group.element(
@@ -237,11 +226,11 @@ impl Diagnostic {
     /// line and column are the truth; the byte offset is recomputed from them.
     fn snippet(
         &self,
-        source: Option<&SourceFile>,
+        source: Option<&str>,
     ) -> Option<(String, std::ops::Range<usize>, String, usize)> {
         let location = self.location.as_ref()?;
         let position = location.position?;
-        let text = &source?.text;
+        let text = source?;
         let at = Position::in_text(text, position.line, position.column, position.len);
         let line_start =
             at.offset - text[..at.offset].rfind('\n').map_or(at.offset, |i| at.offset - i - 1);
@@ -323,7 +312,7 @@ mod tests {
 
     #[test]
     fn short_form_names_place_code_and_key() {
-        let d = Diagnostic::error("spec::unknown_field", "unknown field `replcas`")
+        let d = Diagnostic::error(Code::SpecUnknownField, "unknown field `replcas`")
             .in_file("services/api.yaml", Some(Position { line: 5, column: 1, offset: 0, len: 7 }))
             .with_help("did you mean `replicas`?");
         assert_eq!(

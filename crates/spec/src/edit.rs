@@ -14,10 +14,10 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::ops::Range;
 
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
-use crate::load::parse_yaml;
 use crate::names::{ImageTag, ServiceName};
-use crate::source::{Key, Node, NodeValue, SourceFile};
+use crate::source::{Key, Node, NodeValue, SourceFile, parse_yaml};
 
 /// What happened to one service's tag.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,7 +63,7 @@ pub fn set_image_tags(
 ) -> Result<Edited, Diagnostic> {
     let Some(root) = file.root() else {
         return Err(Diagnostic::error(
-            "spec::edit_unparsed",
+            Code::SpecEditUnparsed,
             "the file did not parse, so it cannot be edited",
         )
         .in_file(file.display_path(), None));
@@ -101,7 +101,7 @@ impl<'a> Editor<'a> {
         tags: &[&(ServiceName, ImageTag)],
     ) -> Result<Vec<(ServiceName, TagEdit)>, Diagnostic> {
         let NodeValue::Map(top) = &root.value else {
-            return Err(self.error("spec::edit_not_mapping", "the file is not a mapping", root));
+            return Err(self.error(Code::SpecEditNotMapping, "the file is not a mapping", root));
         };
         self.refuse_flow(root, "the file")?;
         let step = indent_step(top);
@@ -134,7 +134,7 @@ impl<'a> Editor<'a> {
             }
             _ => {
                 return Err(self.error(
-                    "spec::edit_not_mapping",
+                    Code::SpecEditNotMapping,
                     "`images` is not a mapping of settings",
                     images,
                 ));
@@ -163,7 +163,7 @@ impl<'a> Editor<'a> {
             NodeValue::Null if self.is_bare_key(tags_key) => &[],
             _ => {
                 return Err(self.error(
-                    "spec::edit_not_mapping",
+                    Code::SpecEditNotMapping,
                     "`images.tags` is not a mapping of service names to tags",
                     tags_node,
                 ));
@@ -200,7 +200,7 @@ impl<'a> Editor<'a> {
     ) -> Result<TagEdit, Diagnostic> {
         let NodeValue::String(old) = &value.value else {
             return Err(self.error(
-                "spec::edit_not_scalar",
+                Code::SpecEditNotScalar,
                 format!("the tag of `{service}` is not a string"),
                 value,
             ));
@@ -219,7 +219,7 @@ impl<'a> Editor<'a> {
         } else {
             return Err(self
                 .error(
-                    "spec::edit_unsupported_scalar",
+                    Code::SpecEditUnsupportedScalar,
                     format!(
                         "the tag of `{service}` is written in a form platc cannot edit in place"
                     ),
@@ -277,7 +277,7 @@ impl<'a> Editor<'a> {
         if self.text[node.position.offset..].starts_with('{') {
             return Err(self
                 .error(
-                    "spec::edit_flow_style",
+                    Code::SpecEditFlowStyle,
                     format!("{what} is written in flow style (`{{...}}`), which platc cannot edit in place"),
                     node,
                 )
@@ -286,7 +286,7 @@ impl<'a> Editor<'a> {
         Ok(())
     }
 
-    fn error(&self, code: &'static str, message: impl Into<String>, node: &Node) -> Diagnostic {
+    fn error(&self, code: Code, message: impl Into<String>, node: &Node) -> Diagnostic {
         Diagnostic::error(code, message).in_file(self.file.display_path(), Some(node.position))
     }
 
@@ -415,7 +415,7 @@ fn verify(
     tags: &[&(ServiceName, ImageTag)],
 ) -> Result<(), Diagnostic> {
     let bug = |what: String| {
-        Diagnostic::error("spec::edit_failed", format!("editing the image tags {what}"))
+        Diagnostic::error(Code::SpecEditFailed, format!("editing the image tags {what}"))
             .with_help("this is a bug in platc; the file was left as it was")
             .in_file(file.display_path(), None)
     };
@@ -614,7 +614,7 @@ mod tests {
     fn refuses_flow_style() {
         let text = format!("{HEAD}images:\n  tags: {{api: \"1.0\"}}\n");
         let error = edit(&text, &[("api", "1.1")]).unwrap_err();
-        assert_eq!(error.code, "spec::edit_flow_style");
+        assert_eq!(error.code, Code::SpecEditFlowStyle);
         assert!(
             error.message.starts_with("`images.tags` is written in flow style"),
             "{}",
@@ -624,7 +624,7 @@ mod tests {
         assert_eq!((position.line, position.column), (5, 9));
 
         let text = format!("{HEAD}images: {{defaultTag: \"1.0\"}}\n");
-        assert_eq!(edit(&text, &[("api", "1.1")]).unwrap_err().code, "spec::edit_flow_style");
+        assert_eq!(edit(&text, &[("api", "1.1")]).unwrap_err().code, Code::SpecEditFlowStyle);
     }
 
     #[test]
@@ -632,7 +632,7 @@ mod tests {
         let text =
             format!("{HEAD}images:\n  defaultTag: &train \"1.0\"\n  tags:\n    api: *train\n");
         let error = edit(&text, &[("api", "1.1")]).unwrap_err();
-        assert_eq!(error.code, "spec::edit_unsupported_scalar");
+        assert_eq!(error.code, Code::SpecEditUnsupportedScalar);
     }
 
     #[test]
@@ -641,6 +641,6 @@ mod tests {
         // document: the check after editing catches it.
         let text = format!("{HEAD}...\n");
         let error = edit(&text, &[("api", "1.1")]).unwrap_err();
-        assert_eq!(error.code, "spec::edit_failed");
+        assert_eq!(error.code, Code::SpecEditFailed);
     }
 }

@@ -9,13 +9,14 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
-use serde_saphyr::Options;
 
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Location, Origin};
 use crate::model::{Environment, Platform, PlatformSettings, Service};
 use crate::names::{EnvName, ServiceName};
+use crate::position::Position;
 use crate::schema::{self, FileKind};
-use crate::source::{Node, NodeValue, Position, SourceFile, display_path};
+use crate::source::{Node, NodeValue, SourceFile, display_path, parse_options, parse_yaml};
 use crate::validate;
 
 /// The largest model file platc reads; larger files are refused before parsing.
@@ -117,7 +118,9 @@ impl Sources {
     pub fn render(&self, diagnostics: &[Diagnostic], color: bool) -> String {
         let mut out = String::new();
         for diagnostic in diagnostics {
-            out.push_str(&diagnostic.render(self.source_of(diagnostic), color));
+            out.push_str(
+                &diagnostic.render(self.source_of(diagnostic).map(|f| f.text.as_str()), color),
+            );
             out.push_str("\n\n");
         }
         out
@@ -136,12 +139,35 @@ pub struct Loaded {
 }
 
 /// A platform that did not load: every diagnostic found, with the files read so far.
-#[derive(Debug, Clone)]
+///
+/// As an error it reads as one line (how many errors, and the first); show
+/// [`diagnostics`](Self::diagnostics) with [`Sources::render`] for the full
+/// report with snippets.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error(
+    "the platform did not load: {} error(s){}",
+    self.error_count(),
+    self.first_error().map(|d| format!(", first: {d}")).unwrap_or_default()
+)]
 pub struct LoadFailure {
     /// The files that were read, for snippets.
     pub sources: Sources,
     /// Every problem, errors first by file and position.
     pub diagnostics: Vec<Diagnostic>,
+}
+
+impl LoadFailure {
+    /// How many of the diagnostics are errors.
+    #[must_use]
+    pub fn error_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// The first error, for a one-line summary.
+    #[must_use]
+    pub fn first_error(&self) -> Option<&Diagnostic> {
+        self.diagnostics.iter().find(|d| d.is_error())
+    }
 }
 
 /// Loads and validates the platform rooted at `root` (the directory holding
@@ -155,7 +181,7 @@ pub fn load_dir(root: &Path) -> Result<Loaded, LoadFailure> {
     if !environments_dir.is_dir() && !services_dir.is_dir() {
         diagnostics.push(
             Diagnostic::error(
-                "spec::not_a_platform",
+                Code::SpecNotAPlatform,
                 format!(
                     "`{}` holds no `services/` or `environments/` directory",
                     display_path(root)
@@ -287,7 +313,7 @@ fn model_files(
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Vec::new(),
         Err(e) => {
             diagnostics.push(
-                Diagnostic::error("spec::unreadable", format!("cannot read directory: {e}"))
+                Diagnostic::error(Code::SpecUnreadable, format!("cannot read directory: {e}"))
                     .in_file(format!("{dir}/"), None),
             );
             return Vec::new();
@@ -303,7 +329,7 @@ fn model_files(
         if entry.file_type().is_ok_and(|t| t.is_dir()) {
             diagnostics.push(
                 Diagnostic::error(
-                    "spec::unexpected_directory",
+                    Code::SpecUnexpectedDirectory,
                     format!("`{}` is a directory", display_path(&relative)),
                 )
                 .with_help(format!(
@@ -322,7 +348,7 @@ fn model_files(
         if let Some(first) = seen.get(&stem) {
             diagnostics.push(
                 Diagnostic::error(
-                    "spec::duplicate_name",
+                    Code::SpecDuplicateName,
                     format!(
                         "`{stem}` is defined twice: `{}` and `{}`",
                         display_path(first),
@@ -351,7 +377,7 @@ fn check_name(
 ) {
     if name != stem {
         let mut diagnostic = Diagnostic::error(
-            "spec::name_mismatch",
+            Code::SpecNameMismatch,
             format!("{what} `{name}` is defined in `{}`", display_path(relative)),
         )
         .with_help(format!("name the file `{name}.yaml` or the {what} `{stem}`"));
@@ -361,139 +387,6 @@ fn check_name(
         };
         diagnostics.push(diagnostic);
     }
-}
-
-/// The options every model file is parsed with: YAML 1.2 booleans, so `yes`,
-/// `on` and `n` stay strings, as Kubernetes users expect.
-fn parse_options() -> Options {
-    serde_saphyr::options! { strict_booleans: true }
-}
-
-/// Parses YAML text into a located tree. The error is a diagnostic without
-/// file name.
-pub fn parse_yaml(text: &str) -> Result<Node, Diagnostic> {
-    serde_saphyr::from_str_with_options(text, parse_options()).map_err(|e| {
-        let (line, column) = e.location().map_or((1, 1), |l| {
-            let p = Position::from_saphyr(l);
-            (p.line.max(1), p.column.max(1))
-        });
-        let raw = e.without_snippet().to_string();
-        let (message, help, position) = explain_syntax_error(text, &raw, line, column);
-        let mut diagnostic = Diagnostic::error("spec::yaml_syntax", message);
-        if let Some(help) = help {
-            diagnostic = diagnostic.with_help(help);
-        }
-        diagnostic.location = Some(Location { file: String::new(), position: Some(position) });
-        diagnostic
-    })
-}
-
-/// Turns a parser error into platc's words: what is wrong, how to fix it,
-/// and the most useful place to point at.
-fn explain_syntax_error(
-    text: &str,
-    raw: &str,
-    line: usize,
-    column: usize,
-) -> (String, Option<String>, Position) {
-    let message = clean_yaml_message(raw);
-    let at = |line: usize, column: usize, len: usize| Position::in_text(text, line, column, len);
-    let line_text = |n: usize| text.lines().nth(n.saturating_sub(1)).unwrap_or_default();
-
-    if raw.contains("found a tab") || raw.contains("tab") && raw.contains("indent") {
-        let tabbed = text.lines().position(|l| l.trim_start_matches(' ').starts_with('\t'));
-        let position = tabbed.map_or_else(|| at(line, column, 1), |n| at(n + 1, 1, 1));
-        let help = "indent with spaces: YAML does not allow tabs in indentation".to_owned();
-        return ("a tab character in the indentation".to_owned(), Some(help), position);
-    }
-    if raw.contains("unknown escape") {
-        let current = line_text(line);
-        let escape = current
-            .char_indices()
-            .skip(column)
-            .find(|&(i, c)| {
-                c == '\\'
-                    && !current[i + 1..]
-                        .starts_with(['\\', '"', 'n', 't', 'r', '0', 'u', 'x', '/', ' '])
-            })
-            .map(|(i, _)| {
-                (current[..i].chars().count() + 1, current[i..].chars().take(2).collect::<String>())
-            });
-        let (column, shown) = escape.unwrap_or((column, String::from("\\")));
-        return (
-            format!("unknown escape `{shown}` in a double-quoted string"),
-            Some(
-                "write `\\\\` for a backslash, or use single quotes, where backslashes are literal"
-                    .to_owned(),
-            ),
-            at(line, column, shown.len()),
-        );
-    }
-    if raw.contains("unknown anchor") {
-        let current = line_text(line);
-        let name: String = current
-            .chars()
-            .skip(column.saturating_sub(1))
-            .skip_while(|c| *c == '*')
-            .take_while(|c| !c.is_whitespace() && !",]}".contains(*c))
-            .collect();
-        return (
-            format!("alias `*{name}` refers to no anchor"),
-            Some(format!("define the value once with `&{name}` before using `*{name}`")),
-            at(line, column, name.len() + 1),
-        );
-    }
-    if raw.contains("multiple YAML documents") {
-        let marker =
-            text.lines().take(line).collect::<Vec<_>>().iter().rposition(|l| l.starts_with("---"));
-        let position = marker.map_or_else(|| at(line, column, 1), |n| at(n + 1, 1, 3));
-        return (
-            "more than one YAML document in the file".to_owned(),
-            Some(
-                "a model file holds one document: move the second into a file of its own"
-                    .to_owned(),
-            ),
-            position,
-        );
-    }
-    if raw.starts_with("duplicate mapping key") {
-        return (
-            message,
-            Some("a key may appear once per mapping: merge or remove the repeated key".to_owned()),
-            at(line, column, 1),
-        );
-    }
-    let help = if raw.contains("did not find expected key")
-        || raw.contains("mapping values are not allowed")
-    {
-        Some("check the indentation: the keys of one mapping start in the same column".to_owned())
-    } else if raw.contains("unclosed bracket") || raw.contains("did not find expected ',' or") {
-        Some(
-            "close the bracket, or write the collection in block style, one item per line"
-                .to_owned(),
-        )
-    } else {
-        None
-    };
-    (message, help, at(line, column, 1))
-}
-
-/// Rewrites parser messages into platc's voice: no library advice, no position
-/// (the diagnostic carries it).
-fn clean_yaml_message(raw: &str) -> String {
-    let without_position = match raw.rfind(" at line ") {
-        Some(cut) => &raw[..cut],
-        None => raw,
-    };
-    if let Some(rest) = without_position.strip_prefix("duplicate mapping key: ") {
-        let key = rest.split(", set DuplicateKeyPolicy").next().unwrap_or(rest);
-        return format!("duplicate key `{key}`");
-    }
-    let mut message = without_position.trim().to_owned();
-    if let Some(first) = message.get(..1) {
-        message = first.to_lowercase() + &message[1..];
-    }
-    message
 }
 
 /// One model file, read and checked: its source (for snippets), the value
@@ -572,7 +465,8 @@ fn deserialize<T: DeserializeOwned>(root: &Node) -> Result<T, Diagnostic> {
 fn deserialize_json<T: DeserializeOwned>(json: serde_json::Value) -> Result<T, Diagnostic> {
     serde_path_to_error::deserialize::<_, T>(json).map_err(|error| {
         let pointer = path_to_pointer(error.path());
-        Diagnostic::error("spec::invalid_value", error.into_inner().to_string()).at_pointer(pointer)
+        Diagnostic::error(Code::SpecInvalidValue, error.into_inner().to_string())
+            .at_pointer(pointer)
     })
 }
 
@@ -583,7 +477,7 @@ pub fn parse_document(text: &str, kind: FileKind) -> (Option<Node>, Vec<Diagnost
     if text.trim().lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
         let what =
             if text.trim().is_empty() { "the file is empty" } else { "the file has only comments" };
-        let diagnostic = Diagnostic::error("spec::empty_file", what)
+        let diagnostic = Diagnostic::error(Code::SpecEmptyFile, what)
             .with_help(format!("describe a {} here, or delete the file", kind.as_str()));
         return (None, vec![diagnostic.in_file("", None)]);
     }
@@ -593,7 +487,7 @@ pub fn parse_document(text: &str, kind: FileKind) -> (Option<Node>, Vec<Diagnost
     };
     if !matches!(root.value, NodeValue::Map(_)) {
         let diagnostic = Diagnostic::error(
-            "spec::wrong_type",
+            Code::SpecWrongType,
             format!("a {} file must be a mapping of keys to values", kind.as_str()),
         )
         .with_help("start the file with `name: ...`")
@@ -610,10 +504,10 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
     for segment in path {
         match segment {
             Segment::Seq { index } => {
-                pointer = crate::source::pointer_join(&pointer, &index.to_string());
+                pointer = crate::position::pointer_join(&pointer, &index.to_string());
             }
-            Segment::Map { key } => pointer = crate::source::pointer_join(&pointer, key),
-            Segment::Enum { variant } => pointer = crate::source::pointer_join(&pointer, variant),
+            Segment::Map { key } => pointer = crate::position::pointer_join(&pointer, key),
+            Segment::Enum { variant } => pointer = crate::position::pointer_join(&pointer, variant),
             Segment::Unknown => {}
         }
     }
@@ -643,12 +537,12 @@ fn read_text(path: &Path) -> Result<String, (Diagnostic, Option<String>)> {
     let metadata = fs::metadata(path).map_err(|e| (io_diagnostic(&e), None))?;
     if metadata.is_dir() {
         let diagnostic =
-            Diagnostic::error("spec::unexpected_directory", "expected a file, found a directory");
+            Diagnostic::error(Code::SpecUnexpectedDirectory, "expected a file, found a directory");
         return Err((diagnostic, None));
     }
     if metadata.len() > MAX_FILE_BYTES {
         let diagnostic = Diagnostic::error(
-            "spec::file_too_large",
+            Code::SpecFileTooLarge,
             format!(
                 "the file has {} bytes, more than the {MAX_FILE_BYTES} platc reads",
                 metadata.len()
@@ -668,7 +562,7 @@ fn read_text(path: &Path) -> Result<String, (Diagnostic, Option<String>)> {
         let column =
             std::str::from_utf8(&bytes[line_start..valid]).map_or(0, |s| s.chars().count()) + 1;
         let mut diagnostic = Diagnostic::error(
-            "spec::not_utf8",
+            Code::SpecNotUtf8,
             format!("the file is not UTF-8 text (invalid byte at line {line}, column {column})"),
         )
         .with_help("save the file as UTF-8");
@@ -693,7 +587,8 @@ fn io_diagnostic(error: &io::Error) -> Diagnostic {
         io::ErrorKind::NotFound => "check the path",
         _ => "check that the file is a readable regular file",
     };
-    Diagnostic::error("spec::unreadable", format!("cannot read the file: {error}")).with_help(help)
+    Diagnostic::error(Code::SpecUnreadable, format!("cannot read the file: {error}"))
+        .with_help(help)
 }
 
 /// Loads one model file's text as a service (for tests and tools that work on

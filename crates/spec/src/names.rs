@@ -25,35 +25,236 @@ pub struct NameError {
     pub rule: &'static str,
 }
 
+/// What a validated name names. Each kind has its own rule, which the newtype
+/// of the kind checks, the JSON Schema publishes and diagnostics state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum NameKind {
+    /// A service's name ([`ServiceName`]).
+    Service,
+    /// An environment's name ([`EnvName`]).
+    Environment,
+    /// A Kubernetes namespace ([`NamespaceName`]).
+    Namespace,
+    /// A Secret or another object a service refers to ([`ObjectName`]).
+    Object,
+    /// A container port ([`PortName`]).
+    Port,
+    /// An environment variable ([`EnvVarName`]).
+    EnvVar,
+    /// A DNS domain ([`DomainName`]).
+    Domain,
+    /// An image repository ([`ImageRepository`]).
+    ImageRepository,
+    /// An image tag ([`ImageTag`]).
+    ImageTag,
+    /// A dependency a service uses ([`DependencyName`]).
+    Dependency,
+}
+
+/// The rule shared by names that are DNS-1035 labels.
+const DNS_1035: &str = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
+/// The rule shared by names that are DNS-1123 labels.
+const DNS_1123: &str = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+
+impl NameKind {
+    /// Every kind of name.
+    pub const ALL: [Self; 10] = [
+        Self::Service,
+        Self::Environment,
+        Self::Namespace,
+        Self::Object,
+        Self::Port,
+        Self::EnvVar,
+        Self::Domain,
+        Self::ImageRepository,
+        Self::ImageTag,
+        Self::Dependency,
+    ];
+
+    /// What a value of the kind is called in messages ("port name").
+    #[must_use]
+    pub const fn what(self) -> &'static str {
+        match self {
+            Self::Service => "service name",
+            Self::Environment => "environment name",
+            Self::Namespace => "namespace name",
+            Self::Object => "object name",
+            Self::Port => "port name",
+            Self::EnvVar => "environment variable name",
+            Self::Domain => "domain name",
+            Self::ImageRepository => "image repository",
+            Self::ImageTag => "image tag",
+            Self::Dependency => "dependency name",
+        }
+    }
+
+    /// The identifier of the kind in the JSON Schema (`port-name`), under
+    /// [`FORMAT_KEYWORD`] and [`KEYS_KEYWORD`].
+    #[must_use]
+    pub const fn id(self) -> &'static str {
+        match self {
+            Self::Service => "service-name",
+            Self::Environment => "environment-name",
+            Self::Namespace => "namespace-name",
+            Self::Object => "object-name",
+            Self::Port => "port-name",
+            Self::EnvVar => "environment-variable-name",
+            Self::Domain => "domain-name",
+            Self::ImageRepository => "image-repository",
+            Self::ImageTag => "image-tag",
+            Self::Dependency => "dependency-name",
+        }
+    }
+
+    /// The kind a JSON Schema identifier names.
+    #[must_use]
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.id() == id)
+    }
+
+    /// The regular expression every value matches, as published in the JSON
+    /// Schema. It holds no look-around, so the schema's ECMA dialect and
+    /// Rust's `regex` read it alike.
+    #[must_use]
+    pub const fn pattern(self) -> &'static str {
+        match self {
+            Self::Service | Self::Environment | Self::Dependency => DNS_1035,
+            Self::Namespace | Self::Object => DNS_1123,
+            // IANA_SVC_NAME (RFC 6335): alphanumerics separated by single
+            // hyphens, with at least one letter.
+            Self::Port => "^([0-9]+-)*[0-9]*[a-z][a-z0-9]*(-[a-z0-9]+)*$",
+            Self::EnvVar => "^[A-Za-z_][A-Za-z0-9_]*$",
+            Self::Domain => "^([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+            Self::ImageRepository => {
+                "^([a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"
+            }
+            Self::ImageTag => "^[A-Za-z0-9_][A-Za-z0-9_.-]*$",
+        }
+    }
+
+    /// The longest accepted value, in bytes.
+    #[must_use]
+    pub const fn max_len(self) -> usize {
+        match self {
+            Self::Service | Self::Environment | Self::Namespace | Self::Object => 63,
+            Self::Port => 15,
+            Self::EnvVar | Self::Domain => 253,
+            Self::ImageRepository => 255,
+            Self::ImageTag => 128,
+            Self::Dependency => 40,
+        }
+    }
+
+    /// The rule in words, as error messages and the schema state it.
+    #[must_use]
+    pub const fn rule(self) -> &'static str {
+        match self {
+            Self::Service | Self::Environment => {
+                "lowercase letters, digits and '-', starting with a letter, ending with a letter or digit, at most 63 characters"
+            }
+            Self::Namespace | Self::Object => {
+                "lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters"
+            }
+            Self::Port => {
+                "lowercase letters, digits and '-', with at least one letter, not starting or ending with '-' nor holding '--', at most 15 characters (an IANA service name)"
+            }
+            Self::EnvVar => "letters, digits and '_', not starting with a digit",
+            Self::Domain => "lowercase DNS labels separated by dots, at most 253 characters",
+            Self::ImageRepository => {
+                "an image repository such as `ghcr.io/acme/api`, without tag or digest (the tag comes from the environment)"
+            }
+            Self::ImageTag => {
+                "letters, digits, '_', '.' and '-', not starting with '.' or '-', at most 128 characters"
+            }
+            Self::Dependency => {
+                "lowercase letters, digits and '-', starting with a letter, ending with a letter or digit, at most 40 characters"
+            }
+        }
+    }
+
+    /// Whether `value` follows the rule.
+    #[must_use]
+    pub fn accepts(self, value: &str) -> bool {
+        static PATTERNS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+            NameKind::ALL
+                .iter()
+                .map(|kind| {
+                    Regex::new(kind.pattern()).expect("name patterns are valid regular expressions")
+                })
+                .collect()
+        });
+        value.len() <= self.max_len() && PATTERNS[self as usize].is_match(value)
+    }
+
+    /// Checks `value` against the rule.
+    pub fn check(self, value: String) -> Result<String, NameError> {
+        if self.accepts(&value) {
+            Ok(value)
+        } else {
+            Err(NameError { value, what: self.what(), rule: self.rule() })
+        }
+    }
+
+    /// The JSON Schema of a value of this kind.
+    fn schema(self) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": self.pattern(),
+            "maxLength": self.max_len(),
+            "description": self.rule(),
+            FORMAT_KEYWORD: self.id(),
+        })
+    }
+}
+
+/// The JSON Schema keyword that names the format of a string's schema: a
+/// kind of name (`"x-platc-format": "port-name"`) or a quantity. Diagnostics
+/// state the rule of that very format instead of guessing it from a pattern
+/// that several kinds of name share.
+pub const FORMAT_KEYWORD: &str = "x-platc-format";
+
+/// The JSON Schema keyword that names the kind of the keys of a map
+/// (`"x-platc-keys": "dependency-name"`), beside the `patternProperties`
+/// that check them.
+pub const KEYS_KEYWORD: &str = "x-platc-keys";
+
+/// A validated name type, by its kind.
+pub trait Name {
+    /// What the name names.
+    const KIND: NameKind;
+}
+
+/// Marks the schema of a map whose keys are names of `K`'s kind (a
+/// `#[schemars(transform = ...)]` of the map's field).
+pub fn keyed_by<K: Name>(schema: &mut Schema) {
+    schema.insert(KEYS_KEYWORD.to_owned(), K::KIND.id().into());
+}
+
 macro_rules! name_type {
     (
         $(#[$doc:meta])*
-        $name:ident, what: $what:literal, pattern: $pattern:literal, max: $max:literal, rule: $rule:literal
+        $name:ident, kind: $kind:ident
     ) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(try_from = "String", into = "String")]
         pub struct $name(String);
 
+        impl Name for $name {
+            const KIND: NameKind = NameKind::$kind;
+        }
+
         impl $name {
             /// The regular expression every value matches, as published in the JSON Schema.
-            pub const PATTERN: &'static str = $pattern;
+            pub const PATTERN: &'static str = NameKind::$kind.pattern();
             /// The longest accepted value, in bytes.
-            pub const MAX_LEN: usize = $max;
+            pub const MAX_LEN: usize = NameKind::$kind.max_len();
             /// The rule in words, as error messages and the schema state it.
-            pub const RULE: &'static str = $rule;
+            pub const RULE: &'static str = NameKind::$kind.rule();
 
             /// Checks `value` against the rule and wraps it.
             pub fn new(value: impl Into<String>) -> Result<Self, NameError> {
-                static RE: LazyLock<Regex> = LazyLock::new(|| {
-                    Regex::new($pattern).expect("name patterns are valid regular expressions")
-                });
-                let value = value.into();
-                if value.len() <= $max && RE.is_match(&value) {
-                    Ok(Self(value))
-                } else {
-                    Err(NameError { value, what: $what, rule: $rule })
-                }
+                NameKind::$kind.check(value.into()).map(Self)
             }
 
             /// The name as a string slice.
@@ -106,12 +307,7 @@ macro_rules! name_type {
                 stringify!($name).into()
             }
             fn json_schema(_: &mut SchemaGenerator) -> Schema {
-                json_schema!({
-                    "type": "string",
-                    "pattern": $pattern,
-                    "maxLength": $max,
-                    "description": $rule,
-                })
+                NameKind::$kind.schema()
             }
         }
     };
@@ -120,69 +316,56 @@ macro_rules! name_type {
 name_type! {
     /// The name of a service: a DNS-1035 label, because it names the Kubernetes
     /// Service, Deployment and ConfigMap of the workload.
-    ServiceName, what: "service name", pattern: "^[a-z]([-a-z0-9]*[a-z0-9])?$", max: 63,
-    rule: "lowercase letters, digits and '-', starting with a letter, ending with a letter or digit, at most 63 characters"
+    ServiceName, kind: Service
 }
 
 name_type! {
     /// The name of an environment (`local`, `staging`, `production`).
-    EnvName, what: "environment name", pattern: "^[a-z]([-a-z0-9]*[a-z0-9])?$", max: 63,
-    rule: "lowercase letters, digits and '-', starting with a letter, ending with a letter or digit, at most 63 characters"
+    EnvName, kind: Environment
 }
 
 name_type! {
     /// A Kubernetes namespace name: a DNS-1123 label.
-    NamespaceName, what: "namespace", pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", max: 63,
-    rule: "lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters"
+    NamespaceName, kind: Namespace
 }
 
 name_type! {
-    /// A name for a port, a Secret or another object a service refers to: a DNS-1123 label.
-    ObjectName, what: "object name", pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", max: 63,
-    rule: "lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters"
+    /// A name for a Secret or another object a service refers to: a DNS-1123 label.
+    ObjectName, kind: Object
 }
 
 name_type! {
-    /// A container port name: an IANA service name, at most 15 characters,
-    /// referenced by Services, probes and routes.
-    PortName, what: "port name", pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", max: 15,
-    rule: "lowercase letters, digits and '-', starting and ending with a letter or digit, at most 15 characters"
+    /// A container port name: an IANA service name (RFC 6335), referenced by
+    /// Services, probes and routes.
+    PortName, kind: Port
 }
 
 name_type! {
     /// An environment variable name as Kubernetes accepts it (a C identifier).
-    EnvVarName, what: "environment variable name", pattern: "^[A-Za-z_][A-Za-z0-9_]*$", max: 253,
-    rule: "letters, digits and '_', not starting with a digit"
+    EnvVarName, kind: EnvVar
 }
 
 name_type! {
     /// A DNS domain name under which an environment publishes its routes.
-    DomainName, what: "domain name",
-    pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", max: 253,
-    rule: "lowercase DNS labels separated by dots, at most 253 characters"
+    DomainName, kind: Domain
 }
 
 name_type! {
     /// An image repository without tag or digest (`ghcr.io/acme/api`); the tag
     /// comes from the environment.
-    ImageRepository, what: "image repository",
-    pattern: "^([a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$",
-    max: 255,
-    rule: "an image repository such as `ghcr.io/acme/api`, without tag or digest (the tag comes from the environment)"
+    ImageRepository, kind: ImageRepository
 }
 
 name_type! {
     /// An image tag (`1.4.2`, `2026-11-23.3`).
-    ImageTag, what: "image tag", pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$", max: 128,
-    rule: "letters, digits, '_', '.' and '-', not starting with '.' or '-', at most 128 characters"
+    ImageTag, kind: ImageTag
 }
 
 name_type! {
     /// A dependency name a service gives to an infrastructure resource (`db`,
     /// `orders-db`): it names the in-cluster release and prefixes the injected
     /// environment variables.
-    DependencyName, what: "dependency name", pattern: "^[a-z]([-a-z0-9]*[a-z0-9])?$", max: 40,
-    rule: "lowercase letters, digits and '-', starting with a letter, ending with a letter or digit, at most 40 characters"
+    DependencyName, kind: Dependency
 }
 
 /// An IP address or CIDR range (`10.0.0.0/8`, `2001:db8::/32`, `192.0.2.7`).
@@ -292,6 +475,32 @@ mod tests {
         assert!(ServiceName::new("a".repeat(64)).is_err(), "at most 63 characters");
         let err = ServiceName::new("Api").unwrap_err();
         assert_eq!(err.to_string().split(':').next(), Some("`Api` is not a valid service name"));
+    }
+
+    #[test]
+    fn port_names_are_iana_service_names() {
+        for good in ["http", "grpc-web", "metrics", "h2c", "8080-http", "a1-2b", "x"] {
+            assert!(PortName::new(good).is_ok(), "{good}");
+        }
+        for bad in ["HTTP", "8080", "1-2", "-http", "http-", "http--web", "http_web", ""] {
+            assert!(PortName::new(bad).is_err(), "{bad}");
+        }
+        assert!(PortName::new("a".repeat(15)).is_ok());
+        assert!(PortName::new("a".repeat(16)).is_err(), "at most 15 characters");
+        let err = PortName::new("HTTP").unwrap_err();
+        assert_eq!(err.what, "port name");
+        assert!(err.rule.contains("at most 15 characters"), "{}", err.rule);
+    }
+
+    #[test]
+    fn every_kind_has_its_own_words_and_a_valid_pattern() {
+        let whats: std::collections::BTreeSet<_> = NameKind::ALL.iter().map(|k| k.what()).collect();
+        assert_eq!(whats.len(), NameKind::ALL.len());
+        for kind in NameKind::ALL {
+            assert_eq!(NameKind::from_id(kind.id()), Some(kind));
+            assert!(Regex::new(kind.pattern()).is_ok(), "{kind:?}");
+            assert_eq!(NameKind::ALL[kind as usize], kind, "ALL is in declaration order");
+        }
     }
 
     #[test]

@@ -29,6 +29,10 @@ impl Quantity {
     pub const PATTERN: &'static str =
         r"^[+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(([KMGTPE]i)|[numkMGTPE]|([eE][-+]?[0-9]+))?$";
 
+    /// The identifier of the format in the JSON Schema, under
+    /// [`FORMAT_KEYWORD`](crate::names::FORMAT_KEYWORD).
+    pub const FORMAT: &'static str = "quantity";
+
     /// The format in words.
     pub const RULE: &'static str =
         "a number with an optional suffix: `250m` or `1` (CPU cores), `512Mi` or `2Gi` (bytes)";
@@ -163,6 +167,7 @@ impl JsonSchema for Quantity {
             "type": "string",
             "pattern": Self::PATTERN,
             "description": Self::RULE,
+            crate::names::FORMAT_KEYWORD: Self::FORMAT,
         })
     }
 }

@@ -13,11 +13,12 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use schemars::generate::SchemaSettings;
 use serde_json::Value;
 
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, suggest};
 use crate::model::{Environment, PlatformSettings, Service};
-use crate::names;
+use crate::names::{self, NameKind};
+use crate::position::pointer_join;
 use crate::quantity::Quantity;
-use crate::source::pointer_join;
 
 /// The kinds of model files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -267,7 +268,7 @@ fn describe(
                     || format!("add `{field}`"),
                     |d| format!("add `{field}`: {}", hint(d)),
                 );
-            Diagnostic::error("spec::missing_field", format!("missing field `{field}`"))
+            Diagnostic::error(Code::SpecMissingField, format!("missing field `{field}`"))
                 .with_help(help)
         }
         ValidationErrorKind::Type { kind } => wrong_type(kind, found, description),
@@ -278,7 +279,7 @@ fn describe(
                 .unwrap_or_default();
             let given = found.and_then(Value::as_str).unwrap_or_default();
             let diagnostic = Diagnostic::error(
-                "spec::unknown_variant",
+                Code::SpecUnknownVariant,
                 format!("{shown} is not one of {}", quoted_list(&options)),
             );
             match (suggest(given, options.iter().copied()), description) {
@@ -287,25 +288,28 @@ fn describe(
                 (None, None) => diagnostic,
             }
         }
+        ValidationErrorKind::Pattern { .. } | ValidationErrorKind::MaxLength { .. }
+            if let Some(format) = subschema.and_then(Format::of_value) =>
+        {
+            invalid(format, found.and_then(Value::as_str).unwrap_or_default(), &shown)
+        }
         ValidationErrorKind::Pattern { pattern } => {
+            // A pattern of no named format: the schema's description is the rule.
             let given = found.and_then(Value::as_str).unwrap_or_default();
-            let (what, rule) =
-                rule_for(pattern).unwrap_or(("value", description.as_deref().unwrap_or_default()));
+            let rule = description.unwrap_or_default();
             let diagnostic =
-                Diagnostic::error("spec::invalid_value", format!("{shown} is not a valid {what}"));
-            let fix = if pattern == Quantity::PATTERN {
-                Quantity::suggest(given)
-            } else {
-                conform(given, pattern)
-            };
+                Diagnostic::error(Code::SpecInvalidValue, format!("{shown} is not a valid value"));
+            let fix = regex::Regex::new(pattern)
+                .ok()
+                .and_then(|re| conform(given, |candidate| re.is_match(candidate)));
             match fix {
                 Some(fix) => diagnostic.with_help(format!("{rule}; try `{fix}`")),
-                None => diagnostic.with_help(rule.to_owned()),
+                None => diagnostic.with_help(rule),
             }
         }
         ValidationErrorKind::MaxLength { limit } => {
             let diagnostic = Diagnostic::error(
-                "spec::invalid_value",
+                Code::SpecInvalidValue,
                 format!("{shown} is longer than {limit} characters"),
             );
             match description {
@@ -320,13 +324,13 @@ fn describe(
                 "above the maximum"
             };
             let diagnostic =
-                Diagnostic::error("spec::invalid_value", format!("{shown} is {side} {limit}"));
+                Diagnostic::error(Code::SpecInvalidValue, format!("{shown} is {side} {limit}"));
             match description {
                 Some(description) => diagnostic.with_help(description),
                 None => diagnostic,
             }
         }
-        _ => Diagnostic::error("spec::invalid_value", fallback.to_owned()),
+        _ => Diagnostic::error(Code::SpecInvalidValue, fallback.to_owned()),
     };
     vec![diagnostic.at_pointer(pointer)]
 }
@@ -363,7 +367,7 @@ fn collect_tagged(
         (None, _) => {
             let options: Vec<&str> = tags.iter().filter_map(Value::as_str).collect();
             out.push(
-                Diagnostic::error("spec::missing_field", format!("missing field `{tag}`"))
+                Diagnostic::error(Code::SpecMissingField, format!("missing field `{tag}`"))
                     .with_help(format!("add `{tag}:` with one of {}", quoted_list(&options)))
                     .at_pointer(pointer),
             );
@@ -415,7 +419,7 @@ fn collect_external(
             )
         };
         out.push(
-            Diagnostic::error("spec::wrong_type", message)
+            Diagnostic::error(Code::SpecWrongType, message)
                 .with_help("write each kind as its own entry, under its own name")
                 .at_pointer(pointer),
         );
@@ -433,7 +437,7 @@ fn collect_external(
     );
     out.push(
         Diagnostic::error(
-            "spec::unknown_variant",
+            Code::SpecUnknownVariant,
             format!("`{key}` is not one of {}", quoted_list(&names)),
         )
         .with_help(help)
@@ -464,7 +468,7 @@ fn wrong_type(kind: &TypeKind, found: Option<&Value>, description: Option<String
     };
     let actual = found.map_or("nothing", json_type_name);
     let diagnostic =
-        Diagnostic::error("spec::wrong_type", format!("expected {expected}, found {actual}"));
+        Diagnostic::error(Code::SpecWrongType, format!("expected {expected}, found {actual}"));
     let quoted_number = found.and_then(Value::as_str).filter(|s| s.trim().parse::<f64>().is_ok());
     let help = match (expected.as_str(), found, quoted_number) {
         ("a string", Some(value), _) if value.is_number() || value.is_boolean() => {
@@ -488,16 +492,16 @@ fn unknown_key(field: &str, pointer: &str, subschema: Option<&Value>) -> Diagnos
     let key_pattern = subschema
         .and_then(|s| s.get("patternProperties"))
         .and_then(Value::as_object)
-        .and_then(|p| p.keys().next());
-    if let Some(pattern) = key_pattern {
-        let (what, rule) = rule_for(pattern).unwrap_or(("key", "a key matching the naming rule"));
-        let diagnostic =
-            Diagnostic::error("spec::invalid_value", format!("`{field}` is not a valid {what}"));
-        let help = match conform(field, pattern) {
-            Some(fix) => format!("{rule}; try `{fix}`"),
-            None => rule.to_owned(),
+        .is_some_and(|p| !p.is_empty());
+    if key_pattern {
+        let diagnostic = match subschema.and_then(Format::of_keys) {
+            Some(format) => invalid(format, field, &format!("`{field}`")),
+            None => {
+                Diagnostic::error(Code::SpecInvalidValue, format!("`{field}` is not a valid key"))
+                    .with_help("a key matching the naming rule")
+            }
         };
-        return diagnostic.with_help(help).at_pointer(at).on_key();
+        return diagnostic.at_pointer(at).on_key();
     }
     let known: Vec<&str> = subschema
         .and_then(|s| s.get("properties"))
@@ -513,38 +517,75 @@ fn unknown_key(field: &str, pointer: &str, subschema: Option<&Value>) -> Diagnos
         Some(close) => format!("unknown field `{field}`, did you mean `{close}`?"),
         None => format!("unknown field `{field}`"),
     };
-    Diagnostic::error("spec::unknown_field", message).with_help(help).at_pointer(at).on_key()
+    Diagnostic::error(Code::SpecUnknownField, message).with_help(help).at_pointer(at).on_key()
 }
 
-/// The name and rule of a validated name type, by its published pattern.
-fn rule_for(pattern: &str) -> Option<(&'static str, &'static str)> {
-    macro_rules! table {
-        ($($ty:ty => $what:literal),* $(,)?) => {
-            [$((<$ty>::PATTERN, $what, <$ty>::RULE)),*]
-        };
-    }
-    let rules = table![
-        names::ServiceName => "service name",
-        names::EnvName => "environment name",
-        names::DependencyName => "dependency name",
-        names::NamespaceName => "namespace name",
-        names::ObjectName => "name",
-        names::PortName => "port name",
-        names::EnvVarName => "environment variable name",
-        names::DomainName => "domain name",
-        names::ImageRepository => "image repository",
-        names::ImageTag => "image tag",
-    ];
-    if pattern == Quantity::PATTERN {
-        return Some(("Kubernetes quantity", Quantity::RULE));
-    }
-    rules.iter().find(|(p, _, _)| *p == pattern).map(|(_, what, rule)| (*what, *rule))
+/// The rule a string value follows, as its schema names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    /// A validated name of one kind.
+    Name(NameKind),
+    /// A Kubernetes quantity.
+    Quantity,
 }
 
-/// The closest spelling of `value` that matches `pattern`, trying the usual
-/// slips: case, and `-` versus `_`.
-fn conform(value: &str, pattern: &str) -> Option<String> {
-    let re = regex::Regex::new(pattern).ok()?;
+impl Format {
+    /// The format a value's schema names ([`names::FORMAT_KEYWORD`]).
+    fn of_value(schema: &Value) -> Option<Self> {
+        Self::from_id(schema.get(names::FORMAT_KEYWORD)?.as_str()?)
+    }
+
+    /// The format of the keys a map's schema names ([`names::KEYS_KEYWORD`]).
+    fn of_keys(schema: &Value) -> Option<Self> {
+        Self::from_id(schema.get(names::KEYS_KEYWORD)?.as_str()?)
+    }
+
+    fn from_id(id: &str) -> Option<Self> {
+        if id == Quantity::FORMAT {
+            return Some(Self::Quantity);
+        }
+        NameKind::from_id(id).map(Self::Name)
+    }
+
+    fn what(self) -> &'static str {
+        match self {
+            Self::Name(kind) => kind.what(),
+            Self::Quantity => "Kubernetes quantity",
+        }
+    }
+
+    fn rule(self) -> &'static str {
+        match self {
+            Self::Name(kind) => kind.rule(),
+            Self::Quantity => Quantity::RULE,
+        }
+    }
+
+    /// A close value that follows the rule.
+    fn fix(self, value: &str) -> Option<String> {
+        match self {
+            Self::Name(kind) => conform(value, |candidate| kind.accepts(candidate)),
+            Self::Quantity => Quantity::suggest(value),
+        }
+    }
+}
+
+/// A value (or key) that breaks the rule of its format, with the rule and,
+/// when there is one, a close value that follows it.
+fn invalid(format: Format, given: &str, shown: &str) -> Diagnostic {
+    let diagnostic = Diagnostic::error(
+        Code::SpecInvalidValue,
+        format!("{shown} is not a valid {}", format.what()),
+    );
+    match format.fix(given) {
+        Some(fix) => diagnostic.with_help(format!("{}; try `{fix}`", format.rule())),
+        None => diagnostic.with_help(format.rule()),
+    }
+}
+
+/// The closest spelling of `value` that `accepts`, trying the usual slips:
+/// case, and `-` versus `_`.
+fn conform(value: &str, accepts: impl Fn(&str) -> bool) -> Option<String> {
     let lower = value.to_ascii_lowercase();
     let upper = value.to_ascii_uppercase();
     let untagged = match value.split('@').next().unwrap_or(value).rsplit_once(':') {
@@ -560,7 +601,7 @@ fn conform(value: &str, pattern: &str) -> Option<String> {
         lower.trim_matches(|c: char| !c.is_ascii_alphanumeric()).replace(['_', ' '], "-"),
     ]
     .into_iter()
-    .find(|candidate| candidate != value && re.is_match(candidate))
+    .find(|candidate| candidate != value && accepts(candidate))
 }
 
 /// A schema description turned into a help clause: one line, lowercase
@@ -643,11 +684,111 @@ mod tests {
     }
 
     #[test]
+    fn every_map_with_key_rules_names_the_kind_of_its_keys() {
+        fn walk(value: &Value, path: &str, missing: &mut Vec<String>) {
+            if let Some(object) = value.as_object() {
+                if object.contains_key("patternProperties")
+                    && !object.contains_key(names::KEYS_KEYWORD)
+                {
+                    missing.push(path.to_owned());
+                }
+                for (key, child) in object {
+                    walk(child, &format!("{path}/{key}"), missing);
+                }
+            } else if let Some(items) = value.as_array() {
+                for (index, child) in items.iter().enumerate() {
+                    walk(child, &format!("{path}/{index}"), missing);
+                }
+            }
+        }
+        for kind in FileKind::ALL {
+            let mut missing = Vec::new();
+            walk(&json_schema(kind), "", &mut missing);
+            assert!(
+                missing.is_empty(),
+                "{kind:?}: maps without `#[schemars(transform = keyed_by::<K>)]`: {missing:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_kind_of_name_is_named_in_the_schemas() {
+        fn walk(value: &Value, found: &mut Vec<String>) {
+            if let Some(object) = value.as_object() {
+                for keyword in [names::FORMAT_KEYWORD, names::KEYS_KEYWORD] {
+                    if let Some(id) = object.get(keyword).and_then(Value::as_str) {
+                        found.push(id.to_owned());
+                    }
+                }
+                for child in object.values() {
+                    walk(child, found);
+                }
+            } else if let Some(items) = value.as_array() {
+                for child in items {
+                    walk(child, found);
+                }
+            }
+        }
+        let mut found = Vec::new();
+        for kind in FileKind::ALL {
+            walk(&json_schema(kind), &mut found);
+        }
+        for kind in NameKind::ALL {
+            assert!(found.iter().any(|id| id == kind.id()), "{kind:?} is named nowhere");
+        }
+    }
+
+    #[test]
+    fn names_sharing_a_pattern_are_reported_by_their_own_rule() {
+        let doc = json!({
+            "name": "api",
+            "image": "ghcr.io/acme/api",
+            "ports": [{"name": "HTTP", "port": 8080}],
+            "uses": {"Auth_DB": "postgres"},
+        });
+        let diagnostics = validate(FileKind::Service, &doc);
+        let found: Vec<(&str, &str, Option<&str>)> = diagnostics
+            .iter()
+            .map(|d| {
+                (d.pointer.as_deref().unwrap_or_default(), d.message.as_str(), d.help.as_deref())
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "/ports/0/name",
+                    "`HTTP` is not a valid port name",
+                    Some(
+                        "lowercase letters, digits and '-', with at least one letter, not starting or ending with '-' nor holding '--', at most 15 characters (an IANA service name); try `http`"
+                    )
+                ),
+                (
+                    "/uses/Auth_DB",
+                    "`Auth_DB` is not a valid dependency name",
+                    Some(
+                        "lowercase letters, digits and '-', starting with a letter, ending with a letter or digit, at most 40 characters; try `auth-db`"
+                    )
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_port_name_too_long_states_its_rule() {
+        let doc = json!({"name": "api", "image": "x", "ports": [{"name": "administration-ui", "port": 80}]});
+        let diagnostics = validate(FileKind::Service, &doc);
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert_eq!(diagnostics[0].message, "`administration-ui` is not a valid port name");
+        assert_eq!(diagnostics[0].help.as_deref(), Some(NameKind::Port.rule()));
+    }
+
+    #[test]
     fn unknown_field_points_at_key_with_suggestion() {
         let doc = json!({"name": "api", "image": "ghcr.io/acme/api", "replcas": 2});
         let diagnostics = validate(FileKind::Service, &doc);
         assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
-        assert_eq!(diagnostics[0].code, "spec::unknown_field");
+        assert_eq!(diagnostics[0].code, Code::SpecUnknownField);
         assert_eq!(diagnostics[0].message, "unknown field `replcas`, did you mean `replicas`?");
         assert_eq!(diagnostics[0].pointer.as_deref(), Some("/replcas"));
         assert!(diagnostics[0].at_key);
@@ -658,7 +799,7 @@ mod tests {
         let doc = json!({"name": "api", "image": "x", "ports": [{"name": "http", "prot": 80}]});
         let diagnostics = validate(FileKind::Service, &doc);
         let unknown: Vec<_> =
-            diagnostics.iter().filter(|d| d.code == "spec::unknown_field").collect();
+            diagnostics.iter().filter(|d| d.code == Code::SpecUnknownField).collect();
         assert_eq!(unknown.len(), 1, "{diagnostics:?}");
         assert_eq!(unknown[0].pointer.as_deref(), Some("/ports/0/prot"));
         assert_eq!(unknown[0].message, "unknown field `prot`, did you mean `port`?");
@@ -675,10 +816,10 @@ mod tests {
         assert_eq!(
             codes,
             [
-                "spec::unknown_field",
-                "spec::unknown_variant",
-                "spec::invalid_value",
-                "spec::wrong_type"
+                Code::SpecUnknownField,
+                Code::SpecUnknownVariant,
+                Code::SpecInvalidValue,
+                Code::SpecWrongType
             ]
         );
     }

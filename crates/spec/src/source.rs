@@ -11,57 +11,11 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::Spanned;
+use serde_saphyr::{Options, Spanned};
 
-/// A position in a source file: 1-based line and column, and the byte range
-/// of the node, for snippets.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Position {
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column, in characters.
-    pub column: usize,
-    /// Byte offset of the node's first character: a scalar's opening quote
-    /// when it is quoted, a flow collection's bracket, a block mapping's
-    /// first key.
-    pub offset: usize,
-    /// Length of the node in bytes: a scalar as written, quotes included; 0
-    /// for a block mapping, an empty value, or when unknown.
-    pub len: usize,
-}
-
-impl Position {
-    pub(crate) fn from_saphyr(location: serde_saphyr::Location) -> Self {
-        let span = location.span();
-        let to_usize = |v: u64| usize::try_from(v).unwrap_or(usize::MAX);
-        Self {
-            line: to_usize(location.line()),
-            column: to_usize(location.column()),
-            offset: span.byte_offset().map_or(0, to_usize),
-            len: span.byte_len().map_or(0, to_usize),
-        }
-    }
-}
-
-impl Position {
-    /// The position of a 1-based line and column in `text`, with the byte
-    /// offset computed from them.
-    #[must_use]
-    pub fn in_text(text: &str, line: usize, column: usize, len: usize) -> Self {
-        let line_start = if line <= 1 {
-            0
-        } else {
-            text.match_indices('\n').nth(line - 2).map_or(text.len(), |(i, _)| i + 1)
-        };
-        let line_text = &text[line_start..];
-        let line_end = line_text.find('\n').unwrap_or(line_text.len());
-        let in_line = line_text[..line_end]
-            .char_indices()
-            .nth(column.saturating_sub(1))
-            .map_or(line_end, |(i, _)| i);
-        Self { line, column, offset: line_start + in_line, len }
-    }
-}
+use crate::code::Code;
+use crate::diagnostic::{Diagnostic, Location};
+pub use crate::position::{Position, key_path, pointer_join};
 
 /// A YAML node with its position.
 #[derive(Debug, Clone, PartialEq)]
@@ -274,7 +228,7 @@ impl SourceFile {
     /// The located tree of the document, when the file parses.
     #[must_use]
     pub fn root(&self) -> Option<&Node> {
-        self.root.get_or_init(|| crate::load::parse_yaml(&self.text).ok()).as_ref()
+        self.root.get_or_init(|| parse_yaml(&self.text).ok()).as_ref()
     }
 
     /// The path as shown to the user.
@@ -290,35 +244,137 @@ pub fn display_path(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
-/// Turns a JSON pointer (`/routes/0/host`) into the key path users read
-/// (`routes[0].host`).
-#[must_use]
-pub fn key_path(pointer: &str) -> String {
-    let mut out = String::new();
-    for token in pointer.split('/').skip(1) {
-        let token = token.replace("~1", "/").replace("~0", "~");
-        if !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit()) {
-            out.push('[');
-            out.push_str(&token);
-            out.push(']');
-        } else {
-            if !out.is_empty() {
-                out.push('.');
-            }
-            out.push_str(&token);
-        }
-    }
-    out
+/// The options every model file is parsed with: YAML 1.2 booleans, so `yes`,
+/// `on` and `n` stay strings, as Kubernetes users expect.
+pub(crate) fn parse_options() -> Options {
+    serde_saphyr::options! { strict_booleans: true }
 }
 
-/// Appends a key or index to a JSON pointer, escaping as RFC 6901 requires.
-#[must_use]
-pub fn pointer_join(pointer: &str, token: &str) -> String {
-    let mut out = String::with_capacity(pointer.len() + token.len() + 1);
-    out.push_str(pointer);
-    out.push('/');
-    out.push_str(&token.replace('~', "~0").replace('/', "~1"));
-    out
+/// Parses YAML text into a located tree. The error is a diagnostic without
+/// file name.
+pub fn parse_yaml(text: &str) -> Result<Node, Diagnostic> {
+    serde_saphyr::from_str_with_options(text, parse_options()).map_err(|e| {
+        let (line, column) = e.location().map_or((1, 1), |l| {
+            let p = Position::from_saphyr(l);
+            (p.line.max(1), p.column.max(1))
+        });
+        let raw = e.without_snippet().to_string();
+        let (message, help, position) = explain_syntax_error(text, &raw, line, column);
+        let mut diagnostic = Diagnostic::error(Code::SpecYamlSyntax, message);
+        if let Some(help) = help {
+            diagnostic = diagnostic.with_help(help);
+        }
+        diagnostic.location = Some(Location { file: String::new(), position: Some(position) });
+        diagnostic
+    })
+}
+
+/// Turns a parser error into platc's words: what is wrong, how to fix it,
+/// and the most useful place to point at.
+fn explain_syntax_error(
+    text: &str,
+    raw: &str,
+    line: usize,
+    column: usize,
+) -> (String, Option<String>, Position) {
+    let message = clean_yaml_message(raw);
+    let at = |line: usize, column: usize, len: usize| Position::in_text(text, line, column, len);
+    let line_text = |n: usize| text.lines().nth(n.saturating_sub(1)).unwrap_or_default();
+
+    if raw.contains("found a tab") || raw.contains("tab") && raw.contains("indent") {
+        let tabbed = text.lines().position(|l| l.trim_start_matches(' ').starts_with('\t'));
+        let position = tabbed.map_or_else(|| at(line, column, 1), |n| at(n + 1, 1, 1));
+        let help = "indent with spaces: YAML does not allow tabs in indentation".to_owned();
+        return ("a tab character in the indentation".to_owned(), Some(help), position);
+    }
+    if raw.contains("unknown escape") {
+        let current = line_text(line);
+        let escape = current
+            .char_indices()
+            .skip(column)
+            .find(|&(i, c)| {
+                c == '\\'
+                    && !current[i + 1..]
+                        .starts_with(['\\', '"', 'n', 't', 'r', '0', 'u', 'x', '/', ' '])
+            })
+            .map(|(i, _)| {
+                (current[..i].chars().count() + 1, current[i..].chars().take(2).collect::<String>())
+            });
+        let (column, shown) = escape.unwrap_or((column, String::from("\\")));
+        return (
+            format!("unknown escape `{shown}` in a double-quoted string"),
+            Some(
+                "write `\\\\` for a backslash, or use single quotes, where backslashes are literal"
+                    .to_owned(),
+            ),
+            at(line, column, shown.len()),
+        );
+    }
+    if raw.contains("unknown anchor") {
+        let current = line_text(line);
+        let name: String = current
+            .chars()
+            .skip(column.saturating_sub(1))
+            .skip_while(|c| *c == '*')
+            .take_while(|c| !c.is_whitespace() && !",]}".contains(*c))
+            .collect();
+        return (
+            format!("alias `*{name}` refers to no anchor"),
+            Some(format!("define the value once with `&{name}` before using `*{name}`")),
+            at(line, column, name.len() + 1),
+        );
+    }
+    if raw.contains("multiple YAML documents") {
+        let marker =
+            text.lines().take(line).collect::<Vec<_>>().iter().rposition(|l| l.starts_with("---"));
+        let position = marker.map_or_else(|| at(line, column, 1), |n| at(n + 1, 1, 3));
+        return (
+            "more than one YAML document in the file".to_owned(),
+            Some(
+                "a model file holds one document: move the second into a file of its own"
+                    .to_owned(),
+            ),
+            position,
+        );
+    }
+    if raw.starts_with("duplicate mapping key") {
+        return (
+            message,
+            Some("a key may appear once per mapping: merge or remove the repeated key".to_owned()),
+            at(line, column, 1),
+        );
+    }
+    let help = if raw.contains("did not find expected key")
+        || raw.contains("mapping values are not allowed")
+    {
+        Some("check the indentation: the keys of one mapping start in the same column".to_owned())
+    } else if raw.contains("unclosed bracket") || raw.contains("did not find expected ',' or") {
+        Some(
+            "close the bracket, or write the collection in block style, one item per line"
+                .to_owned(),
+        )
+    } else {
+        None
+    };
+    (message, help, at(line, column, 1))
+}
+
+/// Rewrites parser messages into platc's voice: no library advice, no position
+/// (the diagnostic carries it).
+fn clean_yaml_message(raw: &str) -> String {
+    let without_position = match raw.rfind(" at line ") {
+        Some(cut) => &raw[..cut],
+        None => raw,
+    };
+    if let Some(rest) = without_position.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(", set DuplicateKeyPolicy").next().unwrap_or(rest);
+        return format!("duplicate key `{key}`");
+    }
+    let mut message = without_position.trim().to_owned();
+    if let Some(first) = message.get(..1) {
+        message = first.to_lowercase() + &message[1..];
+    }
+    message
 }
 
 #[cfg(test)]
@@ -326,7 +382,7 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Node {
-        crate::load::parse_yaml(text).unwrap()
+        parse_yaml(text).unwrap()
     }
 
     #[test]

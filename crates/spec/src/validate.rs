@@ -4,12 +4,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Origin, suggest};
 use crate::model::{
     Autoscale, ClusterFlavour, DependencyType, Environment, Platform, Probe, Service, WorkloadKind,
 };
 use crate::names::{DependencyName, ObjectName};
-use crate::source::pointer_join;
+use crate::position::pointer_join;
 
 /// Every problem in `platform` that involves more than one field or file.
 #[must_use]
@@ -39,7 +40,7 @@ pub fn policy(platform: &Platform) -> Vec<Diagnostic> {
             let pointer = if service.probes.is_empty() { "/kind" } else { "/probes" };
             out.push(
                 Diagnostic::warning(
-                    "check::missing_probe",
+                    Code::CheckMissingProbe,
                     format!("web service `{}` has no {} probe", service.name, missing.join(" or ")),
                 )
                 .at(Origin::Service(service.name.clone()), pointer)
@@ -86,7 +87,7 @@ fn check_workload(service: &Service, out: &mut Vec<Diagnostic>) {
     match (&service.schedule, kind) {
         (None, WorkloadKind::Cronjob) => out.push(
             Diagnostic::error(
-                "spec::missing_schedule",
+                Code::SpecMissingSchedule,
                 format!("cronjob `{}` has no schedule", service.name),
             )
             .at(origin.clone(), "/kind")
@@ -97,7 +98,7 @@ fn check_workload(service: &Service, out: &mut Vec<Diagnostic>) {
         (Some(schedule), WorkloadKind::Cronjob) => {
             if let Err(why) = crate::cron::check(schedule) {
                 out.push(
-                    Diagnostic::error("spec::invalid_schedule", why)
+                    Diagnostic::error(Code::SpecInvalidSchedule, why)
                         .at(origin.clone(), "/schedule")
                         .with_help("for example `*/15 * * * *` (every 15 minutes) or `@daily`"),
                 );
@@ -116,7 +117,7 @@ fn check_workload(service: &Service, out: &mut Vec<Diagnostic>) {
         if service.replicas.is_some() {
             out.push(
                 Diagnostic::error(
-                    "spec::replicas_and_autoscale",
+                    Code::SpecReplicasAndAutoscale,
                     "`replicas` and `autoscale` are both set",
                 )
                 .at(origin.clone(), "/replicas")
@@ -135,7 +136,7 @@ fn check_workload(service: &Service, out: &mut Vec<Diagnostic>) {
 
 fn not_for_kind(field: &str, kind: WorkloadKind, allowed: &str, origin: &Origin) -> Diagnostic {
     Diagnostic::error(
-        "spec::not_for_kind",
+        Code::SpecNotForKind,
         format!("`{field}` does not apply to a `{}` service", kind.as_str()),
     )
     .at(origin.clone(), format!("/{field}"))
@@ -152,7 +153,7 @@ fn check_autoscale(
     if autoscale.min > autoscale.max {
         out.push(
             Diagnostic::error(
-                "spec::invalid_autoscale",
+                Code::SpecInvalidAutoscale,
                 format!("autoscaling from {} down to {} pods", autoscale.min, autoscale.max),
             )
             .at(origin.clone(), format!("{pointer}/max"))
@@ -162,7 +163,7 @@ fn check_autoscale(
     if autoscale.cpu.is_none() && autoscale.memory.is_none() {
         out.push(
             Diagnostic::error(
-                "spec::invalid_autoscale",
+                Code::SpecInvalidAutoscale,
                 "autoscaling needs a target: `cpu` or `memory`",
             )
             .at(origin.clone(), pointer)
@@ -177,7 +178,7 @@ fn check_routes(platform: &Platform, service: &Service, out: &mut Vec<Diagnostic
     if !service.routes.is_empty() && service.kind != WorkloadKind::Web {
         out.push(
             Diagnostic::error(
-                "spec::route_without_port",
+                Code::SpecRouteWithoutPort,
                 format!(
                     "`{}` is a {} service; only web services have routes",
                     service.name,
@@ -228,7 +229,7 @@ fn check_routes(platform: &Platform, service: &Service, out: &mut Vec<Diagnostic
         if object.len() > 63 {
             out.push(
                 Diagnostic::error(
-                    "spec::name_too_long",
+                    Code::SpecNameTooLong,
                     format!("the Middleware `{object}` would have more than 63 characters"),
                 )
                 .at(origin.clone(), pointer_join("/middlewares", name.as_str()))
@@ -251,7 +252,7 @@ fn check_dependency_types(platform: &Platform, out: &mut Vec<Diagnostic>) {
             if RESERVED_DEPENDENCY_NAMES.contains(&name.as_str()) {
                 out.push(
                     Diagnostic::error(
-                        "spec::reserved_name",
+                        Code::SpecReservedName,
                         format!("`{name}` is the release name of a platform component"),
                     )
                     .at(Origin::Service(service.name.clone()), pointer_join("/uses", name.as_str()))
@@ -265,7 +266,7 @@ fn check_dependency_types(platform: &Platform, out: &mut Vec<Diagnostic>) {
             match first.get(name) {
                 Some((owner, first_kind)) if first_kind != kind => out.push(
                     Diagnostic::error(
-                        "spec::dependency_type_conflict",
+                        Code::SpecDependencyTypeConflict,
                         format!(
                             "`{name}` is a {} here but a {} in service `{}`",
                             kind.as_str(),
@@ -304,7 +305,7 @@ fn check_service(service: &Service, out: &mut Vec<Diagnostic>) {
         let (o, p) = at("/kind");
         out.push(
             Diagnostic::error(
-                "spec::web_without_port",
+                Code::SpecWebWithoutPort,
                 format!("web service `{}` has no port", service.name),
             )
             .at(o, p)
@@ -337,7 +338,7 @@ fn check_ports(service: &Service, origin: &Origin, out: &mut Vec<Diagnostic>) {
         if let Some(first) = port_names.insert(port.name.as_str(), i) {
             out.push(
                 Diagnostic::error(
-                    "spec::duplicate_name",
+                    Code::SpecDuplicateName,
                     format!("port name `{}` is used twice", port.name),
                 )
                 .at(origin.clone(), format!("/ports/{i}/name"))
@@ -349,7 +350,7 @@ fn check_ports(service: &Service, origin: &Origin, out: &mut Vec<Diagnostic>) {
         if let Some(first) = port_numbers.insert((port.port, port.protocol), i) {
             out.push(
                 Diagnostic::error(
-                    "spec::duplicate_port",
+                    Code::SpecDuplicatePort,
                     format!("port {} is declared twice", port.port),
                 )
                 .at(origin.clone(), format!("/ports/{i}/port"))
@@ -369,7 +370,7 @@ fn check_env_names(service: &Service, origin: &Origin, out: &mut Vec<Diagnostic>
         if names.contains_key(name.as_str()) {
             out.push(
                 Diagnostic::error(
-                    "spec::duplicate_env",
+                    Code::SpecDuplicateEnv,
                     format!("`{name}` is set both in `env` and in `secrets`"),
                 )
                 .at(origin.clone(), pointer_join("/secrets", name.as_str()))
@@ -391,7 +392,7 @@ fn check_env_names(service: &Service, origin: &Origin, out: &mut Vec<Diagnostic>
             if clash {
                 out.push(
                     Diagnostic::error(
-                        "spec::duplicate_env",
+                        Code::SpecDuplicateEnv,
                         format!("`{injected}` is set by the dependency `{dependency}` and again in `{field}`"),
                     )
                     .at(origin.clone(), pointer_join(&format!("/{field}"), &injected))
@@ -413,7 +414,7 @@ fn check_files(service: &Service, origin: &Origin, out: &mut Vec<Diagnostic>) {
         {
             out.push(
                 Diagnostic::error(
-                    "spec::invalid_file_name",
+                    Code::SpecInvalidFileName,
                     format!("`{name}` cannot be a ConfigMap key"),
                 )
                 .at(origin.clone(), format!("/files/{i}/path"))
@@ -422,7 +423,7 @@ fn check_files(service: &Service, origin: &Origin, out: &mut Vec<Diagnostic>) {
         }
         if let Some(first) = file_names.insert(name, i) {
             out.push(
-                Diagnostic::error("spec::duplicate_file", format!("two files are named `{name}`"))
+                Diagnostic::error(Code::SpecDuplicateFile, format!("two files are named `{name}`"))
                     .at(origin.clone(), format!("/files/{i}/path"))
                     .with_help(format!(
                         "the first is `files[{first}]`; files share one ConfigMap, so their names must differ"
@@ -445,7 +446,7 @@ fn check_probe(
     if actions != 1 {
         out.push(
             Diagnostic::error(
-                "spec::probe_action",
+                Code::SpecProbeAction,
                 format!("a probe needs exactly one of `http`, `tcp` or `exec`, found {actions}"),
             )
             .at(origin.clone(), pointer)
@@ -469,7 +470,7 @@ fn check_probe(
     if probe.http.is_some() && probe.port.is_none() && ports.is_empty() {
         out.push(
             Diagnostic::error(
-                "spec::probe_without_port",
+                Code::SpecProbeWithoutPort,
                 "an `http` probe needs a port, and the service has none",
             )
             .at(origin.clone(), pointer)
@@ -516,7 +517,7 @@ fn check_environment(platform: &Platform, environment: &Environment, out: &mut V
         && tls.cert_resolver.is_some() == tls.secret_name.is_some()
     {
         out.push(
-            Diagnostic::error("spec::invalid_tls", "TLS needs exactly one of `certResolver` or `secretName`")
+            Diagnostic::error(Code::SpecInvalidTls, "TLS needs exactly one of `certResolver` or `secretName`")
                 .at(origin.clone(), "/ingress/tls")
                 .with_help("`certResolver: letsencrypt` has Traefik obtain certificates; `secretName` names a TLS Secret"),
         );
@@ -525,7 +526,7 @@ fn check_environment(platform: &Platform, environment: &Environment, out: &mut V
     if !environment.development && !environment.development_secrets.is_empty() {
         out.push(
             Diagnostic::error(
-                "spec::plaintext_secret",
+                Code::SpecPlaintextSecret,
                 format!("plaintext secret values in `{}`, which is not a development environment", environment.name),
             )
             .at(origin.clone(), "/developmentSecrets")
@@ -537,7 +538,7 @@ fn check_environment(platform: &Platform, environment: &Environment, out: &mut V
     {
         out.push(
             Diagnostic::error(
-                "spec::missing_address_pool",
+                Code::SpecMissingAddressPool,
                 format!("`{}` runs on kind but gives MetalLB no addresses", environment.name),
             )
             .at(origin.clone(), "/cluster")
@@ -559,7 +560,7 @@ fn check_environment(platform: &Platform, environment: &Environment, out: &mut V
                 };
                 out.push(
                     Diagnostic::error(
-                        "spec::latest_tag",
+                        Code::SpecLatestTag,
                         format!("service `{}` would run the `latest` tag in `{}`", service.name, environment.name),
                     )
                     .at(origin.clone(), pointer)
@@ -575,7 +576,7 @@ fn check_environment(platform: &Platform, environment: &Environment, out: &mut V
         let list: Vec<String> = untagged.iter().map(|s| format!("`{s}`")).collect();
         out.push(
             Diagnostic::error(
-                "spec::missing_tag",
+                Code::SpecMissingTag,
                 format!("no image tag for {} in `{}`", list.join(", "), environment.name),
             )
             .at(origin, "/images")
@@ -605,7 +606,7 @@ fn check_overrides(
             if wrong {
                 out.push(
                     Diagnostic::error(
-                        "spec::not_for_kind",
+                        Code::SpecNotForKind,
                         format!(
                             "`{field}` does not apply to `{name}`, a `{}` service",
                             kind.as_str()
@@ -622,7 +623,7 @@ fn check_overrides(
             && let Err(why) = crate::cron::check(schedule)
         {
             out.push(
-                Diagnostic::error("spec::invalid_schedule", why)
+                Diagnostic::error(Code::SpecInvalidSchedule, why)
                     .at(origin.clone(), format!("{base}/schedule")),
             );
         }
@@ -647,7 +648,7 @@ fn check_infrastructure(
                 if environment.infrastructure.is_empty() { "" } else { "/infrastructure" };
             out.push(
                 Diagnostic::error(
-                    "spec::missing_provider",
+                    Code::SpecMissingProvider,
                     format!(
                         "`{}` provides no {} for `{name}`, used by {}",
                         environment.name,
@@ -696,7 +697,7 @@ pub(crate) fn unknown_reference(
             known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
         ),
     };
-    Diagnostic::error("spec::unknown_reference", format!("unknown {what} `{name}`"))
+    Diagnostic::error(Code::SpecUnknownReference, format!("unknown {what} `{name}`"))
         .at(origin, pointer)
         .with_help(help)
 }

@@ -8,6 +8,7 @@ use std::path::Path;
 
 use platc_render::check::check_tree;
 use platc_render::{diff_trees, read_tree, render_all};
+use platc_spec::Code;
 use platc_spec::{Diagnostic, Severity, Sources, load_dir};
 
 use crate::Outcome;
@@ -36,7 +37,7 @@ fn findings(root: &Path, args: &CheckArgs) -> (Vec<Diagnostic>, Sources, Outcome
                 .map_or(stale.clone(), |p| p.display().to_string());
             findings.push(
                 Diagnostic::error(
-                    "check::stale_schema",
+                    Code::CheckStaleSchema,
                     "the committed JSON Schema differs from the model",
                 )
                 .with_help(format!(
@@ -80,7 +81,7 @@ fn findings(root: &Path, args: &CheckArgs) -> (Vec<Diagnostic>, Sources, Outcome
                     platc_render::diff::ChangeKind::Changed => "differs from the golden tree",
                 };
                 findings.push(
-                    Diagnostic::error("check::golden_drift", format!("{} {what}", change.object))
+                    Diagnostic::error(Code::CheckGoldenDrift, format!("{} {what}", change.object))
                         .with_help("run `platc golden` and commit the result, or `platc diff` to see the change")
                         .in_file(format!("{prefix}/{}", change.path), None),
                 );
@@ -152,7 +153,7 @@ fn github_annotation(finding: &Diagnostic) -> String {
             properties.push(format!("col={}", position.column));
         }
     }
-    properties.push(format!("title={}", escape_property(finding.code)));
+    properties.push(format!("title={}", escape_property(finding.code.as_str())));
     let mut message = finding.message.clone();
     if let Some(object) = &finding.object {
         let _ = write!(message, " ({object})");

@@ -1,10 +1,8 @@
 //! One module per command, and what they share: loading the platform and
 //! naming environments.
 
-pub mod bench;
 pub mod check;
 pub mod diff;
-pub mod generate;
 pub mod golden;
 pub mod promote;
 pub mod render;
@@ -13,7 +11,7 @@ pub mod schema;
 use std::path::Path;
 
 use anyhow::Context as _;
-use platc_render::{Object, Tree, WriteSummary, render_files, write_tree};
+use platc_render::{Object, Tree, WriteSummary, render_environments, write_tree};
 use platc_spec::names::EnvName;
 use platc_spec::{Diagnostic, Loaded, Sources, load_dir};
 
@@ -65,28 +63,18 @@ pub fn render_tree_of_kinds(
         None => loaded.platform.environment_names().map(ToString::to_string).collect(),
     };
     let keep = |object: &Object| kinds.is_empty() || kinds.iter().any(|kind| kind == object.kind());
-    let mut environments = Vec::new();
-    let mut tree = Tree::new();
-    let mut warnings = Vec::new();
-    let mut errors = Vec::new();
-    for name in &names {
-        match render_files(&loaded.platform, name, keep) {
-            Ok(files) => {
-                warnings.extend(files.warnings);
-                tree.nest(files.environment.as_str(), files.tree);
-                environments.push(files.environment);
+    match render_environments(&loaded.platform, &names, keep) {
+        Ok(rendered) => {
+            if !rendered.warnings.is_empty() {
+                report_located(rendered.warnings, &loaded.sources, style);
             }
-            Err(mut found) => errors.append(&mut found),
+            Some((rendered.environments, rendered.tree))
+        }
+        Err(errors) => {
+            report_located(errors, &loaded.sources, style);
+            None
         }
     }
-    if !errors.is_empty() {
-        report_located(errors, &loaded.sources, style);
-        return None;
-    }
-    if !warnings.is_empty() {
-        report_located(warnings, &loaded.sources, style);
-    }
-    Some((environments, tree))
 }
 
 /// Writes `tree` into `dir` (see [`write_tree`]) and says on stderr what changed.

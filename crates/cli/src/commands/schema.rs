@@ -1,18 +1,20 @@
-//! `platc schema`: the JSON Schema of model files and the field reference
-//! generated from it, printed, written or checked.
+//! `platc schema`: the JSON Schema of model files, the field reference
+//! generated from it and the reference of diagnostic codes, printed, written
+//! or checked.
 
 use std::fs;
+use std::path::Path;
 
 use anyhow::Context as _;
-use platc_spec::reference;
 use platc_spec::schema::{FileKind, json_schema_text};
+use platc_spec::{code, reference};
 
 use crate::Outcome;
 use crate::args::{SchemaArgs, SchemaKind};
 use crate::output::print;
 
 /// The schema files in `dir` that differ from the current schemas.
-pub fn stale_schemas(dir: &std::path::Path) -> Vec<String> {
+pub fn stale_schemas(dir: &Path) -> Vec<String> {
     FileKind::ALL
         .into_iter()
         .filter_map(|kind| {
@@ -46,26 +48,39 @@ pub fn run(args: &SchemaArgs) -> anyhow::Result<Outcome> {
         );
         return Ok(Outcome::Differs);
     }
-    if let Some(file) = &args.reference {
-        if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
-            fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create `{}`", parent.display()))?;
-        }
-        fs::write(file, reference::markdown())
-            .with_context(|| format!("cannot write `{}`", file.display()))?;
-        return Ok(Outcome::Success);
-    }
-    if let Some(file) = &args.check_reference {
-        let current = fs::read_to_string(file).ok();
-        if current.as_deref() == Some(reference::markdown().as_str()) {
+    let documents = [
+        (
+            &args.reference,
+            &args.check_reference,
+            "field reference",
+            "--reference",
+            reference::markdown as fn() -> String,
+        ),
+        (
+            &args.diagnostics,
+            &args.check_diagnostics,
+            "reference of diagnostic codes",
+            "--diagnostics",
+            code::markdown,
+        ),
+    ];
+    for (write, check, what, flag, generate) in documents {
+        if let Some(file) = write {
+            write_document(file, &generate())?;
             return Ok(Outcome::Success);
         }
-        eprintln!(
-            "platc: stale field reference: {}\nplatc: regenerate with `platc schema --reference {}`",
-            file.display(),
-            file.display()
-        );
-        return Ok(Outcome::Differs);
+        if let Some(file) = check {
+            let current = fs::read_to_string(file).ok();
+            if current.as_deref() == Some(generate().as_str()) {
+                return Ok(Outcome::Success);
+            }
+            eprintln!(
+                "platc: stale {what}: {}\nplatc: regenerate with `platc schema {flag} {}`",
+                file.display(),
+                file.display()
+            );
+            return Ok(Outcome::Differs);
+        }
     }
     let kind = match args.kind {
         SchemaKind::Service => FileKind::Service,
@@ -74,4 +89,13 @@ pub fn run(args: &SchemaArgs) -> anyhow::Result<Outcome> {
     };
     print(&json_schema_text(kind))?;
     Ok(Outcome::Success)
+}
+
+/// Writes a generated Markdown document, creating its directory.
+fn write_document(file: &Path, text: &str) -> anyhow::Result<()> {
+    if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create `{}`", parent.display()))?;
+    }
+    fs::write(file, text).with_context(|| format!("cannot write `{}`", file.display()))
 }

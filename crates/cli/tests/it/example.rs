@@ -42,6 +42,32 @@ fn a_stale_field_reference_names_the_command_to_regenerate_it() {
     assert_eq!(current.code, 0, "{}", current.stderr);
 }
 
+#[test]
+fn diagnostics_reference_is_up_to_date() {
+    let run = platc(&workspace(), &["schema", "--check-diagnostics", "docs/diagnostics.md"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+#[test]
+fn a_stale_diagnostics_reference_names_the_command_to_regenerate_it() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let file = tmp.path().join("docs/diagnostics.md");
+    let missing = platc(tmp.path(), &["schema", "--check-diagnostics", "docs/diagnostics.md"]);
+    assert_eq!(missing.code, 1, "{}", missing.stderr);
+    assert!(
+        missing.stderr.contains("regenerate with `platc schema --diagnostics docs/diagnostics.md`"),
+        "{}",
+        missing.stderr
+    );
+    let written = platc(tmp.path(), &["schema", "--diagnostics", "docs/diagnostics.md"]);
+    assert_eq!(written.code, 0, "{}", written.stderr);
+    let text = std::fs::read_to_string(&file).expect("written");
+    assert!(text.starts_with("# Diagnostic codes"), "{text}");
+    assert!(text.contains("`check::invalid_manifest`"), "{text}");
+    let current = platc(tmp.path(), &["schema", "--check-diagnostics", "docs/diagnostics.md"]);
+    assert_eq!(current.code, 0, "{}", current.stderr);
+}
+
 /// The file names in `ARCHITECTURE.md`'s code map, with the crate each
 /// table belongs to: `(crate directory, path inside its src/ or root)`.
 fn code_map() -> Vec<(String, String)> {

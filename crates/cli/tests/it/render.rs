@@ -67,6 +67,20 @@ fn bad_input_exits_2_and_leaves_the_old_tree_untouched() {
 }
 
 #[test]
+fn each_kind_of_name_is_reported_with_its_own_rule() {
+    let tmp = basic_copy();
+    let api = tmp.path().join("services/api.yaml");
+    let text = fs::read_to_string(&api).unwrap().replace(
+        "  - name: metrics\n    port: 9090\n",
+        "  - name: metrics\n    port: 9090\n  - name: HTTP\n    port: 9100\nuses:\n  Auth_DB: postgres\n",
+    );
+    fs::write(&api, text).unwrap();
+    let run = platc(tmp.path(), &["render", "production"]);
+    assert_eq!(run.code, 2);
+    insta::assert_snapshot!("bad-names-render", run.transcript());
+}
+
+#[test]
 fn refuses_to_replace_a_directory_it_did_not_write() {
     let tmp = basic_copy();
     let run = platc(tmp.path(), &["render", "production", "--out", "services"]);

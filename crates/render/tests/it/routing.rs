@@ -3,6 +3,7 @@
 use std::collections::BTreeSet;
 
 use platc_render::{Tree, diff_trees, render};
+use platc_spec::Code;
 use platc_spec::Platform;
 use platc_spec::model::{Environment, TraefikApiGroup};
 
@@ -116,13 +117,13 @@ fn client_addresses_are_read_past_trusted_proxies_only_without_proxy_protocol() 
 fn client_address_middlewares_warn_without_trusted_proxies() {
     let platform = load("routing");
     let legacy = render(&platform, "legacy").expect("renders");
-    let warnings: Vec<(&str, Option<&str>)> =
+    let warnings: Vec<(Code, Option<&str>)> =
         legacy.warnings.iter().map(|w| (w.code, w.pointer.as_deref())).collect();
     assert_eq!(
         warnings,
         [
-            ("render::untrusted_client_ip", Some("/routes/0/middlewares/0")),
-            ("render::untrusted_client_ip", Some("/routes/0/middlewares/1")),
+            (Code::RenderUntrustedClientIp, Some("/routes/0/middlewares/0")),
+            (Code::RenderUntrustedClientIp, Some("/routes/0/middlewares/1")),
         ]
     );
     assert!(legacy.warnings[0].message.contains("`office-only`"));
@@ -137,9 +138,9 @@ fn a_cert_resolver_traefik_does_not_define_is_a_warning() {
     let mut undefined = platform.clone();
     production(&mut undefined).ingress.values.shift_remove("certificatesResolvers");
     let warnings = render(&undefined, "production").expect("renders").warnings;
-    let found: Vec<(&str, Option<&str>)> =
+    let found: Vec<(Code, Option<&str>)> =
         warnings.iter().map(|w| (w.code, w.pointer.as_deref())).collect();
-    assert_eq!(found, [("render::undefined_cert_resolver", Some("/ingress/tls/certResolver"))]);
+    assert_eq!(found, [(Code::RenderUndefinedCertResolver, Some("/ingress/tls/certResolver"))]);
     assert!(warnings[0].message.contains("`letsencrypt`"), "{}", warnings[0].message);
     let help = warnings[0].help.as_deref().unwrap_or_default();
     assert!(help.contains("ingress.values.certificatesResolvers.letsencrypt"), "{help}");
@@ -286,7 +287,7 @@ fn two_routes_for_one_host_and_path_collide() {
     admin.routes[0].host = "shop.{{ environment.domain }}".to_owned();
     let diagnostics = render(&platform, "production").expect_err("must fail");
     assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
-    assert_eq!(diagnostics[0].code, "render::route_collision");
+    assert_eq!(diagnostics[0].code, Code::RenderRouteCollision);
     assert_eq!(
         diagnostics[0].message,
         "`shop.example.com/` is routed twice in `production`: here and in `admin` (routes[0])"
@@ -304,7 +305,7 @@ fn a_templated_host_must_be_a_host_name() {
     let admin = platform.services.iter_mut().find(|s| s.name.as_str() == "admin").expect("admin");
     admin.routes[0].host = "Admin {{ environment.name }}".to_owned();
     let diagnostics = render(&platform, "production").expect_err("must fail");
-    assert_eq!(diagnostics[0].code, "render::invalid_host");
+    assert_eq!(diagnostics[0].code, Code::RenderInvalidHost);
     assert_eq!(diagnostics[0].message, "`Admin production` is not a host name");
 }
 

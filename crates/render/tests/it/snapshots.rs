@@ -4,6 +4,8 @@ use platc_render::render;
 
 use crate::load;
 
+use platc_spec::Code;
+
 #[test]
 fn basic_production_objects() {
     let platform = load("basic");
@@ -112,7 +114,7 @@ fn template_errors_point_at_the_field() {
     let diagnostics = render(&platform, "production").expect_err("must fail");
     assert_eq!(diagnostics.len(), 1);
     let d = &diagnostics[0];
-    assert_eq!(d.code, "render::template");
+    assert_eq!(d.code, Code::RenderTemplate);
     assert_eq!(d.message, "unknown template variable `environment.domian`");
     assert_eq!(d.help.as_deref(), Some("did you mean `environment.domain`?"));
     assert_eq!(d.pointer.as_deref(), Some("/env/BROKEN"));
@@ -131,7 +133,7 @@ fn a_limit_below_its_request_is_an_error_in_the_file_that_set_it() {
         prod.overrides.get_mut("api").and_then(|o| o.resources.as_mut()).expect("override");
     resources.limits.memory = Some("128Mi".try_into().unwrap());
     let diagnostics = render(&platform, "production").expect_err("must fail");
-    assert_eq!(diagnostics[0].code, "render::limit_below_request");
+    assert_eq!(diagnostics[0].code, Code::RenderLimitBelowRequest);
     assert_eq!(diagnostics[0].pointer.as_deref(), Some("/overrides/api/resources/limits/memory"));
     assert_eq!(
         diagnostics[0].message,

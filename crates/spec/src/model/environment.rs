@@ -11,7 +11,9 @@ use super::ingress::{Ingress, LoadBalancer};
 use super::resources::Resources;
 use super::secrets::{DevelopmentSecrets, SecretStore};
 use super::workload::Autoscale;
-use crate::names::{DomainName, EnvName, EnvVarName, ImageTag, NamespaceName, ServiceName};
+use crate::names::{
+    DomainName, EnvName, EnvVarName, ImageTag, NamespaceName, ObjectName, ServiceName, keyed_by,
+};
 
 /// One place the platform runs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -37,6 +39,7 @@ pub struct Environment {
     pub images: Images,
     /// Per-service settings that differ in this environment.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[schemars(transform = keyed_by::<ServiceName>)]
     pub overrides: IndexMap<ServiceName, ServiceOverride>,
     /// How each type of infrastructure the services use is provided here.
     #[serde(default, skip_serializing_if = "Infrastructure::is_empty")]
@@ -59,6 +62,7 @@ pub struct Environment {
     /// rendered as Secret objects marked as development-only. Refused unless
     /// `development: true`.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[schemars(transform = keyed_by::<ObjectName>)]
     pub development_secrets: DevelopmentSecrets,
 }
 
@@ -103,6 +107,7 @@ pub struct Images {
     pub default_tag: Option<ImageTag>,
     /// The tag of individual services; `platc promote` copies these between environments.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[schemars(transform = keyed_by::<ServiceName>)]
     pub tags: IndexMap<ServiceName, ImageTag>,
 }
 
@@ -132,6 +137,7 @@ pub struct ServiceOverride {
     pub resources: Option<Resources>,
     /// Adds environment variables or replaces the values of the service's own.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[schemars(transform = keyed_by::<EnvVarName>)]
     pub env: IndexMap<EnvVarName, String>,
     /// Replaces the service's autoscaling.
     #[serde(default, skip_serializing_if = "Option::is_none")]

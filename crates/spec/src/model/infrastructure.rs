@@ -8,7 +8,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::resources::Resources;
-use crate::names::{DependencyName, ObjectName};
+use crate::names::{DependencyName, ObjectName, keyed_by};
 use crate::quantity::Quantity;
 
 /// The kinds of infrastructure a service can use.
@@ -95,6 +95,7 @@ pub struct Infrastructure {
     /// Providers for individual dependencies, by dependency name; they take
     /// precedence over the provider of the dependency's type.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[schemars(transform = keyed_by::<DependencyName>)]
     pub instances: IndexMap<DependencyName, Provider>,
 }
 
@@ -128,7 +129,7 @@ impl Infrastructure {
     #[must_use]
     pub fn provider_pointer(&self, name: &DependencyName, kind: DependencyType) -> String {
         if self.instances.contains_key(name) {
-            crate::source::pointer_join("/infrastructure/instances", name.as_str())
+            crate::position::pointer_join("/infrastructure/instances", name.as_str())
         } else {
             format!("/infrastructure/{}", kind.as_str())
         }

@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 
 use super::resources::Resources;
 use super::routing::Middlewares;
-use crate::names::ObjectName;
+use crate::names::{ObjectName, keyed_by};
 
 /// Platform-wide settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -24,6 +24,7 @@ pub struct PlatformSettings {
     /// Middlewares any service's routes may use, by name; rendered once per
     /// environment.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[schemars(transform = keyed_by::<ObjectName>)]
     pub middlewares: Middlewares,
     /// The page served while an environment is in maintenance.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -11,7 +11,7 @@ use super::resources::Resources;
 use super::routing::{Middlewares, Route};
 use super::workload::{Autoscale, JobSettings};
 use crate::names::{
-    DependencyName, EnvVarName, ImageRepository, ObjectName, PortName, ServiceName,
+    DependencyName, EnvVarName, ImageRepository, ObjectName, PortName, ServiceName, keyed_by,
 };
 
 /// One workload: its image, ports, configuration and needs.
@@ -46,11 +46,13 @@ pub struct Service {
     /// Environment variables, in order, after those from `secrets`. Values
     /// are strings and may use templates: `"https://api.{{ environment.domain }}"`.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[schemars(transform = keyed_by::<EnvVarName>)]
     pub env: IndexMap<EnvVarName, String>,
     /// Environment variables read from existing Secrets: the variable name maps
     /// to the Secret and key that hold the value. Secret values never appear in
     /// service files.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[schemars(transform = keyed_by::<EnvVarName>)]
     pub secrets: IndexMap<EnvVarName, SecretKeyRef>,
     /// Configuration files mounted read-only into the container, kept in the
     /// service's ConfigMap. Contents may use templates.
@@ -62,6 +64,7 @@ pub struct Service {
     /// `_PASSWORD` (from a Secret), `_URL` and more, and is available to
     /// templates as `resources.<name>`.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[schemars(transform = keyed_by::<DependencyName>)]
     pub uses: IndexMap<DependencyName, DependencyType>,
     /// Health checks.
     #[serde(default, skip_serializing_if = "Probes::is_empty")]
@@ -88,6 +91,7 @@ pub struct Service {
     pub routes: Vec<Route>,
     /// Middlewares of this service's routes, by name.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[schemars(transform = keyed_by::<ObjectName>)]
     pub middlewares: Middlewares,
 }
 

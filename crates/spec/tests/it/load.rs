@@ -3,6 +3,7 @@
 use std::fs;
 use std::path::Path;
 
+use platc_spec::Code;
 use platc_spec::load_dir;
 
 fn write(root: &Path, path: &str, text: &str) {
@@ -99,7 +100,7 @@ fn a_file_that_is_not_utf8_is_shown_with_its_bad_byte() {
     let failure = load_dir(tmp.path()).expect_err("must fail");
     assert_eq!(failure.diagnostics.len(), 1, "{:?}", failure.diagnostics);
     let diagnostic = &failure.diagnostics[0];
-    assert_eq!(diagnostic.code, "spec::not_utf8");
+    assert_eq!(diagnostic.code, Code::SpecNotUtf8);
     let position = diagnostic.location.as_ref().and_then(|l| l.position).expect("position");
     assert_eq!((position.line, position.column), (2, 7), "columns count characters");
     let rendered = failure.sources.render(&failure.diagnostics, false);
@@ -145,4 +146,24 @@ fn checks_of_a_misnamed_file_point_into_it() {
         lines.iter().any(|l| l.starts_with("services/api.yaml:1:1: error[spec::web_without_port]")),
         "{lines:#?}"
     );
+}
+
+#[test]
+fn a_load_failure_is_an_error_that_reads_as_one_line() {
+    fn load(root: &Path) -> Result<usize, Box<dyn std::error::Error>> {
+        Ok(load_dir(root)?.platform.services.len())
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "services/api.yaml", &format!("{API}replcas: 2\n"));
+    write(tmp.path(), "environments/production.yaml", PROD);
+    let error = load(tmp.path()).expect_err("an unknown field does not load");
+    let message = error.to_string();
+    assert!(
+        message.starts_with(
+            "the platform did not load: 1 error(s), first: services/api.yaml:6:1: \
+             error[spec::unknown_field]: unknown field `replcas`, did you mean `replicas`?"
+        ),
+        "{message}"
+    );
+    assert!(error.downcast_ref::<platc_spec::LoadFailure>().is_some());
 }

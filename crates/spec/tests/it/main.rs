@@ -8,4 +8,6 @@
 
 mod fixtures;
 mod load;
+mod modules;
+mod promote;
 mod properties;

@@ -1,4 +1,4 @@
-//! `platc generate` (hidden): writes a synthetic platform of N services for
+//! `cargo xtask generate`: writes a synthetic platform of N services for
 //! benchmarks. The realistic shape mixes every workload kind, routes with
 //! middlewares, every infrastructure type and per-environment overrides
 //! across three environments; `--peers` writes instead the shape the peer
@@ -10,10 +10,10 @@ use std::fs;
 
 use anyhow::Context as _;
 
-use crate::Outcome;
-use crate::args::GenerateArgs;
+use crate::GenerateArgs;
 
-pub fn run(args: &GenerateArgs) -> anyhow::Result<Outcome> {
+/// Writes the platform `args` describe, replacing the directory.
+pub fn run(args: &GenerateArgs) -> anyhow::Result<()> {
     let files = if args.peers { peers(args.services) } else { realistic(args.services) };
     if args.out.exists() {
         fs::remove_dir_all(&args.out)
@@ -28,12 +28,12 @@ pub fn run(args: &GenerateArgs) -> anyhow::Result<Outcome> {
         fs::write(&path, text).with_context(|| format!("cannot write `{}`", path.display()))?;
     }
     eprintln!(
-        "platc: wrote {} files for {} services to {}",
+        "xtask generate: wrote {} files for {} services to {}",
         files.len(),
         args.services,
         args.out.display()
     );
-    Ok(Outcome::Success)
+    Ok(())
 }
 
 /// The peer benchmark's workload (the objects its `gen.py` describes): per service one
@@ -264,3 +264,22 @@ infrastructure:
   rabbitmq: {provider: helm, replicas: 3}
   kafka: {provider: external, host: pkc-2.eu-central-1.aws.confluent.cloud, username: KEY}
 ";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Both shapes load and render, so the benchmark measures real work.
+    #[test]
+    fn generated_platforms_load_and_render() {
+        for peers in [false, true] {
+            let tmp = tempfile::tempdir().expect("tmp");
+            let out = tmp.path().join("platform");
+            run(&GenerateArgs { services: 40, out: out.clone(), peers }).expect("writes");
+            let loaded = platc_spec::load_dir(&out).expect("the generated platform loads");
+            assert_eq!(loaded.platform.services.len(), 40);
+            let tree = platc_render::render_all_tree(&loaded.platform).expect("renders");
+            assert!(tree.len() > 40 * 4, "peers: {peers}, {} files", tree.len());
+        }
+    }
+}

@@ -1,15 +1,17 @@
-//! `platc bench` (hidden): measures the pipeline on generated platforms of
+//! `cargo xtask bench`: measures the pipeline on generated platforms of
 //! several sizes and prints a table — load and validate, one environment,
 //! every environment, writing the golden tree into a new directory and over
 //! an unchanged one, diffing it unchanged and with 1% of services changed,
 //! whole commands with start-up, and peak memory.
 //!
-//! Phases run in this process (median of `--runs`); whole commands and peak
-//! memory run the `platc` binary itself as a child, which reports its own
-//! peak resident set (`VmHWM`) when asked through `PLATC_REPORT_PEAK`.
+//! Phases run in this process, through the libraries (median of `--runs`);
+//! whole commands run the release `platc` binary, which the benchmark builds
+//! first. Peak memory is that of a `platc` run alone: a helper process
+//! (`xtask peak`) starts it, waits for it, and reads the peak resident set
+//! of its one child from the kernel.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -17,27 +19,46 @@ use anyhow::{Context as _, bail};
 use platc_render::{diff_trees, read_tree, render_all, render_all_tree, render_files, write_tree};
 use platc_spec::load_dir;
 
-use crate::Outcome;
-use crate::args::{BenchArgs, GenerateArgs};
+use crate::{BenchArgs, GenerateArgs, PeakArgs};
 
-/// The environment variable that makes `platc` print its peak memory on exit.
-pub const REPORT_PEAK: &str = "PLATC_REPORT_PEAK";
-
-pub fn run(args: &BenchArgs) -> anyhow::Result<Outcome> {
-    let exe = std::env::current_exe().context("cannot find the platc binary")?;
+/// Measures every size `args` names and prints the table on stdout.
+pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
+    let exe = match &args.platc {
+        Some(path) => path.clone(),
+        None => build_platc()?,
+    };
     let work = tempfile::tempdir().context("cannot create a temporary directory")?;
     let mut table = String::from(
         "| N services | objects | load + validate | render production | render --all | write golden (new) | write golden (unchanged) | diff unchanged | diff 1% changed | `render production` (process) | `render --all --out` (process) | `diff` (process) | peak memory: render | peak memory: `diff` |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
     );
     for &n in &args.sizes {
         let root = work.path().join(format!("platform-{n}"));
-        super::generate::run(&GenerateArgs { services: n, out: root.clone(), peers: args.peers })?;
+        crate::generate::run(&GenerateArgs { services: n, out: root.clone(), peers: args.peers })?;
         let row = measure(&exe, &root, n, args.runs, args.peers)?;
         table.push_str(&row);
-        eprintln!("platc bench: {n} services done");
+        eprintln!("xtask bench: {n} services done");
     }
-    crate::output::print(&table)?;
-    Ok(Outcome::Success)
+    print!("{table}");
+    Ok(())
+}
+
+/// Builds the release `platc` (the binary users run) and returns its path,
+/// beside this program's in the same target directory.
+fn build_platc() -> anyhow::Result<PathBuf> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .args(["build", "--release", "--locked", "-p", "platc"])
+        .status()
+        .context("cannot run cargo")?;
+    if !status.success() {
+        bail!("`cargo build --release -p platc` failed");
+    }
+    let here = std::env::current_exe().context("cannot find the xtask binary")?;
+    let exe = here.with_file_name(format!("platc{}", std::env::consts::EXE_SUFFIX));
+    if !exe.is_file() {
+        bail!("no platc binary at `{}`; pass it with --platc", exe.display());
+    }
+    Ok(exe)
 }
 
 /// The kinds the peer benchmark renders; the rest is filtered out in `--peers` mode.
@@ -95,20 +116,18 @@ fn measure(exe: &Path, root: &Path, n: usize, runs: usize, peers: bool) -> anyho
     if peers {
         render_one.extend(["--kinds", &kinds]);
     }
-    let process_one = median(runs, || child(exe, &render_one).map(drop))?;
-    let process_all = median(runs, || {
-        child(exe, &["--root", &root_arg, "render", "--all", "--out", &out_dir]).map(drop)
-    })?;
-    let process_diff =
-        median(runs, || child(exe, &["--root", &root_arg, "diff", "--stat"]).map(drop))?;
+    let process_one = median(runs, || child(exe, &render_one))?;
+    let process_all =
+        median(runs, || child(exe, &["--root", &root_arg, "render", "--all", "--out", &out_dir]))?;
+    let process_diff = median(runs, || child(exe, &["--root", &root_arg, "diff", "--stat"]))?;
     // Peak memory of the render (`--peers`: one environment printed, else
     // every environment written) and of a diff of every environment.
-    let peak = if peers {
-        child(exe, &render_one)?
+    let peak_render = if peers {
+        peak(exe, &render_one)?
     } else {
-        child(exe, &["--root", &root_arg, "render", "--all", "--out", &out_dir])?
+        peak(exe, &["--root", &root_arg, "render", "--all", "--out", &out_dir])?
     };
-    let peak_diff = child(exe, &["--root", &root_arg, "diff", "--stat"])?;
+    let peak_diff = peak(exe, &["--root", &root_arg, "diff", "--stat"])?;
     let mb =
         |peak: Option<u64>| peak.map_or_else(|| "?".to_owned(), |kb| format!("{} MB", kb / 1024));
 
@@ -124,7 +143,7 @@ fn measure(exe: &Path, root: &Path, n: usize, runs: usize, peers: bool) -> anyho
         ms(process_one),
         ms(process_all),
         ms(process_diff),
-        mb(peak),
+        mb(peak_render),
         mb(peak_diff),
     ))
 }
@@ -150,24 +169,48 @@ fn diff_against(
     Ok(())
 }
 
-/// Runs platc as a child with stdout discarded; returns its peak memory in KiB.
-fn child(exe: &Path, args: &[&str]) -> anyhow::Result<Option<u64>> {
+/// Runs platc with stdout discarded; fails unless it exits 0 or 1.
+fn child(exe: &Path, args: &[&str]) -> anyhow::Result<()> {
     let output = Command::new(exe)
         .args(args)
-        .env(REPORT_PEAK, "1")
         .env_remove("NO_COLOR")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .output()
         .context("cannot run platc")?;
-    let stderr = String::from_utf8_lossy(&output.stderr);
     if !matches!(output.status.code(), Some(0 | 1)) {
-        bail!("platc {} failed: {stderr}", args.join(" "));
+        bail!("platc {} failed: {}", args.join(" "), String::from_utf8_lossy(&output.stderr));
     }
-    Ok(stderr
-        .lines()
-        .find_map(|l| l.strip_prefix("platc: peak memory "))
-        .and_then(|v| v.trim_end_matches(" kB").parse().ok()))
+    Ok(())
+}
+
+/// The peak memory of one platc run in KiB, measured by `xtask peak`.
+fn peak(exe: &Path, args: &[&str]) -> anyhow::Result<Option<u64>> {
+    let here = std::env::current_exe().context("cannot find the xtask binary")?;
+    let output = Command::new(here)
+        .arg("peak")
+        .arg(exe)
+        .args(args)
+        .stderr(Stdio::inherit())
+        .output()
+        .context("cannot run xtask peak")?;
+    if !output.status.success() {
+        bail!("platc {} failed", args.join(" "));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).trim().parse().ok())
+}
+
+/// `xtask peak PLATC ARGS...`: runs platc, its only child, and prints the
+/// child's peak resident set in KiB. The kernel keeps the largest peak of
+/// the children a process has waited for, so one child per process makes
+/// the figure that run's own.
+pub fn peak_of_child(args: &PeakArgs) -> anyhow::Result<()> {
+    child(&args.program, &args.args.iter().map(String::as_str).collect::<Vec<_>>())?;
+    let usage = nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN)
+        .context("cannot read the resource usage of the child")?;
+    // Linux reports the maximum resident set size in KiB.
+    println!("{}", usage.max_rss());
+    Ok(())
 }
 
 /// The median wall time of `runs` runs, after one warm-up run.
@@ -189,12 +232,4 @@ fn ms(duration: Duration) -> String {
     let _ =
         if millis < 10.0 { write!(out, "{millis:.1} ms") } else { write!(out, "{millis:.0} ms") };
     out
-}
-
-/// The peak resident set size of this process in KiB, from `/proc/self/status`.
-#[must_use]
-pub fn peak_memory_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
 }

@@ -1,0 +1,563 @@
+//! Diagnostic codes: one [`Code`] per kind of problem platc reports, from
+//! loading the model (`spec::`) through compiling it (`render::`), checking
+//! the output (`check::`) and promoting tags (`promote::`).
+//!
+//! A code is what scripts and CI match on, so its text never changes; the
+//! message beside it may. Each variant says what the problem means (its doc
+//! comment), how to fix it, and with which [`Severity`] it is reported;
+//! `docs/diagnostics.md` is generated from them ([`markdown`]).
+
+use std::cmp::Ordering;
+use std::fmt::{self, Write as _};
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The input cannot be compiled.
+    Error,
+    /// The input compiles, but probably not into what was meant.
+    Warning,
+}
+
+impl Severity {
+    /// `error` or `warning`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Error => "error",
+            Self::Warning => "warning",
+        }
+    }
+}
+
+macro_rules! codes {
+    ($(
+        $(#[doc = $doc:literal])+
+        $variant:ident = $code:literal, $severity:ident, fix: $fix:literal;
+    )+) => {
+        /// Every diagnostic code platc reports.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Code {
+            $(
+                $(#[doc = $doc])+
+                $variant,
+            )+
+        }
+
+        impl Code {
+            /// Every code, in the order of their text.
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            /// The stable text of the code (`spec::unknown_field`).
+            #[must_use]
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $code,)+
+                }
+            }
+
+            /// What the problem means, in one or more sentences.
+            #[must_use]
+            pub fn meaning(self) -> String {
+                let lines: &[&str] = match self {
+                    $(Self::$variant => &[$($doc),+],)+
+                };
+                lines.iter().map(|line| line.trim()).collect::<Vec<_>>().join(" ")
+            }
+
+            /// How to fix it.
+            #[must_use]
+            pub const fn fix(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $fix,)+
+                }
+            }
+
+            /// The severities the code is reported with.
+            #[must_use]
+            pub const fn severities(self) -> &'static [Severity] {
+                match self {
+                    $(Self::$variant => codes!(@severity $severity),)+
+                }
+            }
+        }
+    };
+    (@severity Error) => { &[Severity::Error] };
+    (@severity Warning) => { &[Severity::Warning] };
+    (@severity ErrorOrWarning) => { &[Severity::Error, Severity::Warning] };
+}
+
+codes! {
+    /// Two containers of one pod template share a name, which the API server refuses.
+    CheckDuplicateContainer = "check::duplicate_container", Error,
+    fix: "Give each container its own name. platc names containers after their service, so a duplicate comes from a hand-edited manifest.";
+
+    /// Two ports of one pod share a name, which the API server refuses.
+    CheckDuplicatePort = "check::duplicate_port", Error,
+    fix: "Give each port its own name under the service's `ports`.";
+
+    /// A file of the rendered tree is missing from the golden tree, only in
+    /// the golden tree, or different there: `golden/` is out of date with the model.
+    CheckGoldenDrift = "check::golden_drift", Error,
+    fix: "Run `platc golden` and commit the result; `platc diff` shows the change first.";
+
+    /// A container's environment variable name is not a C identifier, as Kubernetes requires.
+    CheckInvalidEnvName = "check::invalid_env_name", Error,
+    fix: "Rename the variable: letters, digits and `_`, not starting with a digit.";
+
+    /// A host in an IngressRoute's `Host(...)` rule is not a DNS name.
+    CheckInvalidHost = "check::invalid_host", Error,
+    fix: "Write the route's host as a lowercase DNS name, such as `api.example.com`.";
+
+    /// A label key or value breaks the Kubernetes label syntax.
+    CheckInvalidLabel = "check::invalid_label", Error,
+    fix: "Label names and values have at most 63 alphanumerics, `-`, `_` or `.`, and start and end with an alphanumeric.";
+
+    /// A manifest of the tree does not parse as YAML.
+    CheckInvalidManifest = "check::invalid_manifest", Error,
+    fix: "Render the tree again (`platc golden`, or `platc render --out`) instead of editing it by hand.";
+
+    /// An object's name or namespace is not one the API server accepts for
+    /// its kind (a DNS label or subdomain of at most 63 or 253 characters).
+    CheckInvalidName = "check::invalid_name", Error,
+    fix: "Rename the service, environment or namespace the object is named after.";
+
+    /// A container's CPU or memory request or limit is not a Kubernetes quantity.
+    CheckInvalidQuantity = "check::invalid_quantity", Error,
+    fix: "Write quantities such as `250m` or `1` (CPU) and `512Mi` or `2Gi` (memory).";
+
+    /// A CronJob's schedule is not a cron expression Kubernetes accepts.
+    CheckInvalidSchedule = "check::invalid_schedule", Error,
+    fix: "Use five fields (minute hour day-of-month month day-of-week), such as `30 2 * * *`, or a macro such as `@daily`.";
+
+    /// A container outside a development environment runs the floating
+    /// `latest` tag, or no tag at all.
+    CheckLatestTag = "check::latest_tag", Error,
+    fix: "Pin a version in the environment's `images`; `latest` is only for environments marked `development: true`.";
+
+    /// A container's CPU or memory limit is below its request, which the API server refuses.
+    CheckLimitBelowRequest = "check::limit_below_request", Error,
+    fix: "Raise the limit or lower the request.";
+
+    /// A web service has no readiness or no liveness probe: rollouts do not
+    /// wait for it to be ready, and a hung pod is not restarted.
+    CheckMissingProbe = "check::missing_probe", Warning,
+    fix: "Add `probes: {readiness: {http: /ready}, liveness: {http: /healthz}}`, or `tcp: <port>` for a service without HTTP.";
+
+    /// A container does not request and limit both CPU and memory.
+    CheckMissingResources = "check::missing_resources", Error,
+    fix: "Set `resources` on the service, or defaults in `platform.yaml`.";
+
+    /// A pod or container breaks the restricted Pod Security Standard, or
+    /// its root filesystem is writable.
+    CheckNotRestricted = "check::not_restricted", Error,
+    fix: "Remove what grants the privilege: host namespaces, hostPath volumes, added capabilities, running as root, a writable root filesystem. platc's own objects comply; a finding comes from a hand-edited manifest.";
+
+    /// A container or Service port is outside 1 to 65535.
+    CheckPortRange = "check::port_range", Error,
+    fix: "Use a port number from 1 to 65535.";
+
+    /// A committed JSON Schema in `schema/` differs from the one the model generates.
+    CheckStaleSchema = "check::stale_schema", Error,
+    fix: "Run `platc schema --out schema` and commit the result.";
+
+    /// The edited environment file would not load back as the same
+    /// environment running the promoted tags; nothing was written.
+    PromoteEditFailed = "promote::edit_failed", Error,
+    fix: "This is a bug in platc: report it with the environment file.";
+
+    /// A service runs the `latest` tag in the environment promoted from, and
+    /// the environment promoted to is not for development.
+    PromoteLatestTag = "promote::latest_tag", Error,
+    fix: "Pin a version in the environment promoted from, then promote it.";
+
+    /// A service to promote has no image tag in the environment promoted from.
+    PromoteNoTag = "promote::no_tag", Error,
+    fix: "Set `images.defaultTag`, or the service's tag under `images.tags`, in the environment promoted from.";
+
+    /// `--from` and `--to` name the same environment.
+    PromoteSameEnvironment = "promote::same_environment", Error,
+    fix: "Promote from the environment that ran the tags to another one.";
+
+    /// `--from` or `--to` names no environment of the platform.
+    PromoteUnknownEnvironment = "promote::unknown_environment", Error,
+    fix: "Name an environment by its name (`production`), its file or `env/production`.";
+
+    /// A service to promote is not part of the platform.
+    PromoteUnknownService = "promote::unknown_service", Error,
+    fix: "Check the spelling against `services/`, or promote every service with `--all`.";
+
+    /// A route's host, with its templates rendered, is not a DNS name.
+    RenderInvalidHost = "render::invalid_host", Error,
+    fix: "Write the host as a lowercase DNS name, such as `api.{{ environment.domain }}`.";
+
+    /// A CPU or memory limit is below its request once the environment's
+    /// overrides and the platform's defaults are applied.
+    RenderLimitBelowRequest = "render::limit_below_request", Error,
+    fix: "Raise the limit or lower the request, in the service or in the environment's override.";
+
+    /// Two routes of one environment claim the same host and path prefix.
+    RenderRouteCollision = "render::route_collision", Error,
+    fix: "Give each host and path prefix to one route only.";
+
+    /// An object could not be written as YAML.
+    RenderSerialize = "render::serialize", Error,
+    fix: "This is a bug in platc: report it with the model that causes it.";
+
+    /// A template in a string value does not render: an unknown variable or
+    /// a syntax error.
+    RenderTemplate = "render::template", Error,
+    fix: "Use the variables templates know (`environment.*`, `service.*`, `platform.name`, `resources.<name>.*`; the help suggests the closest); write `{{ '{{' }}` for a literal brace.";
+
+    /// Routes use a certificate resolver that Traefik's values in the
+    /// environment do not define, so every route would get Traefik's
+    /// self-signed certificate.
+    RenderUndefinedCertResolver = "render::undefined_cert_resolver", Warning,
+    fix: "Define the resolver under `ingress.values.certificatesResolvers.<name>` (or in Traefik's `additionalArguments`), or serve a certificate from a Secret with `secretName`.";
+
+    /// An extra Helm value is not a key of the pinned chart. It is a warning
+    /// when the environment pins a chart version whose keys platc has not
+    /// recorded, and an error otherwise.
+    RenderUnknownChartValue = "render::unknown_chart_value", ErrorOrWarning,
+    fix: "Check the key against the chart's `values.yaml` at the pinned version, then rename or remove it.";
+
+    /// The environment to render is not part of the platform.
+    RenderUnknownEnvironment = "render::unknown_environment", Error,
+    fix: "Name an environment by its name (`production`), its file or `env/production`.";
+
+    /// A middleware judges clients by their address (an IP allow list, a
+    /// per-client rate limit), but the environment trusts no proxy, so it
+    /// would see the load balancer's address instead of the client's.
+    RenderUntrustedClientIp = "render::untrusted_client_ip", Warning,
+    fix: "Set `ingress.trustedProxies` to the address range of the load balancer in front of Traefik.";
+
+    /// Two services use the same dependency name with different types.
+    SpecDependencyTypeConflict = "spec::dependency_type_conflict", Error,
+    fix: "A dependency name means one resource: use one type for it everywhere, or give the other resource its own name.";
+
+    /// An environment variable is set twice: in `env` and in `secrets`, or
+    /// again after a dependency injected it.
+    SpecDuplicateEnv = "spec::duplicate_env", Error,
+    fix: "Keep one of the two. Each `uses` entry injects `<NAME>_HOST`, `_PORT`, `_USER`, `_PASSWORD`, `_URL` and more.";
+
+    /// Two config files of a service have the same name; they share one ConfigMap.
+    SpecDuplicateFile = "spec::duplicate_file", Error,
+    fix: "Give each file its own name.";
+
+    /// A name is defined twice: two model files for one entity (`api.yaml`
+    /// and `api.yml`), or two ports of a service with one name.
+    SpecDuplicateName = "spec::duplicate_name", Error,
+    fix: "Keep one of the two, or rename one.";
+
+    /// A service declares the same port number twice.
+    SpecDuplicatePort = "spec::duplicate_port", Error,
+    fix: "Declare each port once.";
+
+    /// Editing an environment file's image tags gave text that does not read
+    /// back as intended; the file was left as it was.
+    SpecEditFailed = "spec::edit_failed", Error,
+    fix: "This is a bug in platc: report it with the environment file.";
+
+    /// The part of an environment file to edit is written in flow style
+    /// (`{...}`), which platc cannot edit without rewriting its layout.
+    SpecEditFlowStyle = "spec::edit_flow_style", Error,
+    fix: "Write it in block style, one `key: value` per line, and run the command again.";
+
+    /// The environment file, its `images` or its `images.tags` is not a
+    /// mapping, so no tag can be set in it.
+    SpecEditNotMapping = "spec::edit_not_mapping", Error,
+    fix: "Write `images:` with `tags:` below it, one `<service>: \"<tag>\"` per line.";
+
+    /// A service's entry under `images.tags` is not a string.
+    SpecEditNotScalar = "spec::edit_not_scalar", Error,
+    fix: "Write the tag as a string, such as `api: \"1.4.2\"`.";
+
+    /// The environment file does not parse, so it cannot be edited.
+    SpecEditUnparsed = "spec::edit_unparsed", Error,
+    fix: "Fix the syntax errors `platc check` reports, then run the command again.";
+
+    /// A tag is written in a form platc cannot rewrite in place: an alias,
+    /// an explicit YAML tag, escapes.
+    SpecEditUnsupportedScalar = "spec::edit_unsupported_scalar", Error,
+    fix: "Write the tag as a plain or quoted string, such as `\"1.4.2\"`.";
+
+    /// A model file is empty or holds only comments.
+    SpecEmptyFile = "spec::empty_file", Error,
+    fix: "Describe the service or environment in the file, or delete it.";
+
+    /// A model file is larger than platc reads (4 MiB).
+    SpecFileTooLarge = "spec::file_too_large", Error,
+    fix: "Keep large configuration out of the model, or split it.";
+
+    /// Autoscaling would scale from more pods down to fewer, or has no target.
+    SpecInvalidAutoscale = "spec::invalid_autoscale", Error,
+    fix: "Make `max` at least `min`, and set a target: `cpu` or `memory` (percent of the request).";
+
+    /// A config file's name cannot be a ConfigMap key.
+    SpecInvalidFileName = "spec::invalid_file_name", Error,
+    fix: "Name config files with letters, digits, `-`, `_` and `.`.";
+
+    /// A cronjob's schedule (or an override's) is not a valid cron expression.
+    SpecInvalidSchedule = "spec::invalid_schedule", Error,
+    fix: "Use five fields (minute hour day-of-month month day-of-week), such as `*/15 * * * *`, or a macro such as `@daily`.";
+
+    /// The ingress TLS settings name both or neither of `certResolver` and `secretName`.
+    SpecInvalidTls = "spec::invalid_tls", Error,
+    fix: "Set exactly one: `certResolver` has Traefik obtain certificates, `secretName` names a TLS Secret.";
+
+    /// A value breaks its field's rule: a name, tag, image, quantity or other
+    /// format, or a number out of range.
+    SpecInvalidValue = "spec::invalid_value", Error,
+    fix: "Follow the rule the help states (it suggests a value that fits when it can); `docs/reference.md` gives every field's format.";
+
+    /// A service would run the `latest` tag in an environment not marked `development: true`.
+    SpecLatestTag = "spec::latest_tag", Error,
+    fix: "Pin a version under the environment's `images`.";
+
+    /// An environment on kind gives MetalLB no addresses to hand out.
+    SpecMissingAddressPool = "spec::missing_address_pool", Error,
+    fix: "Add `loadBalancer.addresses`, a range from kind's Docker network such as `172.18.255.200-172.18.255.250`.";
+
+    /// A required field is missing.
+    SpecMissingField = "spec::missing_field", Error,
+    fix: "Add the field the message names; the help says what it holds.";
+
+    /// An environment provides no infrastructure for a dependency its services use.
+    SpecMissingProvider = "spec::missing_provider", Error,
+    fix: "Add `infrastructure.<type>` with `provider: helm` (in-cluster) or `provider: external` and a `host`.";
+
+    /// A cronjob has no schedule.
+    SpecMissingSchedule = "spec::missing_schedule", Error,
+    fix: "Add `schedule: \"30 2 * * *\"` (minute hour day-of-month month day-of-week).";
+
+    /// Services have no image tag in an environment that is not for development.
+    SpecMissingTag = "spec::missing_tag", Error,
+    fix: "Set `images.defaultTag`, or a tag per service under `images.tags`.";
+
+    /// The name written in a model file differs from the file's name.
+    SpecNameMismatch = "spec::name_mismatch", Error,
+    fix: "Rename the file or the `name` inside it so that they match.";
+
+    /// A Middleware object's name, made of the service's and the
+    /// middleware's, would be longer than 63 characters.
+    SpecNameTooLong = "spec::name_too_long", Error,
+    fix: "Shorten the middleware's name.";
+
+    /// The directory holds neither `services/` nor `environments/`.
+    SpecNotAPlatform = "spec::not_a_platform", Error,
+    fix: "Run platc in a platform repository, or pass its directory with `--root`.";
+
+    /// A setting does not apply to the service's workload kind (a schedule on
+    /// a web service, autoscaling on a job).
+    SpecNotForKind = "spec::not_for_kind", Error,
+    fix: "Remove the setting, or change the service's `kind`.";
+
+    /// A model file is not UTF-8 text.
+    SpecNotUtf8 = "spec::not_utf8", Error,
+    fix: "Save the file as UTF-8.";
+
+    /// An environment that is not marked `development: true` holds
+    /// `developmentSecrets`, plaintext secret values.
+    SpecPlaintextSecret = "spec::plaintext_secret", Error,
+    fix: "Reference existing Secrets, or name a `secretStore`; plaintext values are only for local development.";
+
+    /// A probe names none or several of `http`, `tcp` and `exec`.
+    SpecProbeAction = "spec::probe_action", Error,
+    fix: "Give each probe exactly one action, such as `readiness: {http: /ready}`.";
+
+    /// An `http` probe belongs to a service without ports.
+    SpecProbeWithoutPort = "spec::probe_without_port", Error,
+    fix: "Declare the port under `ports`, or probe with `exec`.";
+
+    /// `replicas` and `autoscale` are both set.
+    SpecReplicasAndAutoscale = "spec::replicas_and_autoscale", Error,
+    fix: "Keep one: with `autoscale`, the HorizontalPodAutoscaler sets the number of pods.";
+
+    /// A dependency takes the release name of a platform component (`traefik`, `metallb`).
+    SpecReservedName = "spec::reserved_name", Error,
+    fix: "Name the dependency after what it holds, such as `orders-db`.";
+
+    /// A service that is not `web` has routes.
+    SpecRouteWithoutPort = "spec::route_without_port", Error,
+    fix: "Make it `kind: web` with a port, or remove the routes.";
+
+    /// A directory stands where a model file belongs, in `services/` or `environments/`.
+    SpecUnexpectedDirectory = "spec::unexpected_directory", Error,
+    fix: "Model files live directly in their directory, one `<name>.yaml` per entity.";
+
+    /// A key the file's schema does not have, often a typo.
+    SpecUnknownField = "spec::unknown_field", Error,
+    fix: "Use the key the message suggests, or one of those the help lists.";
+
+    /// A reference to a port, middleware, service or dependency that does not exist.
+    SpecUnknownReference = "spec::unknown_reference", Error,
+    fix: "Use the name the help suggests, or define what is referenced.";
+
+    /// A value that is not one of its field's choices (a kind, a provider, a cluster flavour).
+    SpecUnknownVariant = "spec::unknown_variant", Error,
+    fix: "Use one of the values the message lists.";
+
+    /// A model file or directory cannot be read.
+    SpecUnreadable = "spec::unreadable", Error,
+    fix: "Make it a regular file, readable for the user running platc.";
+
+    /// A web service has no port.
+    SpecWebWithoutPort = "spec::web_without_port", Error,
+    fix: "Add `ports: [{name: http, port: 8080}]`, or make it a `worker`.";
+
+    /// A value has the wrong type: a string where a number belongs, a list
+    /// where a mapping does.
+    SpecWrongType = "spec::wrong_type", Error,
+    fix: "Follow the help: quote numbers meant as strings, unquote numbers, and write mappings as `key: value`.";
+
+    /// The file is not valid YAML.
+    SpecYamlSyntax = "spec::yaml_syntax", Error,
+    fix: "Fix the syntax at the position shown; the help names the usual cause (tabs, indentation, an unclosed bracket).";
+}
+
+impl Code {
+    /// The part of platc that reports the code: `spec`, `render`, `check`
+    /// or `promote`.
+    #[must_use]
+    pub fn stage(self) -> &'static str {
+        self.as_str().split_once("::").map_or("", |(stage, _)| stage)
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Codes order by their text, so diagnostics sort the same whatever the
+/// order of the variants.
+impl Ord for Code {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl PartialOrd for Code {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl serde::Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// The stages in the order `docs/diagnostics.md` presents them, with a heading and an introduction.
+const STAGES: [(&str, &str, &str); 4] = [
+    (
+        "spec",
+        "The model",
+        "Reported while loading and validating `platform.yaml`, `services/` and `environments/`, by every command that reads the model.",
+    ),
+    (
+        "render",
+        "Compiling an environment",
+        "Reported while resolving an environment (tags, overrides, templates, providers) and building its objects.",
+    ),
+    (
+        "check",
+        "Checks",
+        "Reported by `platc check`: output checks on the rendered manifests, input policies, committed schemas and golden drift.",
+    ),
+    ("promote", "Promotion", "Reported by `platc promote` before it writes anything."),
+];
+
+/// The Markdown reference of every code, as `docs/diagnostics.md` holds it.
+#[must_use]
+pub fn markdown() -> String {
+    let mut out = String::from("# Diagnostic codes\n\n");
+    out.push_str(
+        "<!-- Generated from `Code` in crates/spec/src/code.rs by `platc schema --diagnostics`; do not edit. -->\n\n",
+    );
+    out.push_str(
+        "Every problem platc reports carries a stable code, printed as `error[spec::unknown_field]` \
+         and given as `code` by `platc check --format json`. The codes stay; messages may be \
+         reworded. An error stops the command (exit 2) and nothing is written; a warning is \
+         printed and the command goes on (`platc check` exits 1 on any finding).\n\n",
+    );
+    for (stage, title, _) in STAGES {
+        let _ = writeln!(out, "- [`{stage}::`: {title}](#{stage})");
+    }
+    for (stage, title, introduction) in STAGES {
+        let _ = write!(
+            out,
+            "\n<a id=\"{stage}\"></a>\n\n## `{stage}::`: {title}\n\n{introduction}\n\n"
+        );
+        out.push_str("| Code | Severity | Means | Fix |\n| --- | --- | --- | --- |\n");
+        for code in Code::ALL.iter().filter(|code| code.stage() == stage) {
+            let severity = code.severities().iter().map(|s| s.as_str()).collect::<Vec<_>>();
+            let _ = writeln!(
+                out,
+                "| <a id=\"{}\"></a>`{code}` | {} | {} | {} |",
+                code.as_str().replace("::", "-"),
+                severity.join(" or "),
+                cell(&code.meaning()),
+                cell(code.fix()),
+            );
+        }
+    }
+    out
+}
+
+/// Text for a table cell: pipes escaped.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_sorted_unique_and_named_after_their_text() {
+        let texts: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        let mut sorted = texts.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(texts, sorted, "Code::ALL is sorted by text and has no duplicate");
+        for code in Code::ALL {
+            let (stage, name) = code.as_str().split_once("::").expect("stage::name");
+            assert!(STAGES.iter().any(|(s, _, _)| *s == stage), "{code}: unknown stage");
+            assert!(
+                name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+                "{code}: snake case"
+            );
+            // The variant is the text in CamelCase, so the text finds the variant.
+            let camel: String = code
+                .as_str()
+                .split([':', '_'])
+                .filter(|part| !part.is_empty())
+                .map(|part| part[..1].to_ascii_uppercase() + &part[1..])
+                .collect();
+            assert_eq!(format!("{code:?}"), camel);
+        }
+    }
+
+    #[test]
+    fn every_code_says_what_it_means_and_how_to_fix_it() {
+        for code in Code::ALL {
+            for text in [code.meaning().as_str(), code.fix()] {
+                assert!(text.len() > 10, "{code}: `{text}`");
+                assert!(text.ends_with('.'), "{code}: a sentence ends with a period: `{text}`");
+                assert!(text.starts_with(|c: char| !c.is_lowercase()), "{code}: `{text}`");
+            }
+            assert!(!code.severities().is_empty());
+        }
+    }
+
+    #[test]
+    fn the_reference_lists_every_code_once() {
+        let text = markdown();
+        for code in Code::ALL {
+            assert_eq!(text.matches(&format!("`{code}` |")).count(), 1, "{code}");
+        }
+    }
+}
