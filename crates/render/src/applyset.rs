@@ -33,8 +33,6 @@ pub const NAMESPACES_ANNOTATION: &str = "applyset.kubernetes.io/additional-names
 /// The tool that applies the set: kubectl, of the Kubernetes version platc
 /// validates for. kubectl compares only the tool's name.
 pub const TOOLING: &str = "kubectl/v1.33";
-/// Where the parent goes in the environment's tree.
-pub const PATH: &str = "applyset.yaml";
 
 /// The id of the set whose parent is `kind`.`group` `namespace`/`name`:
 /// `applyset-<base64url(sha256(<name>.<namespace>.<kind>.<group>))>-v1`.

@@ -91,12 +91,11 @@ pub struct RenderedFiles {
 
 /// An object's path and YAML.
 fn document(placed: &Placed) -> Result<(String, String), Diagnostic> {
-    placed.object.to_yaml().map(|yaml| (placed.path(), yaml)).map_err(|e| {
-        Diagnostic::error(
-            "render::serialize",
-            format!("cannot write {} as YAML: {e}", placed.object.describe()),
-        )
-    })
+    placed
+        .object
+        .to_yaml()
+        .map(|yaml| (placed.path(), yaml))
+        .map_err(|e| emit::serialize_error(&format!("{} as YAML", placed.object.describe()), &e))
 }
 
 /// Adds the Helm values, the helmfile and the ApplySet parent to `tree`.
@@ -106,7 +105,7 @@ fn add_releases(
     applyset: &k8s_openapi::api::core::v1::Secret,
 ) -> Result<(), Diagnostic> {
     let serialize_error = |what: &str, e: serde_saphyr::SerializeError| {
-        Diagnostic::error("render::serialize", format!("cannot write {what} as YAML: {e}"))
+        emit::serialize_error(&format!("{what} as YAML"), &e)
     };
     for release in releases {
         let yaml = emit::to_yaml(&release.values)
@@ -114,14 +113,14 @@ fn add_releases(
         tree.insert(release.values_path(), yaml);
     }
     tree.insert(
-        applyset::PATH,
-        emit::to_yaml(applyset).map_err(|e| serialize_error(applyset::PATH, e))?,
+        emit::APPLYSET_PATH,
+        emit::to_yaml(applyset).map_err(|e| serialize_error(emit::APPLYSET_PATH, e))?,
     );
     if !releases.is_empty() {
         let helmfile = helm::Helmfile::new(releases);
         tree.insert(
-            "helmfile.yaml",
-            emit::to_yaml(&helmfile).map_err(|e| serialize_error("helmfile.yaml", e))?,
+            emit::HELMFILE_PATH,
+            emit::to_yaml(&helmfile).map_err(|e| serialize_error(emit::HELMFILE_PATH, e))?,
         );
     }
     Ok(())
@@ -176,7 +175,11 @@ fn compile<T: Send>(
     ingress::build_platform(&resolved, &mut shared);
     let mut members = applyset::Members::of(&shared);
     let mut batches = Vec::with_capacity(resolved.services.len() + 2);
-    batches.push(take(shared));
+    let mut errors = Vec::new();
+    match take(shared) {
+        Ok(batch) => batches.push(batch),
+        Err(diagnostic) => errors.push(diagnostic),
+    }
     // Services are independent: build them on every core, and hand each
     // batch over right away, so a caller that only wants text never holds
     // every typed object at once.
@@ -184,20 +187,26 @@ fn compile<T: Send>(
         resolved.services.iter().chain(&resolved.maintenance).collect();
     let built = platc_spec::parallel::map(&services, |service| {
         let mut objects = Vec::new();
-        workload::build(&resolved, service, &mut objects);
+        workload::build(&resolved, service, &mut objects)?;
         network::build(&resolved, service, &mut objects);
         config::build(&resolved, service, &mut objects);
         scaling::build(&resolved, service, &mut objects);
         ingress::build(&resolved, service, &mut objects);
         let members = applyset::Members::of(&objects);
-        (take(objects), members)
+        Ok((take(objects)?, members))
     });
-    for (batch, service_members) in built {
-        batches.push(batch);
-        members.merge(service_members);
+    for result in built {
+        match result {
+            Ok((batch, service_members)) => {
+                batches.push(batch);
+                members.merge(service_members);
+            }
+            Err(diagnostic) => errors.push(diagnostic),
+        }
     }
-    let batches =
-        batches.into_iter().collect::<Result<Vec<T>, Diagnostic>>().map_err(|d| vec![d])?;
+    if !errors.is_empty() {
+        return Err(errors);
+    }
     let applyset = applyset::parent(&resolved, members);
     Ok(Compiled {
         environment: env.name.clone(),

@@ -114,7 +114,14 @@ pub fn releases(env: &ResolvedEnvironment<'_>, diagnostics: &mut Vec<Diagnostic>
     }
     let origin = Origin::Environment(env.environment.name.clone());
     check_user_values(&chart, &ingress.values, &origin, "/ingress/values", diagnostics);
-    let mut values = serde_json::to_value(traefik_values(env)).unwrap_or_default();
+    let mut values = match serde_json::to_value(traefik_values(env)) {
+        Ok(values) => values,
+        Err(e) => {
+            diagnostics
+                .push(crate::emit::serialize_error("the values of the release `traefik`", &e));
+            return releases;
+        }
+    };
     merge(&mut values, &Value::Object(ingress.values.clone().into_iter().collect()));
     let mut release = Release::new("traefik", TRAEFIK_NAMESPACE, chart, values);
     release.create_namespace = true;

@@ -19,6 +19,7 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use platc_spec::Diagnostic;
 use platc_spec::model::{self, ConcurrencyPolicy, WorkloadKind};
 use sha2::{Digest, Sha256};
 
@@ -34,15 +35,20 @@ const CONFIG_VOLUME: &str = "config";
 
 /// The workload objects of one service: its ServiceAccount and a
 /// Deployment, CronJob or Job.
-pub fn build(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>, out: &mut Vec<Placed>) {
+pub fn build(
+    env: &ResolvedEnvironment<'_>,
+    service: &ResolvedService<'_>,
+    out: &mut Vec<Placed>,
+) -> Result<(), Diagnostic> {
     let owner = service.owner.clone();
     out.push(Placed { owner: owner.clone(), object: Object::from(service_account(env, service)) });
     let object = match service.service.kind {
         WorkloadKind::Web | WorkloadKind::Worker => Object::from(deployment(env, service)),
         WorkloadKind::Cronjob => Object::from(cron_job(env, service)),
-        WorkloadKind::Job => Object::from(job(env, service)),
+        WorkloadKind::Job => Object::from(job(env, service)?),
     };
     out.push(Placed { owner, object });
+    Ok(())
 }
 
 fn service_account(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>) -> ServiceAccount {
@@ -149,12 +155,17 @@ fn cron_job(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>) -> Cro
 /// after its content: a new image or setting is a new Job, which runs once,
 /// and the old one is pruned. Its file stays `job.yaml`, so review shows the
 /// change as a diff.
-fn job(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>) -> Job {
+fn job(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>) -> Result<Job, Diagnostic> {
     let spec = job_spec(env, service);
-    let fingerprint = serde_json::to_vec(&spec).unwrap_or_default();
+    let fingerprint = serde_json::to_vec(&spec).map_err(|e| {
+        crate::emit::serialize_error(
+            &format!("the Job of `{}` to name it after its content", service.service.name),
+            &e,
+        )
+    })?;
     let digest = crate::config::hex(&Sha256::digest(&fingerprint)[..4]);
     let name = format!("{}-{digest}", service.service.name);
-    Job { metadata: workload_metadata(env, service, &name), spec: Some(spec), ..Job::default() }
+    Ok(Job { metadata: workload_metadata(env, service, &name), spec: Some(spec), ..Job::default() })
 }
 
 /// The pod template shared by every workload kind.

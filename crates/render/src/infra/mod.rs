@@ -150,7 +150,7 @@ pub struct Chart {
     /// replica count.
     pub service: fn(&str, u32) -> String,
     /// The chart values for one release.
-    pub values: fn(&ReleaseContext<'_>) -> serde_json::Value,
+    pub values: fn(&ReleaseContext<'_>) -> Result<serde_json::Value, serde_json::Error>,
 }
 
 /// Everything a chart module needs to write a release's values.
@@ -379,7 +379,16 @@ pub fn releases(
                 database: dependency.outputs.name.clone(),
                 secret: dependency.outputs.password.secret.as_str(),
             };
-            let mut values = (chart.values)(&context);
+            let mut values = match (chart.values)(&context) {
+                Ok(values) => values,
+                Err(e) => {
+                    diagnostics.push(crate::emit::serialize_error(
+                        &format!("the values of the release `{}`", dependency.name),
+                        &e,
+                    ));
+                    return None;
+                }
+            };
             crate::helm::merge(&mut values, &bitnami_legacy_images(chart.chart.name));
             crate::helm::merge(
                 &mut values,

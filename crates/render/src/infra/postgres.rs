@@ -76,7 +76,7 @@ struct Persistence<'a> {
     size: &'a str,
 }
 
-fn values(release: &ReleaseContext<'_>) -> serde_json::Value {
+fn values(release: &ReleaseContext<'_>) -> Result<serde_json::Value, serde_json::Error> {
     let replicated = release.replicas > 1;
     let values = Values {
         fullname_override: release.name,
@@ -101,5 +101,5 @@ fn values(release: &ReleaseContext<'_>) -> serde_json::Value {
             resources: &release.resources,
         }),
     };
-    serde_json::to_value(values).unwrap_or_default()
+    serde_json::to_value(values)
 }

@@ -52,7 +52,7 @@ struct Persistence<'a> {
     size: &'a str,
 }
 
-fn values(release: &ReleaseContext<'_>) -> serde_json::Value {
+fn values(release: &ReleaseContext<'_>) -> Result<serde_json::Value, serde_json::Error> {
     let values = Values {
         fullname_override: release.name,
         replica_count: release.replicas,
@@ -66,5 +66,5 @@ fn values(release: &ReleaseContext<'_>) -> serde_json::Value {
         persistence: Persistence { size: &release.storage },
         resources: &release.resources,
     };
-    serde_json::to_value(values).unwrap_or_default()
+    serde_json::to_value(values)
 }
