@@ -14,6 +14,7 @@
 pub mod applyset;
 pub mod charts;
 pub mod check;
+pub mod components;
 pub mod config;
 pub mod crd;
 pub mod diff;
@@ -22,14 +23,15 @@ pub mod helm;
 pub mod infra;
 pub mod ingress;
 pub mod labels;
-pub mod maintenance;
 pub mod network;
 pub mod object;
 pub mod platform;
 pub mod resolve;
+pub mod resolved;
 pub mod scaling;
 pub mod secrets;
 pub mod template;
+pub mod validate;
 pub mod workload;
 
 use platc_spec::names::{EnvName, NamespaceName};
@@ -156,15 +158,10 @@ fn compile<T: Send>(
         };
         return Err(vec![diagnostic]);
     };
+    // The model's own checks run first, but resolve's errors take
+    // precedence: with both, only resolve's are reported.
+    let diagnostics = validate::environment(platform, env);
     let resolved = resolve::resolve(platform, env)?;
-    let mut diagnostics = resolved.warnings.clone();
-    let mut releases = platform::releases(&resolved, &mut diagnostics);
-    releases.extend(infra::releases(
-        env,
-        &resolved.dependencies,
-        &resolved.namespace,
-        &mut diagnostics,
-    ));
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
     }
@@ -183,7 +180,7 @@ fn compile<T: Send>(
     // Services are independent: build them on every core, and hand each
     // batch over right away, so a caller that only wants text never holds
     // every typed object at once.
-    let services: Vec<&resolve::ResolvedService<'_>> =
+    let services: Vec<&resolved::ResolvedService> =
         resolved.services.iter().chain(&resolved.maintenance).collect();
     let built = platc_spec::parallel::map(&services, |service| {
         let mut objects = Vec::new();
@@ -209,10 +206,10 @@ fn compile<T: Send>(
     }
     let applyset = applyset::parent(&resolved, members);
     Ok(Compiled {
-        environment: env.name.clone(),
+        environment: resolved.name,
         namespace: resolved.namespace,
         batches,
-        releases,
+        releases: resolved.releases,
         applyset,
         warnings: diagnostics,
     })

@@ -6,25 +6,43 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-use super::{Chart, ReleaseContext, ResourcesValue};
+use super::{
+    Chart, DefaultDatabase, InfraType, Output, ReleaseContext, Requests, ResourcesValue,
+    ServiceRule, UrlForm,
+};
 use crate::helm::{BITNAMI, ChartRef};
 
-/// The chart, the credentials it reads and where clients connect.
-pub const CHART: Chart = Chart {
-    chart: ChartRef { repository: BITNAMI, name: "redis", version: Cow::Borrowed("23.1.1") },
-    password_key: PASSWORD_KEY,
-    secret_keys: &[PASSWORD_KEY],
-    default_requests: ("100m", "128Mi"),
-    service,
-    values,
+/// Redis: port 6379, database number 0. Without ACLs Redis has no
+/// application user: clients authenticate as `default` with the password.
+pub static TYPE: InfraType = InfraType {
+    name: "redis",
+    default_port: 6379,
+    outputs: &[
+        Output::Host,
+        Output::Port,
+        Output::Name,
+        Output::Username,
+        Output::Password,
+        Output::Url,
+    ],
+    database: DefaultDatabase::Value("0"),
+    default_username: "default",
+    url: UrlForm {
+        plain: "redis://{username}@{host}:{port}/{name}",
+        tls: "rediss://{username}@{host}:{port}/{name}",
+    },
+    chart: Chart {
+        chart: ChartRef { repository: BITNAMI, name: "redis", version: Cow::Borrowed("23.1.1") },
+        password_key: PASSWORD_KEY,
+        secret_keys: &[PASSWORD_KEY],
+        default_requests: Requests { cpu: "100m", memory: "128Mi" },
+        // Clients write to the master: `<name>-master` in both architectures.
+        service: ServiceRule { standalone: "{name}-master", replicated: "{name}-master" },
+        values,
+    },
 };
 
 const PASSWORD_KEY: &str = "password";
-
-/// Clients write to the master: `<name>-master` in both architectures.
-fn service(name: &str, _replicas: u32) -> String {
-    format!("{name}-master")
-}
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
