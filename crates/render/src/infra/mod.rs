@@ -372,15 +372,12 @@ fn fill(form: &str, values: &[(&str, &str)]) -> String {
             let key = &after[..end];
             values.iter().find(|(k, _)| *k == key).map(|(_, value)| (*value, end))
         });
-        match known {
-            Some((value, end)) => {
-                out.push_str(value);
-                rest = &after[end + 1..];
-            }
-            None => {
-                out.push('{');
-                rest = after;
-            }
+        if let Some((value, end)) = known {
+            out.push_str(value);
+            rest = &after[end + 1..];
+        } else {
+            out.push('{');
+            rest = after;
         }
     }
     out.push_str(rest);

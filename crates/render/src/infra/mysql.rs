@@ -91,7 +91,7 @@ fn values(release: &ReleaseContext<'_>) -> Result<serde_json::Value, serde_json:
         auth: Auth {
             create_database: true,
             database: release.database.unwrap_or(release.name),
-            username: &release.username,
+            username: release.username,
             existing_secret: release.secret,
         },
         primary: Node {
