@@ -1,12 +1,18 @@
 //! platc's compiler: a loaded model in, Kubernetes objects out.
 //!
-//! This crate owns the *output*: resolving the model against one environment
-//! (tags, overrides, templates), building typed Kubernetes objects
-//! (k8s-openapi types only), emitting them as a YAML stream or a file tree,
-//! and diffing trees. It never prints and never exits; its only file access is
-//! [`emit::write_tree`] and [`emit::read_tree`].
+//! This crate owns the *output*: checking the model of one environment
+//! ([`validate`]), resolving it into a model-free [`resolved::ResolvedEnvironment`]
+//! ([`resolve`]: tags, overrides, defaults, providers, templates, releases),
+//! building typed Kubernetes objects from that (k8s-openapi types only),
+//! emitting them as a YAML stream or a file tree, and diffing trees. It never
+//! prints and never exits; its only file access is [`emit::write_tree`] and
+//! [`emit::read_tree`].
 //!
-//! Pipeline position: load → validate → **resolve → build → emit → diff**.
+//! Pipeline position: load → validate → **validate env → resolve → build →
+//! emit → diff**. The builders ([`workload`], [`network`], [`config`],
+//! [`scaling`], [`ingress`], [`secrets`], [`platform`], [`applyset`],
+//! [`labels`]) and the chart values writers ([`components`], `infra/<type>.rs`)
+//! read only [`resolved`] values.
 
 // A library reports through return values; printing and exiting belong to the binary.
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]

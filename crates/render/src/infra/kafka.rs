@@ -1,8 +1,10 @@
-//! Kafka in the cluster: Bitnami's `kafka` chart 32.4.4
-//! (bitnami/charts @ 5165628, `bitnami/kafka/values.yaml`), in KRaft mode
-//! with combined controller+broker nodes. Clients authenticate with SASL
-//! PLAIN over `SASL_PLAINTEXT`, as they do with SASL_SSL against Confluent
-//! Cloud, so the same client settings work with both providers.
+//! Kafka: its descriptor (port 9092, no database, the bootstrap server as
+//! URL, the security protocol and SASL mechanism as outputs of its own) and
+//! its chart, Bitnami's `kafka` 32.4.4 (bitnami/charts @ 5165628,
+//! `bitnami/kafka/values.yaml`), in KRaft mode with combined
+//! controller+broker nodes. Clients authenticate with SASL PLAIN over
+//! `SASL_PLAINTEXT`, as they do with SASL_SSL against Confluent Cloud, so the
+//! same client settings work with both providers.
 
 use std::borrow::Cow;
 

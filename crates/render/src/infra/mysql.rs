@@ -1,6 +1,8 @@
-//! MySQL in the cluster: Bitnami's `mysql` chart 14.0.5
-//! (bitnami/charts @ 5165628, `bitnami/mysql/values.yaml`).
-//! One pod runs `standalone`; more run `replication` with secondaries.
+//! MySQL: its descriptor (port 3306, a database named after the dependency,
+//! `mysql://` URLs with `ssl-mode=REQUIRED` over TLS) and its chart,
+//! Bitnami's `mysql` 14.0.5 (bitnami/charts @ 5165628,
+//! `bitnami/mysql/values.yaml`). One pod runs `standalone`; more run
+//! `replication` with secondaries.
 
 use std::borrow::Cow;
 

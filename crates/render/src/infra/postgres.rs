@@ -1,6 +1,8 @@
-//! PostgreSQL in the cluster: Bitnami's `postgresql` chart 17.1.0
-//! (bitnami/charts @ 5165628, `bitnami/postgresql/values.yaml`).
-//! One pod runs `standalone`; more run `replication` with read replicas.
+//! PostgreSQL: its descriptor (port 5432, a database named after the
+//! dependency, `postgresql://` URLs with `sslmode=require` over TLS) and its
+//! chart, Bitnami's `postgresql` 17.1.0 (bitnami/charts @ 5165628,
+//! `bitnami/postgresql/values.yaml`). One pod runs `standalone`; more run
+//! `replication` with read replicas.
 
 use std::borrow::Cow;
 

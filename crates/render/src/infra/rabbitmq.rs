@@ -1,6 +1,7 @@
-//! RabbitMQ in the cluster: Bitnami's `rabbitmq` chart 16.0.16
-//! (bitnami/charts @ 5165628, `bitnami/rabbitmq/values.yaml`).
-//! More than one pod forms a cluster.
+//! RabbitMQ: its descriptor (port 5672, the vhost `/`, `amqp://` or
+//! `amqps://` URLs) and its chart, Bitnami's `rabbitmq` 16.0.16
+//! (bitnami/charts @ 5165628, `bitnami/rabbitmq/values.yaml`). More than one
+//! pod forms a cluster.
 
 use std::borrow::Cow;
 

@@ -1,6 +1,7 @@
-//! Redis in the cluster: Bitnami's `redis` chart 23.1.1
-//! (bitnami/charts @ 5165628, `bitnami/redis/values.yaml`).
-//! One pod runs `standalone`; more run `replication` (a master and replicas).
+//! Redis: its descriptor (port 6379, database 0, the `default` user,
+//! `redis://` or `rediss://` URLs) and its chart, Bitnami's `redis` 23.1.1
+//! (bitnami/charts @ 5165628, `bitnami/redis/values.yaml`). One pod runs
+//! `standalone`; more run `replication` (a master and replicas).
 
 use std::borrow::Cow;
 
