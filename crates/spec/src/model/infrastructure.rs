@@ -58,7 +58,9 @@ impl DependencyType {
             Self::Kafka => {
                 &["HOST", "PORT", "USER", "PASSWORD", "URL", "SECURITY_PROTOCOL", "SASL_MECHANISM"]
             }
-            _ => &["HOST", "PORT", "NAME", "USER", "PASSWORD", "URL"],
+            Self::Postgres | Self::Mysql | Self::Redis | Self::Rabbitmq => {
+                &["HOST", "PORT", "NAME", "USER", "PASSWORD", "URL"]
+            }
         }
     }
 }
