@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 
 use crate::labels;
 use crate::object::{Object, Placed};
-use crate::resolve::ResolvedEnvironment;
+use crate::resolved::ResolvedEnvironment;
 
 /// Label of the parent: the set's id.
 pub const ID_LABEL: &str = "applyset.kubernetes.io/id";
@@ -33,8 +33,6 @@ pub const NAMESPACES_ANNOTATION: &str = "applyset.kubernetes.io/additional-names
 /// The tool that applies the set: kubectl, of the Kubernetes version platc
 /// validates for. kubectl compares only the tool's name.
 pub const TOOLING: &str = "kubectl/v1.33";
-/// Where the parent goes in the environment's tree.
-pub const PATH: &str = "applyset.yaml";
 
 /// The id of the set whose parent is `kind`.`group` `namespace`/`name`:
 /// `applyset-<base64url(sha256(<name>.<namespace>.<kind>.<group>))>-v1`.
@@ -46,8 +44,8 @@ pub fn id(name: &str, namespace: &str, kind: &str, group: &str) -> String {
 
 /// The parent's name in the environment's namespace.
 #[must_use]
-pub fn parent_name(env: &ResolvedEnvironment<'_>) -> String {
-    format!("applyset-{}", env.platform.settings.name)
+pub fn parent_name(env: &ResolvedEnvironment) -> String {
+    format!("applyset-{}", env.platform)
 }
 
 /// The group-kind of an object as the ApplySet annotations write it:
@@ -98,7 +96,7 @@ impl Members {
 
 /// The parent Secret of the environment's manifests.
 #[must_use]
-pub fn parent(env: &ResolvedEnvironment<'_>, members: Members) -> Secret {
+pub fn parent(env: &ResolvedEnvironment, members: Members) -> Secret {
     let name = parent_name(env);
     let namespace = env.namespace.as_str();
     let Members { kinds, mut namespaces } = members;

@@ -8,10 +8,10 @@ use sha2::{Digest, Sha256};
 
 use crate::labels;
 use crate::object::{Object, Placed};
-use crate::resolve::{ResolvedEnvironment, ResolvedFile, ResolvedService};
+use crate::resolved::{ResolvedEnvironment, ResolvedFile, ResolvedService};
 
 /// The ConfigMap of a service with configuration files.
-pub fn build(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>, out: &mut Vec<Placed>) {
+pub fn build(env: &ResolvedEnvironment, service: &ResolvedService, out: &mut Vec<Placed>) {
     if service.files.is_empty() {
         return;
     }
@@ -19,7 +19,7 @@ pub fn build(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>, out: 
         service.files.iter().map(|f| (f.key.clone(), f.content.clone())).collect();
     let config_map = ConfigMap {
         metadata: labels::metadata(
-            service.service.name.as_str(),
+            service.name.as_str(),
             env.namespace.as_str(),
             labels::service_labels(env, service),
         ),

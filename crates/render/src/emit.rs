@@ -18,8 +18,15 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use platc_spec::Code;
+use platc_spec::Diagnostic;
 use platc_spec::file::{Durability, ReplaceError};
 use serde::Serialize;
+
+/// Where the ApplySet parent goes in an environment's tree (see [`crate::applyset`]).
+pub const APPLYSET_PATH: &str = "applyset.yaml";
+/// Where the helmfile goes in an environment's tree.
+pub const HELMFILE_PATH: &str = "helmfile.yaml";
 
 /// Serializes one value as a YAML document, the way every output file is written:
 /// two-space indentation, lists flush with their key (as kubectl prints them),
@@ -35,6 +42,11 @@ pub fn to_yaml<T: Serialize>(value: &T) -> Result<String, serde_saphyr::Serializ
     let mut out = String::new();
     serde_saphyr::to_fmt_writer_with_options(&mut out, value, options)?;
     Ok(out)
+}
+
+/// The error of a value that cannot be serialized; `what` names the value.
+pub fn serialize_error(what: &str, error: &dyn std::fmt::Display) -> Diagnostic {
+    Diagnostic::error(Code::RenderSerialize, format!("cannot write {what}: {error}"))
 }
 
 /// Rendered files by relative path (`manifests/services/api/deployment.yaml`),
@@ -349,8 +361,8 @@ fn is_temporary(relative: &str) -> bool {
 #[must_use]
 pub fn is_output_path(relative: &str) -> bool {
     let own = |p: &str| {
-        p == "helmfile.yaml"
-            || p == crate::applyset::PATH
+        p == HELMFILE_PATH
+            || p == APPLYSET_PATH
             || (p.starts_with("manifests/") || p.starts_with("infra/"))
                 && Path::new(p).extension().is_some_and(|e| e == "yaml")
     };

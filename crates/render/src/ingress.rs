@@ -1,12 +1,7 @@
 //! Ingress: each web service's routes as a Traefik `IngressRoute`, the
 //! `Middleware` objects they use, and a `TLSOption` when the environment
-//! sets a minimum TLS version. In maintenance, public routes send their
-//! requests to the maintenance server instead of the service.
-
-use std::collections::BTreeMap;
-
-use platc_spec::model::{Ingress, Middleware, TraefikApiGroup};
-use platc_spec::names::ObjectName;
+//! sets a minimum TLS version. Which Service a route reaches (in maintenance,
+//! the maintenance server) was decided by resolve.
 
 use crate::crd::CustomResource;
 use crate::crd::traefik::{
@@ -15,19 +10,20 @@ use crate::crd::traefik::{
     StripPrefixSpec, TlsOptionSpec,
 };
 use crate::labels;
-use crate::maintenance;
 use crate::object::{Object, Owner, Placed};
-use crate::resolve::{ResolvedEnvironment, ResolvedService};
+use crate::resolved::{
+    MiddlewareKind, ResolvedEnvironment, ResolvedIngress, ResolvedMiddleware, ResolvedService,
+    TraefikGeneration,
+};
 
 /// The IngressRoute and Middlewares of one service.
-pub fn build(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>, out: &mut Vec<Placed>) {
-    let ingress = &env.environment.ingress;
-    let api_version = ingress.api_group.api_version();
-    let name = service.service.name.as_str();
-    for (middleware_name, middleware) in &service.service.middlewares {
-        let object_name = format!("{name}-{middleware_name}");
+pub fn build(env: &ResolvedEnvironment, service: &ResolvedService, out: &mut Vec<Placed>) {
+    let ingress = &env.ingress;
+    let api_version = ingress.traefik.api_version();
+    let name = service.name.as_str();
+    for middleware in &service.middlewares {
         let metadata = labels::metadata(
-            &object_name,
+            &middleware.name,
             env.namespace.as_str(),
             labels::service_labels(env, service),
         );
@@ -40,14 +36,9 @@ pub fn build(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>, out: 
     if service.routes.is_empty() {
         return;
     }
-    let maintenance = env.maintenance.is_some();
     let mut routes = Vec::new();
     for route in &service.routes {
-        let target = if maintenance && route.public {
-            ServiceRef { name: maintenance::NAME.to_owned(), port: maintenance::PORT }
-        } else {
-            ServiceRef { name: name.to_owned(), port: route.port }
-        };
+        let target = ServiceRef { name: route.backend.service.clone(), port: route.backend.port };
         for path in &route.paths {
             let rule = if path == "/" {
                 format!("Host(`{}`)", route.host)
@@ -66,7 +57,12 @@ pub fn build(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>, out: 
             });
         }
     }
-    let spec = IngressRouteSpec { entry_points: entry_points(ingress), routes, tls: tls(env) };
+    let tls = ingress.tls.as_ref().map(|tls| RouteTls {
+        cert_resolver: tls.cert_resolver.clone(),
+        secret_name: tls.secret_name.clone(),
+        options: tls.options.clone().map(|name| NameRef { name }),
+    });
+    let spec = IngressRouteSpec { entry_points: ingress.entry_points.clone(), routes, tls };
     let metadata =
         labels::metadata(name, env.namespace.as_str(), labels::service_labels(env, service));
     out.push(Placed {
@@ -76,12 +72,12 @@ pub fn build(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>, out: 
 }
 
 /// The platform's shared Middlewares and the TLSOption, once per environment.
-pub fn build_platform(env: &ResolvedEnvironment<'_>, out: &mut Vec<Placed>) {
-    let ingress = &env.environment.ingress;
-    let api_version = ingress.api_group.api_version();
-    for (name, middleware) in &env.platform.settings.middlewares {
+pub fn build_platform(env: &ResolvedEnvironment, out: &mut Vec<Placed>) {
+    let ingress = &env.ingress;
+    let api_version = ingress.traefik.api_version();
+    for middleware in &env.middlewares {
         let metadata = labels::metadata(
-            name.as_str(),
+            &middleware.name,
             env.namespace.as_str(),
             labels::platform_labels(env, "ingress"),
         );
@@ -91,13 +87,13 @@ pub fn build_platform(env: &ResolvedEnvironment<'_>, out: &mut Vec<Placed>) {
             object: Object::Middleware(Box::new(CustomResource::new(api_version, metadata, spec))),
         });
     }
-    if let Some(min_version) = ingress.tls.as_ref().and_then(|t| t.min_version) {
+    if let Some(option) = &ingress.tls_option {
         let metadata = labels::metadata(
-            &tls_option_name(env),
+            &option.name,
             env.namespace.as_str(),
             labels::platform_labels(env, "ingress"),
         );
-        let spec = TlsOptionSpec { min_version: min_version.as_str().to_owned(), sni_strict: true };
+        let spec = TlsOptionSpec { min_version: option.min_version.to_owned(), sni_strict: true };
         out.push(Placed {
             owner: Owner::Platform,
             object: Object::TlsOption(Box::new(CustomResource::new(api_version, metadata, spec))),
@@ -105,50 +101,21 @@ pub fn build_platform(env: &ResolvedEnvironment<'_>, out: &mut Vec<Placed>) {
     }
 }
 
-fn tls_option_name(env: &ResolvedEnvironment<'_>) -> String {
-    format!("{}-tls", env.platform.settings.name)
-}
-
-/// The entry points routes listen on: as configured, else `websecure` with
-/// TLS and `web` without.
-fn entry_points(ingress: &Ingress) -> Vec<String> {
-    if !ingress.entry_points.is_empty() {
-        return ingress.entry_points.clone();
-    }
-    vec![if ingress.tls.is_some() { "websecure" } else { "web" }.to_owned()]
-}
-
-fn tls(env: &ResolvedEnvironment<'_>) -> Option<RouteTls> {
-    let tls = env.environment.ingress.tls.as_ref()?;
-    Some(RouteTls {
-        cert_resolver: tls.cert_resolver.clone(),
-        secret_name: tls.secret_name.as_ref().map(ObjectName::to_string),
-        options: tls.min_version.map(|_| NameRef { name: tls_option_name(env) }),
-    })
-}
-
 /// Translates a middleware into Traefik's terms for the environment: the IP
 /// allow list under its name in the API group, and client addresses read
 /// past the trusted proxies unless PROXY protocol already delivers them.
-fn middleware_spec(middleware: &Middleware, ingress: &Ingress) -> MiddlewareSpec {
+fn middleware_spec(middleware: &ResolvedMiddleware, ingress: &ResolvedIngress) -> MiddlewareSpec {
     let ip_strategy =
-        (!ingress.trusted_proxies.is_empty() && !ingress.proxy_protocol).then(|| IpStrategy {
-            excluded_ips: ingress.trusted_proxies.iter().map(ToString::to_string).collect(),
-        });
+        ingress.excluded_ips.as_ref().map(|ips| IpStrategy { excluded_ips: ips.clone() });
     let mut spec = MiddlewareSpec::default();
-    match middleware {
-        Middleware::StripPrefix(strip) => {
-            spec.strip_prefix = Some(StripPrefixSpec {
-                prefixes: strip.prefixes.iter().map(|p| p.as_str().to_owned()).collect(),
-            });
+    match &middleware.kind {
+        MiddlewareKind::StripPrefix { prefixes } => {
+            spec.strip_prefix = Some(StripPrefixSpec { prefixes: prefixes.clone() });
         }
-        Middleware::Headers(headers) => {
-            let map = |m: &indexmap::IndexMap<String, String>| {
-                m.iter().map(|(k, v)| (k.clone(), v.clone())).collect::<BTreeMap<_, _>>()
-            };
+        MiddlewareKind::Headers(headers) => {
             spec.headers = Some(HeadersSpec {
-                custom_request_headers: map(&headers.request),
-                custom_response_headers: map(&headers.response),
+                custom_request_headers: headers.request.clone(),
+                custom_response_headers: headers.response.clone(),
                 sts_seconds: headers.sts_seconds,
                 sts_include_subdomains: headers.sts_include_subdomains,
                 sts_preload: headers.sts_preload,
@@ -157,8 +124,8 @@ fn middleware_spec(middleware: &Middleware, ingress: &Ingress) -> MiddlewareSpec
                 referrer_policy: headers.referrer_policy.clone(),
             });
         }
-        Middleware::RateLimit(limit) => {
-            let source_criterion = match &limit.request_header {
+        MiddlewareKind::RateLimit { average, burst, period, request_header } => {
+            let source_criterion = match request_header {
                 Some(header) => Some(SourceCriterion {
                     request_header_name: Some(header.clone()),
                     ip_strategy: None,
@@ -169,33 +136,28 @@ fn middleware_spec(middleware: &Middleware, ingress: &Ingress) -> MiddlewareSpec
                 }),
             };
             spec.rate_limit = Some(RateLimitSpec {
-                average: limit.average,
-                burst: limit.burst.unwrap_or(limit.average),
-                period: limit.period.clone(),
+                average: *average,
+                burst: *burst,
+                period: period.clone(),
                 source_criterion,
             });
         }
-        Middleware::RedirectHttps(redirect) => {
-            spec.redirect_scheme = Some(RedirectSchemeSpec {
-                scheme: "https",
-                permanent: redirect.permanent.unwrap_or(true),
-            });
+        MiddlewareKind::RedirectHttps { permanent } => {
+            spec.redirect_scheme =
+                Some(RedirectSchemeSpec { scheme: "https", permanent: *permanent });
         }
-        Middleware::BasicAuth(auth) => {
+        MiddlewareKind::BasicAuth { secret, realm } => {
             spec.basic_auth = Some(BasicAuthSpec {
-                secret: auth.secret.to_string(),
-                realm: auth.realm.clone(),
+                secret: secret.clone(),
+                realm: realm.clone(),
                 remove_header: true,
             });
         }
-        Middleware::IpAllowList(allow) => {
-            let list = IpListSpec {
-                source_range: allow.source_range.iter().map(ToString::to_string).collect(),
-                ip_strategy,
-            };
-            match ingress.api_group {
-                TraefikApiGroup::TraefikIo => spec.ip_allow_list = Some(list),
-                TraefikApiGroup::ContainoUs => spec.ip_white_list = Some(list),
+        MiddlewareKind::IpAllowList { source_range } => {
+            let list = IpListSpec { source_range: source_range.clone(), ip_strategy };
+            match ingress.traefik {
+                TraefikGeneration::V3 => spec.ip_allow_list = Some(list),
+                TraefikGeneration::V2 => spec.ip_white_list = Some(list),
             }
         }
     }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
-use crate::resolve::{ResolvedEnvironment, ResolvedService};
+use crate::resolved::{ResolvedEnvironment, ResolvedService};
 
 /// `app.kubernetes.io/name`.
 pub const NAME: &str = "app.kubernetes.io/name";
@@ -42,12 +42,12 @@ pub fn selector(service: &str) -> BTreeMap<String, String> {
 /// image tag changes one file in review, not every object of the service.
 #[must_use]
 pub fn service_labels(
-    env: &ResolvedEnvironment<'_>,
-    service: &ResolvedService<'_>,
+    env: &ResolvedEnvironment,
+    service: &ResolvedService,
 ) -> BTreeMap<String, String> {
-    let mut labels = selector(service.service.name.as_str());
-    labels.insert(COMPONENT.to_owned(), service.service.kind.as_str().to_owned());
-    labels.insert(PART_OF.to_owned(), env.platform.settings.name.to_string());
+    let mut labels = selector(service.name.as_str());
+    labels.insert(COMPONENT.to_owned(), service.workload.component().to_owned());
+    labels.insert(PART_OF.to_owned(), env.platform.to_string());
     labels.insert(MANAGED_BY.to_owned(), MANAGER.to_owned());
     labels
 }
@@ -56,8 +56,8 @@ pub fn service_labels(
 /// `app.kubernetes.io/version`, the image tag, when it is a valid label value.
 #[must_use]
 pub fn workload_labels(
-    env: &ResolvedEnvironment<'_>,
-    service: &ResolvedService<'_>,
+    env: &ResolvedEnvironment,
+    service: &ResolvedService,
 ) -> BTreeMap<String, String> {
     let mut labels = service_labels(env, service);
     if is_label_value(service.tag.as_str()) {
@@ -68,10 +68,10 @@ pub fn workload_labels(
 
 /// The labels of objects that belong to the environment rather than a service.
 #[must_use]
-pub fn platform_labels(env: &ResolvedEnvironment<'_>, component: &str) -> BTreeMap<String, String> {
+pub fn platform_labels(env: &ResolvedEnvironment, component: &str) -> BTreeMap<String, String> {
     BTreeMap::from([
         (COMPONENT.to_owned(), component.to_owned()),
-        (PART_OF.to_owned(), env.platform.settings.name.to_string()),
+        (PART_OF.to_owned(), env.platform.to_string()),
         (MANAGED_BY.to_owned(), MANAGER.to_owned()),
     ])
 }

@@ -1,12 +1,18 @@
 //! platc's compiler: a loaded model in, Kubernetes objects out.
 //!
-//! This crate owns the *output*: resolving the model against one environment
-//! (tags, overrides, templates), building typed Kubernetes objects
-//! (k8s-openapi types only), emitting them as a YAML stream or a file tree,
-//! and diffing trees. It never prints and never exits; its only file access is
-//! [`emit::write_tree`] and [`emit::read_tree`].
+//! This crate owns the *output*: checking the model of one environment
+//! ([`validate`]), resolving it into a model-free [`resolved::ResolvedEnvironment`]
+//! ([`resolve`]: tags, overrides, defaults, providers, templates, releases),
+//! building typed Kubernetes objects from that (k8s-openapi types only),
+//! emitting them as a YAML stream or a file tree, and diffing trees. It never
+//! prints and never exits; its only file access is [`emit::write_tree`] and
+//! [`emit::read_tree`].
 //!
-//! Pipeline position: load → validate → **resolve → build → emit → diff**.
+//! Pipeline position: load → validate → **validate env → resolve → build →
+//! emit → diff**. The builders ([`workload`], [`network`], [`config`],
+//! [`scaling`], [`ingress`], [`secrets`], [`platform`], [`applyset`],
+//! [`labels`]) and the chart values writers ([`components`], `infra/<type>.rs`)
+//! read only [`resolved`] values.
 
 // A library reports through return values; printing and exiting belong to the binary.
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
@@ -14,6 +20,7 @@
 pub mod applyset;
 pub mod charts;
 pub mod check;
+pub mod components;
 pub mod config;
 pub mod crd;
 pub mod diff;
@@ -22,14 +29,15 @@ pub mod helm;
 pub mod infra;
 pub mod ingress;
 pub mod labels;
-pub mod maintenance;
 pub mod network;
 pub mod object;
 pub mod platform;
 pub mod resolve;
+pub mod resolved;
 pub mod scaling;
 pub mod secrets;
 pub mod template;
+pub mod validate;
 pub mod workload;
 
 use platc_spec::Code;
@@ -92,12 +100,11 @@ pub struct RenderedFiles {
 
 /// An object's path and YAML.
 fn document(placed: &Placed) -> Result<(String, String), Diagnostic> {
-    placed.object.to_yaml().map(|yaml| (placed.path(), yaml)).map_err(|e| {
-        Diagnostic::error(
-            Code::RenderSerialize,
-            format!("cannot write {} as YAML: {e}", placed.object.describe()),
-        )
-    })
+    placed
+        .object
+        .to_yaml()
+        .map(|yaml| (placed.path(), yaml))
+        .map_err(|e| emit::serialize_error(&format!("{} as YAML", placed.object.describe()), &e))
 }
 
 /// Adds the Helm values, the helmfile and the ApplySet parent to `tree`.
@@ -107,7 +114,7 @@ fn add_releases(
     applyset: &k8s_openapi::api::core::v1::Secret,
 ) -> Result<(), Diagnostic> {
     let serialize_error = |what: &str, e: serde_saphyr::SerializeError| {
-        Diagnostic::error(Code::RenderSerialize, format!("cannot write {what} as YAML: {e}"))
+        emit::serialize_error(&format!("{what} as YAML"), &e)
     };
     for release in releases {
         let yaml = emit::to_yaml(&release.values)
@@ -115,14 +122,14 @@ fn add_releases(
         tree.insert(release.values_path(), yaml);
     }
     tree.insert(
-        applyset::PATH,
-        emit::to_yaml(applyset).map_err(|e| serialize_error(applyset::PATH, e))?,
+        emit::APPLYSET_PATH,
+        emit::to_yaml(applyset).map_err(|e| serialize_error(emit::APPLYSET_PATH, e))?,
     );
     if !releases.is_empty() {
         let helmfile = helm::Helmfile::new(releases);
         tree.insert(
-            "helmfile.yaml",
-            emit::to_yaml(&helmfile).map_err(|e| serialize_error("helmfile.yaml", e))?,
+            emit::HELMFILE_PATH,
+            emit::to_yaml(&helmfile).map_err(|e| serialize_error(emit::HELMFILE_PATH, e))?,
         );
     }
     Ok(())
@@ -158,15 +165,10 @@ fn compile<T: Send>(
         };
         return Err(vec![diagnostic]);
     };
+    // The model's own checks run first, but resolve's errors take
+    // precedence: with both, only resolve's are reported.
+    let diagnostics = validate::environment(platform, env);
     let resolved = resolve::resolve(platform, env)?;
-    let mut diagnostics = resolved.warnings.clone();
-    let mut releases = platform::releases(&resolved, &mut diagnostics);
-    releases.extend(infra::releases(
-        env,
-        &resolved.dependencies,
-        &resolved.namespace,
-        &mut diagnostics,
-    ));
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
     }
@@ -177,34 +179,44 @@ fn compile<T: Send>(
     ingress::build_platform(&resolved, &mut shared);
     let mut members = applyset::Members::of(&shared);
     let mut batches = Vec::with_capacity(resolved.services.len() + 2);
-    batches.push(take(shared));
+    let mut errors = Vec::new();
+    match take(shared) {
+        Ok(batch) => batches.push(batch),
+        Err(diagnostic) => errors.push(diagnostic),
+    }
     // Services are independent: build them on every core, and hand each
     // batch over right away, so a caller that only wants text never holds
     // every typed object at once.
-    let services: Vec<&resolve::ResolvedService<'_>> =
+    let services: Vec<&resolved::ResolvedService> =
         resolved.services.iter().chain(&resolved.maintenance).collect();
     let built = platc_spec::parallel::map(&services, |service| {
         let mut objects = Vec::new();
-        workload::build(&resolved, service, &mut objects);
+        workload::build(&resolved, service, &mut objects)?;
         network::build(&resolved, service, &mut objects);
         config::build(&resolved, service, &mut objects);
         scaling::build(&resolved, service, &mut objects);
         ingress::build(&resolved, service, &mut objects);
         let members = applyset::Members::of(&objects);
-        (take(objects), members)
+        Ok((take(objects)?, members))
     });
-    for (batch, service_members) in built {
-        batches.push(batch);
-        members.merge(service_members);
+    for result in built {
+        match result {
+            Ok((batch, service_members)) => {
+                batches.push(batch);
+                members.merge(service_members);
+            }
+            Err(diagnostic) => errors.push(diagnostic),
+        }
     }
-    let batches =
-        batches.into_iter().collect::<Result<Vec<T>, Diagnostic>>().map_err(|d| vec![d])?;
+    if !errors.is_empty() {
+        return Err(errors);
+    }
     let applyset = applyset::parent(&resolved, members);
     Ok(Compiled {
-        environment: env.name.clone(),
+        environment: resolved.name,
         namespace: resolved.namespace,
         batches,
-        releases,
+        releases: resolved.releases,
         applyset,
         warnings: diagnostics,
     })

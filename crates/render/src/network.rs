@@ -2,37 +2,36 @@
 
 use k8s_openapi::api::core::v1::{Service, ServicePort, ServiceSpec};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
-use platc_spec::model::WorkloadKind;
 
 use crate::labels;
 use crate::object::{Object, Placed};
-use crate::resolve::{ResolvedEnvironment, ResolvedService};
+use crate::resolved::{ResolvedEnvironment, ResolvedService, Workload};
 
 /// The Service of a `web` workload; other kinds get none.
-pub fn build(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>, out: &mut Vec<Placed>) {
-    let spec = service.service.as_ref();
-    if spec.kind != WorkloadKind::Web || spec.ports.is_empty() {
+pub fn build(env: &ResolvedEnvironment, service: &ResolvedService, out: &mut Vec<Placed>) {
+    if service.workload != Workload::Web || service.ports.is_empty() {
         return;
     }
-    let ports = spec
+    let ports = service
         .ports
         .iter()
         .map(|p| ServicePort {
             name: Some(p.name.to_string()),
-            port: i32::from(p.service_port.unwrap_or(p.port)),
+            port: i32::from(p.service_port),
             target_port: Some(IntOrString::String(p.name.to_string())),
-            protocol: Some(p.protocol.as_str().to_owned()),
+            protocol: Some(p.protocol.to_owned()),
             ..ServicePort::default()
         })
         .collect();
+    let name = service.name.as_str();
     let object = Service {
         metadata: labels::metadata(
-            spec.name.as_str(),
+            name,
             env.namespace.as_str(),
             labels::service_labels(env, service),
         ),
         spec: Some(ServiceSpec {
-            selector: Some(labels::selector(spec.name.as_str())),
+            selector: Some(labels::selector(name)),
             ports: Some(ports),
             ..ServiceSpec::default()
         }),

@@ -12,14 +12,14 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use crate::labels;
 use crate::object::{Object, Placed};
-use crate::resolve::{ResolvedEnvironment, ResolvedService};
+use crate::resolved::{ResolvedEnvironment, ResolvedService};
 
 /// The autoscaler and disruption budget of one service, as it needs them.
-pub fn build(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>, out: &mut Vec<Placed>) {
-    if !service.service.kind.is_long_running() {
+pub fn build(env: &ResolvedEnvironment, service: &ResolvedService, out: &mut Vec<Placed>) {
+    if !service.workload.is_long_running() {
         return;
     }
-    let name = service.service.name.as_str();
+    let name = service.name.as_str();
     let metadata =
         || labels::metadata(name, env.namespace.as_str(), labels::service_labels(env, service));
     let least_pods = match &service.autoscale {

@@ -1,5 +1,5 @@
-//! Workloads: the Deployment of a service, its pod template and container,
-//! and its ServiceAccount.
+//! Workloads: the Deployment, CronJob or Job of a service, its pod template
+//! and container, and its ServiceAccount.
 //!
 //! Every pod meets the *restricted* Pod Security Standard: non-root, no
 //! privilege escalation, all capabilities dropped, the RuntimeDefault seccomp
@@ -19,13 +19,15 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
-use platc_spec::model::{self, ConcurrencyPolicy, WorkloadKind};
+use platc_spec::Diagnostic;
 use sha2::{Digest, Sha256};
 
 use crate::config;
 use crate::labels;
 use crate::object::{Object, Placed};
-use crate::resolve::{EnvSource, ResolvedEnvironment, ResolvedService};
+use crate::resolved::{
+    CronJobRun, EnvSource, JobRun, ResolvedEnvironment, ResolvedProbe, ResolvedService, Workload,
+};
 
 /// The name of the writable scratch volume mounted at `/tmp`.
 const TMP_VOLUME: &str = "tmp";
@@ -34,21 +36,26 @@ const CONFIG_VOLUME: &str = "config";
 
 /// The workload objects of one service: its ServiceAccount and a
 /// Deployment, CronJob or Job.
-pub fn build(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>, out: &mut Vec<Placed>) {
+pub fn build(
+    env: &ResolvedEnvironment,
+    service: &ResolvedService,
+    out: &mut Vec<Placed>,
+) -> Result<(), Diagnostic> {
     let owner = service.owner.clone();
     out.push(Placed { owner: owner.clone(), object: Object::from(service_account(env, service)) });
-    let object = match service.service.kind {
-        WorkloadKind::Web | WorkloadKind::Worker => Object::from(deployment(env, service)),
-        WorkloadKind::Cronjob => Object::from(cron_job(env, service)),
-        WorkloadKind::Job => Object::from(job(env, service)),
+    let object = match &service.workload {
+        Workload::Web | Workload::Worker => Object::from(deployment(env, service)),
+        Workload::CronJob(run) => Object::from(cron_job(env, service, run)),
+        Workload::Job(run) => Object::from(job(env, service, run)?),
     };
     out.push(Placed { owner, object });
+    Ok(())
 }
 
-fn service_account(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>) -> ServiceAccount {
+fn service_account(env: &ResolvedEnvironment, service: &ResolvedService) -> ServiceAccount {
     ServiceAccount {
         metadata: labels::metadata(
-            service.service.name.as_str(),
+            service.name.as_str(),
             env.namespace.as_str(),
             labels::service_labels(env, service),
         ),
@@ -58,21 +65,21 @@ fn service_account(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>)
 }
 
 fn workload_metadata(
-    env: &ResolvedEnvironment<'_>,
-    service: &ResolvedService<'_>,
+    env: &ResolvedEnvironment,
+    service: &ResolvedService,
     name: &str,
 ) -> ObjectMeta {
     let mut metadata =
         labels::metadata(name, env.namespace.as_str(), labels::workload_labels(env, service));
-    if let Some(description) = &service.service.description {
+    if let Some(description) = &service.description {
         metadata.annotations =
             Some(BTreeMap::from([(labels::DESCRIPTION.to_owned(), description.clone())]));
     }
     metadata
 }
 
-fn deployment(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>) -> Deployment {
-    let name = service.service.name.as_str();
+fn deployment(env: &ResolvedEnvironment, service: &ResolvedService) -> Deployment {
+    let name = service.name.as_str();
     Deployment {
         metadata: workload_metadata(env, service, name),
         spec: Some(DeploymentSpec {
@@ -90,54 +97,36 @@ fn deployment(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>) -> D
     }
 }
 
-/// Retries of a failed run unless the service sets them.
-const DEFAULT_BACKOFF_LIMIT: u32 = 2;
-
-fn job_spec(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>) -> JobSpec {
-    let settings = service.service.job.clone().unwrap_or_default();
+fn job_spec(env: &ResolvedEnvironment, service: &ResolvedService, run: &JobRun) -> JobSpec {
     let mut template = pod_template(env, service);
     if let Some(spec) = template.spec.as_mut() {
         // A failed run leaves its pod behind for `kubectl logs`; retries are new pods.
         spec.restart_policy = Some("Never".to_owned());
     }
     JobSpec {
-        backoff_limit: Some(saturating_i32(
-            settings.backoff_limit.unwrap_or(DEFAULT_BACKOFF_LIMIT),
-        )),
-        active_deadline_seconds: settings.active_deadline_seconds.map(i64::from),
+        backoff_limit: Some(saturating_i32(run.backoff_limit)),
+        active_deadline_seconds: run.active_deadline_seconds.map(i64::from),
         template,
         ..JobSpec::default()
     }
 }
 
-fn cron_job(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>) -> CronJob {
-    let name = service.service.name.as_str();
-    let settings = service.service.job.clone().unwrap_or_default();
+fn cron_job(env: &ResolvedEnvironment, service: &ResolvedService, cron: &CronJobRun) -> CronJob {
     CronJob {
-        metadata: workload_metadata(env, service, name),
+        metadata: workload_metadata(env, service, service.name.as_str()),
         spec: Some(CronJobSpec {
-            schedule: service.schedule.clone().unwrap_or_default(),
-            time_zone: settings.time_zone.clone(),
-            concurrency_policy: Some(
-                settings
-                    .concurrency_policy
-                    .unwrap_or(ConcurrencyPolicy::Forbid)
-                    .as_str()
-                    .to_owned(),
-            ),
-            successful_jobs_history_limit: Some(saturating_i32(
-                settings.successful_jobs_history_limit.unwrap_or(3),
-            )),
-            failed_jobs_history_limit: Some(saturating_i32(
-                settings.failed_jobs_history_limit.unwrap_or(1),
-            )),
-            suspend: service.suspend.then_some(true),
+            schedule: cron.schedule.clone(),
+            time_zone: cron.time_zone.clone(),
+            concurrency_policy: Some(cron.concurrency_policy.to_owned()),
+            successful_jobs_history_limit: Some(saturating_i32(cron.successful_jobs_history_limit)),
+            failed_jobs_history_limit: Some(saturating_i32(cron.failed_jobs_history_limit)),
+            suspend: cron.suspend.then_some(true),
             job_template: JobTemplateSpec {
                 metadata: Some(ObjectMeta {
                     labels: Some(labels::workload_labels(env, service)),
                     ..ObjectMeta::default()
                 }),
-                spec: Some(job_spec(env, service)),
+                spec: Some(job_spec(env, service, &cron.run)),
             },
             ..CronJobSpec::default()
         }),
@@ -149,21 +138,27 @@ fn cron_job(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>) -> Cro
 /// after its content: a new image or setting is a new Job, which runs once,
 /// and the old one is pruned. Its file stays `job.yaml`, so review shows the
 /// change as a diff.
-fn job(env: &ResolvedEnvironment<'_>, service: &ResolvedService<'_>) -> Job {
-    let spec = job_spec(env, service);
-    let fingerprint = serde_json::to_vec(&spec).unwrap_or_default();
+fn job(
+    env: &ResolvedEnvironment,
+    service: &ResolvedService,
+    run: &JobRun,
+) -> Result<Job, Diagnostic> {
+    let spec = job_spec(env, service, run);
+    let fingerprint = serde_json::to_vec(&spec).map_err(|e| {
+        crate::emit::serialize_error(
+            &format!("the Job of `{}` to name it after its content", service.name),
+            &e,
+        )
+    })?;
     let digest = crate::config::hex(&Sha256::digest(&fingerprint)[..4]);
-    let name = format!("{}-{digest}", service.service.name);
-    Job { metadata: workload_metadata(env, service, &name), spec: Some(spec), ..Job::default() }
+    let name = format!("{}-{digest}", service.name);
+    Ok(Job { metadata: workload_metadata(env, service, &name), spec: Some(spec), ..Job::default() })
 }
 
 /// The pod template shared by every workload kind.
 #[must_use]
-pub fn pod_template(
-    env: &ResolvedEnvironment<'_>,
-    service: &ResolvedService<'_>,
-) -> PodTemplateSpec {
-    let name = service.service.name.as_str();
+pub fn pod_template(env: &ResolvedEnvironment, service: &ResolvedService) -> PodTemplateSpec {
+    let name = service.name.as_str();
     let mut volumes = vec![Volume {
         name: TMP_VOLUME.to_owned(),
         empty_dir: Some(EmptyDirVolumeSource::default()),
@@ -205,8 +200,7 @@ pub fn pod_template(
     }
 }
 
-fn container(service: &ResolvedService<'_>) -> Container {
-    let spec = service.service.as_ref();
+fn container(service: &ResolvedService) -> Container {
     let mut mounts = vec![VolumeMount {
         name: TMP_VOLUME.to_owned(),
         mount_path: "/tmp".to_owned(),
@@ -221,20 +215,20 @@ fn container(service: &ResolvedService<'_>) -> Container {
             ..VolumeMount::default()
         });
     }
-    let ports: Vec<ContainerPort> = spec
+    let ports: Vec<ContainerPort> = service
         .ports
         .iter()
         .map(|p| ContainerPort {
             name: Some(p.name.to_string()),
-            container_port: i32::from(p.port),
-            protocol: Some(p.protocol.as_str().to_owned()),
+            container_port: i32::from(p.container_port),
+            protocol: Some(p.protocol.to_owned()),
             ..ContainerPort::default()
         })
         .collect();
     let env: Vec<EnvVar> = service.env.iter().map(env_var).collect();
-    let first_port = spec.ports.first().map(|p| p.name.as_str());
+    let probes = &service.probes;
     Container {
-        name: spec.name.to_string(),
+        name: service.name.to_string(),
         image: Some(service.image.clone()),
         // Explicit, because Kubernetes would pull `latest` on every start,
         // which breaks images loaded into kind by hand.
@@ -244,9 +238,9 @@ fn container(service: &ResolvedService<'_>) -> Container {
         ports: (!ports.is_empty()).then_some(ports),
         env: (!env.is_empty()).then_some(env),
         resources: Some(resources(service)),
-        liveness_probe: spec.probes.liveness.as_ref().map(|p| probe(p, first_port)),
-        readiness_probe: spec.probes.readiness.as_ref().map(|p| probe(p, first_port)),
-        startup_probe: spec.probes.startup.as_ref().map(|p| probe(p, first_port)),
+        liveness_probe: probes.liveness.as_ref().map(probe),
+        readiness_probe: probes.readiness.as_ref().map(probe),
+        startup_probe: probes.startup.as_ref().map(probe),
         security_context: Some(SecurityContext {
             allow_privilege_escalation: Some(false),
             capabilities: Some(Capabilities {
@@ -262,7 +256,7 @@ fn container(service: &ResolvedService<'_>) -> Container {
     }
 }
 
-fn env_var(var: &crate::resolve::EnvVar) -> EnvVar {
+fn env_var(var: &crate::resolved::EnvVar) -> EnvVar {
     match &var.source {
         EnvSource::Value(value) => {
             EnvVar { name: var.name.clone(), value: Some(value.clone()), ..EnvVar::default() }
@@ -282,7 +276,7 @@ fn env_var(var: &crate::resolve::EnvVar) -> EnvVar {
     }
 }
 
-fn resources(service: &ResolvedService<'_>) -> ResourceRequirements {
+fn resources(service: &ResolvedService) -> ResourceRequirements {
     let r = &service.resources;
     let list = |cpu: &platc_spec::quantity::Quantity, memory: &platc_spec::quantity::Quantity| {
         BTreeMap::from([
@@ -297,18 +291,15 @@ fn resources(service: &ResolvedService<'_>) -> ResourceRequirements {
     }
 }
 
-fn probe(probe: &model::Probe, first_port: Option<&str>) -> Probe {
-    let port_of = |name: Option<&str>| {
-        IntOrString::String(name.or(first_port).unwrap_or_default().to_owned())
-    };
+fn probe(probe: &ResolvedProbe) -> Probe {
     Probe {
-        http_get: probe.http.as_ref().map(|path| HTTPGetAction {
-            path: Some(path.clone()),
-            port: port_of(probe.port.as_ref().map(AsRef::as_ref)),
+        http_get: probe.http.as_ref().map(|http| HTTPGetAction {
+            path: Some(http.path.clone()),
+            port: IntOrString::String(http.port.clone()),
             ..HTTPGetAction::default()
         }),
         tcp_socket: probe.tcp.as_ref().map(|port| TCPSocketAction {
-            port: IntOrString::String(port.to_string()),
+            port: IntOrString::String(port.clone()),
             ..TCPSocketAction::default()
         }),
         exec: probe.exec.as_ref().map(|command| ExecAction { command: Some(command.clone()) }),

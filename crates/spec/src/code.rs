@@ -196,6 +196,11 @@ codes! {
     RenderLimitBelowRequest = "render::limit_below_request", Error,
     fix: "Raise the limit or lower the request, in the service or in the environment's override.";
 
+    /// `platform.yaml`'s `maintenance.image` is not an image reference platc
+    /// can run as the maintenance server.
+    RenderMaintenanceImage = "render::maintenance_image", Error,
+    fix: "Name an image as `registry/repository:tag`, in lowercase, optionally with `@sha256:<digest>`.";
+
     /// Two routes of one environment claim the same host and path prefix.
     RenderRouteCollision = "render::route_collision", Error,
     fix: "Give each host and path prefix to one route only.";

@@ -1,34 +1,56 @@
-//! Kafka in the cluster: Bitnami's `kafka` chart 32.4.4
-//! (bitnami/charts @ 5165628, `bitnami/kafka/values.yaml`), in KRaft mode
-//! with combined controller+broker nodes. Clients authenticate with SASL
-//! PLAIN over `SASL_PLAINTEXT`, as they do with SASL_SSL against Confluent
-//! Cloud, so the same client settings work with both providers.
+//! Kafka: its descriptor (port 9092, no database, the bootstrap server as
+//! URL, the security protocol and SASL mechanism as outputs of its own) and
+//! its chart, Bitnami's `kafka` 32.4.4 (bitnami/charts @ 5165628,
+//! `bitnami/kafka/values.yaml`), in KRaft mode with combined
+//! controller+broker nodes. Clients authenticate with SASL PLAIN over
+//! `SASL_PLAINTEXT`, as they do with SASL_SSL against Confluent Cloud, so the
+//! same client settings work with both providers.
 
 use std::borrow::Cow;
 
 use serde::Serialize;
 
-use super::{Chart, ReleaseContext, ResourcesValue};
+use super::{
+    Chart, DefaultDatabase, Fixed, InfraType, Output, ReleaseContext, Requests, ResourcesValue,
+    ServiceRule, UrlForm,
+};
 use crate::helm::{BITNAMI, ChartRef};
 
-/// The chart, the credentials it reads and where clients connect.
-pub const CHART: Chart = Chart {
-    chart: ChartRef { repository: BITNAMI, name: "kafka", version: Cow::Borrowed("32.4.4") },
-    password_key: CLIENT_PASSWORDS_KEY,
-    // The chart reads these fixed key names from `sasl.existingSecret`; with
-    // one client user, `client-passwords` holds exactly its password.
-    secret_keys: &[CLIENT_PASSWORDS_KEY, "inter-broker-password", "controller-password"],
-    default_requests: ("500m", "1Gi"),
-    service,
-    values,
+/// Kafka: port 9092, no database; the URL is the bootstrap server, and
+/// clients also get the security protocol and the SASL mechanism.
+pub static TYPE: InfraType = InfraType {
+    name: "kafka",
+    default_port: 9092,
+    outputs: &[
+        Output::Host,
+        Output::Port,
+        Output::Username,
+        Output::Password,
+        Output::Url,
+        Output::Fixed(Fixed {
+            name: "security_protocol",
+            plain: "SASL_PLAINTEXT",
+            tls: "SASL_SSL",
+        }),
+        Output::Fixed(Fixed { name: "sasl_mechanism", plain: "PLAIN", tls: "PLAIN" }),
+    ],
+    database: DefaultDatabase::None,
+    default_username: "app",
+    url: UrlForm { plain: "{host}:{port}", tls: "{host}:{port}" },
+    chart: Chart {
+        chart: ChartRef { repository: BITNAMI, name: "kafka", version: Cow::Borrowed("32.4.4") },
+        password_key: CLIENT_PASSWORDS_KEY,
+        // The chart reads these fixed key names from `sasl.existingSecret`; with
+        // one client user, `client-passwords` holds exactly its password.
+        secret_keys: &[CLIENT_PASSWORDS_KEY, "inter-broker-password", "controller-password"],
+        default_requests: Requests { cpu: "500m", memory: "1Gi" },
+        // The bootstrap Service `<name>`, port 9092.
+        service: ServiceRule { standalone: "{name}", replicated: "{name}" },
+        values,
+    },
 };
 
 const CLIENT_PASSWORDS_KEY: &str = "client-passwords";
-
-/// The bootstrap Service `<name>`, port 9092.
-fn service(name: &str, _replicas: u32) -> String {
-    name.to_owned()
-}
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -90,7 +112,7 @@ struct Persistence<'a> {
     size: &'a str,
 }
 
-fn values(release: &ReleaseContext<'_>) -> serde_json::Value {
+fn values(release: &ReleaseContext<'_>) -> Result<serde_json::Value, serde_json::Error> {
     let values = Values {
         fullname_override: release.name,
         override_configuration: (release.replicas < 3).then_some(InternalTopics {
@@ -100,7 +122,7 @@ fn values(release: &ReleaseContext<'_>) -> serde_json::Value {
         }),
         listeners: Listeners { client: Listener { protocol: "SASL_PLAINTEXT" } },
         sasl: Sasl {
-            client: SaslClient { users: [&release.username] },
+            client: SaslClient { users: [release.username] },
             existing_secret: release.secret,
         },
         controller: Controller {
@@ -110,5 +132,5 @@ fn values(release: &ReleaseContext<'_>) -> serde_json::Value {
             resources: &release.resources,
         },
     };
-    serde_json::to_value(values).unwrap_or_default()
+    serde_json::to_value(values)
 }

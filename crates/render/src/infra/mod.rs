@@ -1,10 +1,16 @@
-//! Infrastructure providers: each dependency the services use, resolved
-//! against the environment's provider into the same outputs whatever the
-//! provider — host, port, name, user, a password Secret and a URL — plus,
-//! for in-cluster providers, the chart values and the helmfile release.
+//! Infrastructure types: what platc knows about Postgres, MySQL, Redis,
+//! RabbitMQ and Kafka, one [`InfraType`] per type in its own file
+//! (`infra/<type>.rs`), registered in [`descriptor`].
 //!
-//! One file per infrastructure type holds its chart and its values; adding a
-//! type means adding a file and a line to [`chart_for`].
+//! A descriptor is data: the type's name, port, the outputs it yields, how
+//! it names its database and user, its URL form and its chart. The one
+//! field shaped as code is [`Chart::values`], the chart values writer.
+//! Everything generic is derived from the descriptor here: the environment
+//! variables injected into a service that uses a dependency
+//! ([`InfraType::env_vars`]), the fields templates read
+//! ([`InfraType::template_fields`]) and the URL ([`InfraType::outputs`]).
+//! Which provider an environment chose and what it sets is resolve's
+//! business (`resolve/dependencies.rs`); nothing here reads the model.
 
 pub mod kafka;
 pub mod mysql;
@@ -13,129 +19,126 @@ pub mod rabbitmq;
 pub mod redis;
 
 use minijinja::Value;
-use platc_spec::model::{
-    DependencyType, Environment, ExternalProvider, HelmProvider, Provider, Resources, SecretKeyRef,
-};
-use platc_spec::names::{DependencyName, NamespaceName, ObjectName, ServiceName};
-use platc_spec::quantity::Quantity;
-use platc_spec::validate::dependencies;
-use platc_spec::{Diagnostic, Origin, Platform};
+use platc_spec::model::DependencyType;
+use platc_spec::names::{DependencyName, ObjectName};
 use serde::Serialize;
 
-use crate::helm::{ChartRef, Release};
-use crate::resolve::{EnvSource, EnvVar};
+use crate::helm::ChartRef;
+use crate::resolved::{EnvSource, EnvVar, Outputs, SecretKey};
 
-/// The size of each volume of an in-cluster release unless the provider sets one.
-pub const DEFAULT_STORAGE: &str = "8Gi";
-/// The application user unless the provider sets one.
-pub const DEFAULT_USERNAME: &str = "app";
-/// The key of the password in every credentials Secret.
+/// The key of the password in the Secret of an external provider.
 pub const PASSWORD_KEY: &str = "password";
 
-/// One dependency as it exists in one environment.
-#[derive(Debug, Clone)]
-pub struct Dependency<'a> {
-    /// The name services use for it.
-    pub name: DependencyName,
-    /// Its type.
-    pub kind: DependencyType,
-    /// How the environment provides it.
-    pub provider: &'a Provider,
-    /// The services that use it, in name order.
-    pub users: Vec<ServiceName>,
-    /// What services see.
-    pub outputs: Outputs,
+/// What platc knows about one infrastructure type.
+#[derive(Debug)]
+pub struct InfraType {
+    /// The type's name in service files (`uses: {db: postgres}`).
+    pub name: &'static str,
+    /// The port clients connect to unless a provider says otherwise.
+    pub default_port: u16,
+    /// The outputs every provider of the type yields, in the order their
+    /// environment variables are injected.
+    pub outputs: &'static [Output],
+    /// The database, vhost or database number unless a provider names one.
+    pub database: DefaultDatabase,
+    /// The user clients connect as unless a provider names one.
+    pub default_username: &'static str,
+    /// The connection URL.
+    pub url: UrlForm,
+    /// The chart that runs the type in the cluster.
+    pub chart: Chart,
 }
 
-impl Dependency<'_> {
-    /// The Secret holding the credentials, and every key it must hold.
+/// One output of a dependency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// The host name: `<NAME>_HOST`, `resources.<name>.host`.
+    Host,
+    /// The port: `<NAME>_PORT`, `resources.<name>.port`.
+    Port,
+    /// The database, vhost or database number: `<NAME>_NAME`, `resources.<name>.name`.
+    Name,
+    /// The user: `<NAME>_USER`, `resources.<name>.username`.
+    Username,
+    /// The password, from a Secret: `<NAME>_PASSWORD`; templates read the
+    /// Secret's name as `resources.<name>.password_secret`, never the value.
+    Password,
+    /// The connection URL without the password: `<NAME>_URL`, `resources.<name>.url`.
+    Url,
+    /// A value of the type's own, which depends only on TLS.
+    Fixed(Fixed),
+}
+
+/// A type's own output: Kafka's security protocol and SASL mechanism.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fixed {
+    /// The output's name in templates (`security_protocol`); its variable
+    /// suffix is the name in capitals (`SECURITY_PROTOCOL`).
+    pub name: &'static str,
+    /// The value without TLS.
+    pub plain: &'static str,
+    /// The value with TLS.
+    pub tls: &'static str,
+}
+
+/// The order templates list the common outputs in, before the type's own.
+const TEMPLATE_ORDER: [Output; 6] =
+    [Output::Host, Output::Port, Output::Username, Output::Url, Output::Password, Output::Name];
+
+impl Output {
+    /// The suffix of its environment variable.
     #[must_use]
-    pub fn credentials(&self) -> (&ObjectName, Vec<&'static str>) {
-        let keys = match self.provider {
-            Provider::Helm(_) => chart_for(self.kind).secret_keys.to_vec(),
-            Provider::External(_) => vec![PASSWORD_KEY],
-        };
-        (&self.outputs.password.secret, keys)
+    pub fn env_suffix(self) -> String {
+        match self {
+            Self::Host => "HOST".to_owned(),
+            Self::Port => "PORT".to_owned(),
+            Self::Name => "NAME".to_owned(),
+            Self::Username => "USER".to_owned(),
+            Self::Password => "PASSWORD".to_owned(),
+            Self::Url => "URL".to_owned(),
+            Self::Fixed(fixed) => fixed.name.to_ascii_uppercase(),
+        }
+    }
+
+    /// Its field under `resources.<name>` in templates.
+    #[must_use]
+    pub fn template_field(self) -> &'static str {
+        match self {
+            Self::Host => "host",
+            Self::Port => "port",
+            Self::Name => "name",
+            Self::Username => "username",
+            Self::Password => "password_secret",
+            Self::Url => "url",
+            Self::Fixed(fixed) => fixed.name,
+        }
     }
 }
 
-/// What every provider of a type yields, so a service never notices which
-/// provider it got.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outputs {
-    /// The host name clients connect to.
-    pub host: String,
-    /// The port.
-    pub port: u16,
-    /// Database, vhost or database number; none for Kafka.
-    pub name: Option<String>,
-    /// The user clients connect as.
-    pub username: String,
-    /// Where the password is.
-    pub password: SecretKeyRef,
-    /// A connection URL without the password.
-    pub url: String,
-    /// Kafka's security protocol (`SASL_PLAINTEXT` or `SASL_SSL`).
-    pub security_protocol: Option<&'static str>,
-    /// Kafka's SASL mechanism.
-    pub sasl_mechanism: Option<&'static str>,
+/// How a type names its database unless a provider does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefaultDatabase {
+    /// The dependency's name with `_` for `-` (`orders-db` → `orders_db`).
+    DependencyName,
+    /// Always this value (Redis' database `0`, RabbitMQ's vhost `/`).
+    Value(&'static str),
+    /// The type has no database (Kafka), and yields no [`Output::Name`].
+    None,
 }
 
-impl Outputs {
-    /// The environment variables injected into a service that uses the
-    /// dependency, in the order of [`DependencyType::env_suffixes`].
-    #[must_use]
-    pub fn env(&self, name: &DependencyName, kind: DependencyType) -> Vec<EnvVar> {
-        let prefix = name.env_prefix();
-        kind.env_suffixes()
-            .iter()
-            .filter_map(|suffix| {
-                let value = match *suffix {
-                    "HOST" => self.host.clone(),
-                    "PORT" => self.port.to_string(),
-                    "NAME" => self.name.clone()?,
-                    "USER" => self.username.clone(),
-                    "PASSWORD" => {
-                        return Some(EnvVar {
-                            name: format!("{prefix}_PASSWORD"),
-                            source: EnvSource::Secret(self.password.clone()),
-                        });
-                    }
-                    "URL" => self.url.clone(),
-                    "SECURITY_PROTOCOL" => self.security_protocol?.to_owned(),
-                    "SASL_MECHANISM" => self.sasl_mechanism?.to_owned(),
-                    _ => return None,
-                };
-                Some(EnvVar { name: format!("{prefix}_{suffix}"), source: EnvSource::Value(value) })
-            })
-            .collect()
-    }
-
-    /// The fields templates read as `resources.<name>.<field>`.
-    #[must_use]
-    pub fn template_fields(&self) -> Vec<(&'static str, Value)> {
-        let mut fields = vec![
-            ("host", Value::from(self.host.as_str())),
-            ("port", Value::from(self.port)),
-            ("username", Value::from(self.username.as_str())),
-            ("url", Value::from(self.url.as_str())),
-            ("password_secret", Value::from(self.password.secret.as_str())),
-        ];
-        if let Some(name) = &self.name {
-            fields.push(("name", Value::from(name.as_str())));
-        }
-        if let Some(protocol) = self.security_protocol {
-            fields.push(("security_protocol", Value::from(protocol)));
-        }
-        if let Some(mechanism) = self.sasl_mechanism {
-            fields.push(("sasl_mechanism", Value::from(mechanism)));
-        }
-        fields
-    }
+/// A connection URL as a template: `{username}`, `{host}`, `{port}` and
+/// `{name}` stand for the outputs, `{name_segment}` for the name escaped as
+/// one URL path segment (`/` → `%2F`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UrlForm {
+    /// The URL without TLS.
+    pub plain: &'static str,
+    /// The URL with TLS.
+    pub tls: &'static str,
 }
 
 /// What platc knows about the chart of one infrastructure type.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Chart {
     /// Repository, chart and pinned version.
     pub chart: ChartRef,
@@ -145,21 +148,46 @@ pub struct Chart {
     pub secret_keys: &'static [&'static str],
     /// CPU and memory requested per pod unless the provider sets resources:
     /// enough for the software to start and serve a development load.
-    pub default_requests: (&'static str, &'static str),
-    /// The Service clients connect to, given the release's full name and
-    /// replica count.
-    pub service: fn(&str, u32) -> String,
-    /// The chart values for one release.
-    pub values: fn(&ReleaseContext<'_>) -> serde_json::Value,
+    pub default_requests: Requests,
+    /// The Service clients connect to.
+    pub service: ServiceRule,
+    /// The chart values for one release: the one field that is code.
+    pub values: fn(&ReleaseContext<'_>) -> Result<serde_json::Value, serde_json::Error>,
 }
 
-/// Everything a chart module needs to write a release's values.
+/// Default CPU and memory requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Requests {
+    /// CPU.
+    pub cpu: &'static str,
+    /// Memory.
+    pub memory: &'static str,
+}
+
+/// The name of the Service a chart gives clients, `{name}` standing for the
+/// release's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServiceRule {
+    /// With one pod.
+    pub standalone: &'static str,
+    /// With more than one pod.
+    pub replicated: &'static str,
+}
+
+impl ServiceRule {
+    /// The Service of the release `name` with `replicas` pods.
+    #[must_use]
+    pub fn service(&self, name: &str, replicas: u32) -> String {
+        let rule = if replicas > 1 { self.replicated } else { self.standalone };
+        rule.replace("{name}", name)
+    }
+}
+
+/// Everything a chart values writer needs to write a release's values.
 #[derive(Debug, Clone)]
 pub struct ReleaseContext<'a> {
     /// The release (and dependency) name; also the chart's `fullnameOverride`.
     pub name: &'a str,
-    /// The provider's settings.
-    pub helm: &'a HelmProvider,
     /// Pods of the release.
     pub replicas: u32,
     /// The volume size.
@@ -167,9 +195,9 @@ pub struct ReleaseContext<'a> {
     /// Requests and limits of the release's pods.
     pub resources: ResourcesValue,
     /// The application user.
-    pub username: String,
+    pub username: &'a str,
     /// The database, vhost or database number.
-    pub database: Option<String>,
+    pub database: Option<&'a str>,
     /// The credentials Secret.
     pub secret: &'a str,
 }
@@ -192,55 +220,168 @@ pub struct Amounts {
     pub memory: String,
 }
 
-/// The chart of each infrastructure type.
+/// The descriptor of each infrastructure type the model names.
 #[must_use]
-pub fn chart_for(kind: DependencyType) -> Chart {
+pub fn descriptor(kind: DependencyType) -> &'static InfraType {
     match kind {
-        DependencyType::Postgres => postgres::CHART,
-        DependencyType::Mysql => mysql::CHART,
-        DependencyType::Redis => redis::CHART,
-        DependencyType::Rabbitmq => rabbitmq::CHART,
-        DependencyType::Kafka => kafka::CHART,
+        DependencyType::Postgres => &postgres::TYPE,
+        DependencyType::Mysql => &mysql::TYPE,
+        DependencyType::Redis => &redis::TYPE,
+        DependencyType::Rabbitmq => &rabbitmq::TYPE,
+        DependencyType::Kafka => &kafka::TYPE,
     }
 }
 
-/// Every dependency the services use, with its provider in `environment`,
-/// in name order. Dependencies without a provider were reported by validation
-/// and are skipped.
-#[must_use]
-pub fn resolve<'a>(
-    platform: &'a Platform,
-    environment: &'a Environment,
-    namespace: &NamespaceName,
-) -> Vec<Dependency<'a>> {
-    dependencies(platform)
-        .into_iter()
-        .filter_map(|(name, (kind, users))| {
-            let provider = environment.infrastructure.provider(&name, kind)?;
-            let outputs = outputs(&name, kind, provider, namespace);
-            let users = users.iter().map(|s| s.name.clone()).collect();
-            Some(Dependency { name, kind, provider, users, outputs })
-        })
-        .collect()
+/// Where a provider says a dependency is, before the type adds its URL and
+/// its own outputs.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    /// The host name.
+    pub host: String,
+    /// The port.
+    pub port: u16,
+    /// The database, for the types that have one.
+    pub name: Option<String>,
+    /// The user.
+    pub username: String,
+    /// Where the password is.
+    pub password: SecretKey,
+    /// Whether connections use TLS.
+    pub tls: bool,
 }
 
-/// The default database, vhost or database number of a dependency.
-fn default_name(name: &DependencyName, kind: DependencyType) -> Option<String> {
-    match kind {
-        DependencyType::Postgres | DependencyType::Mysql => Some(name.as_str().replace('-', "_")),
-        DependencyType::Redis => Some("0".to_owned()),
-        DependencyType::Rabbitmq => Some("/".to_owned()),
-        DependencyType::Kafka => None,
+impl InfraType {
+    /// Whether the type yields `output`.
+    #[must_use]
+    pub fn yields(&self, output: Output) -> bool {
+        self.outputs.contains(&output)
+    }
+
+    /// The database of the dependency `name`: the one a provider gives, else
+    /// the type's default; none for a type without databases.
+    #[must_use]
+    pub fn database(&self, name: &DependencyName, given: Option<&str>) -> Option<String> {
+        let default = match self.database {
+            DefaultDatabase::DependencyName => name.as_str().replace('-', "_"),
+            DefaultDatabase::Value(value) => value.to_owned(),
+            DefaultDatabase::None => return None,
+        };
+        Some(given.map_or(default, ToOwned::to_owned))
+    }
+
+    /// The chart at `version`, or at the version platc pins.
+    #[must_use]
+    pub fn chart_ref(&self, version: Option<&str>) -> ChartRef {
+        let mut chart = self.chart.chart.clone();
+        if let Some(version) = version {
+            chart.version = version.to_owned().into();
+        }
+        chart
+    }
+
+    /// The outputs of a dependency at `endpoint`.
+    #[must_use]
+    pub fn outputs(&self, endpoint: Endpoint) -> Outputs {
+        let Endpoint { host, port, name, username, password, tls } = endpoint;
+        let form = if tls { self.url.tls } else { self.url.plain };
+        let name_text = name.as_deref().unwrap_or_default();
+        let url = fill(
+            form,
+            &[
+                ("username", &username),
+                ("host", &host),
+                ("port", &port.to_string()),
+                ("name", name_text),
+                ("name_segment", &name_text.replace('%', "%25").replace('/', "%2F")),
+            ],
+        );
+        let extras = self
+            .outputs
+            .iter()
+            .filter_map(|output| match output {
+                Output::Fixed(fixed) => {
+                    Some((fixed.name, if tls { fixed.tls } else { fixed.plain }.to_owned()))
+                }
+                _ => None,
+            })
+            .collect();
+        Outputs { host, port, name, username, password, url, extras }
+    }
+
+    /// The environment variables injected into a service that uses the
+    /// dependency `name`, in the order of [`InfraType::outputs`].
+    #[must_use]
+    pub fn env_vars(&self, name: &DependencyName, outputs: &Outputs) -> Vec<EnvVar> {
+        let prefix = name.env_prefix();
+        self.outputs
+            .iter()
+            .filter_map(|output| {
+                let source = match output {
+                    Output::Password => EnvSource::Secret(outputs.password.clone()),
+                    _ => EnvSource::Value(value_text(*output, outputs)?),
+                };
+                Some(EnvVar { name: format!("{prefix}_{}", output.env_suffix()), source })
+            })
+            .collect()
+    }
+
+    /// The fields templates read as `resources.<name>.<field>`: the common
+    /// outputs, then the type's own.
+    #[must_use]
+    pub fn template_fields(&self, outputs: &Outputs) -> Vec<(&'static str, Value)> {
+        let common = TEMPLATE_ORDER.iter().filter(|output| self.yields(**output));
+        let own = self.outputs.iter().filter(|output| matches!(output, Output::Fixed(_)));
+        common
+            .chain(own)
+            .filter_map(|output| {
+                let value = match output {
+                    Output::Port => Value::from(outputs.port),
+                    Output::Password => Value::from(outputs.password.secret.as_str()),
+                    _ => Value::from(value_text(*output, outputs)?),
+                };
+                Some((output.template_field(), value))
+            })
+            .collect()
     }
 }
 
-fn default_username(kind: DependencyType) -> &'static str {
-    match kind {
-        // Redis has no application user without ACLs: clients authenticate
-        // as `default` with the password.
-        DependencyType::Redis => "default",
-        _ => DEFAULT_USERNAME,
+/// An output's value as text; the password's is not text but a Secret key.
+fn value_text(output: Output, outputs: &Outputs) -> Option<String> {
+    match output {
+        Output::Host => Some(outputs.host.clone()),
+        Output::Port => Some(outputs.port.to_string()),
+        Output::Name => outputs.name.clone(),
+        Output::Username => Some(outputs.username.clone()),
+        Output::Url => Some(outputs.url.clone()),
+        Output::Password => None,
+        Output::Fixed(fixed) => {
+            outputs.extras.iter().find(|(name, _)| *name == fixed.name).map(|(_, v)| v.clone())
+        }
     }
+}
+
+/// `form` with each `{key}` replaced by its value, in one pass, so a value
+/// that looks like a placeholder stays as it is; unknown keys stay as written.
+fn fill(form: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(form.len() + 64);
+    let mut rest = form;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let known = after.find('}').and_then(|end| {
+            let key = &after[..end];
+            values.iter().find(|(k, _)| *k == key).map(|(_, value)| (*value, end))
+        });
+        if let Some((value, end)) = known {
+            out.push_str(value);
+            rest = &after[end + 1..];
+        } else {
+            out.push('{');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The credentials Secret of a dependency unless its provider names one.
@@ -255,186 +396,58 @@ pub fn credentials_secret(name: &DependencyName) -> ObjectName {
         .expect("a dependency name with a suffix is a valid object name")
 }
 
-fn outputs(
-    name: &DependencyName,
-    kind: DependencyType,
-    provider: &Provider,
-    namespace: &NamespaceName,
-) -> Outputs {
-    let (host, port, database, username, secret, tls, password_key) = match provider {
-        Provider::Helm(helm) => {
-            let replicas = helm.replicas.unwrap_or(1);
-            let service = (chart_for(kind).service)(name.as_str(), replicas);
-            (
-                format!("{service}.{namespace}.svc.cluster.local"),
-                kind.default_port(),
-                default_name(name, kind),
-                helm.username.clone().unwrap_or_else(|| default_username(kind).to_owned()),
-                credentials_secret(name),
-                false,
-                chart_for(kind).password_key,
-            )
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_type_is_registered_under_its_name() {
+        for kind in DependencyType::ALL {
+            assert_eq!(descriptor(kind).name, kind.as_str());
         }
-        Provider::External(external) => external_endpoint(name, kind, external),
-    };
-    let url = url(kind, &username, &host, port, database.as_deref(), tls);
-    let (security_protocol, sasl_mechanism) = match kind {
-        DependencyType::Kafka => {
-            (Some(if tls { "SASL_SSL" } else { "SASL_PLAINTEXT" }), Some("PLAIN"))
-        }
-        _ => (None, None),
-    };
-    Outputs {
-        host,
-        port,
-        name: database,
-        username,
-        password: SecretKeyRef { secret, key: password_key.to_owned() },
-        url,
-        security_protocol,
-        sasl_mechanism,
     }
-}
 
-fn external_endpoint(
-    name: &DependencyName,
-    kind: DependencyType,
-    external: &ExternalProvider,
-) -> (String, u16, Option<String>, String, ObjectName, bool, &'static str) {
-    let database = match kind {
-        DependencyType::Kafka => None,
-        _ => external.database.clone().or_else(|| default_name(name, kind)),
-    };
-    (
-        external.host.clone(),
-        external.port.unwrap_or_else(|| kind.default_port()),
-        database,
-        external.username.clone().unwrap_or_else(|| default_username(kind).to_owned()),
-        external.secret.clone().unwrap_or_else(|| credentials_secret(name)),
-        external.tls.unwrap_or(true),
-        PASSWORD_KEY,
-    )
-}
-
-/// A connection URL in the form each type's clients expect, without the password.
-fn url(
-    kind: DependencyType,
-    user: &str,
-    host: &str,
-    port: u16,
-    name: Option<&str>,
-    tls: bool,
-) -> String {
-    let name = name.unwrap_or_default();
-    match kind {
-        DependencyType::Postgres => {
-            let ssl = if tls { "?sslmode=require" } else { "" };
-            format!("postgresql://{user}@{host}:{port}/{name}{ssl}")
+    /// Validation checks at load time that no service sets an injected
+    /// variable itself; it must know the same variables the descriptors inject.
+    #[test]
+    fn descriptors_inject_the_variables_validation_knows() {
+        for kind in DependencyType::ALL {
+            let suffixes: Vec<String> =
+                descriptor(kind).outputs.iter().map(|o| o.env_suffix()).collect();
+            assert_eq!(suffixes, kind.env_suffixes(), "{}", kind.as_str());
         }
-        DependencyType::Mysql => {
-            let ssl = if tls { "?ssl-mode=REQUIRED" } else { "" };
-            format!("mysql://{user}@{host}:{port}/{name}{ssl}")
-        }
-        DependencyType::Redis => {
-            let scheme = if tls { "rediss" } else { "redis" };
-            format!("{scheme}://{user}@{host}:{port}/{name}")
-        }
-        DependencyType::Rabbitmq => {
-            let scheme = if tls { "amqps" } else { "amqp" };
-            format!(
-                "{scheme}://{user}@{host}:{port}/{}",
-                name.replace('%', "%25").replace('/', "%2F")
-            )
-        }
-        DependencyType::Kafka => format!("{host}:{port}"),
     }
-}
 
-/// The values of every in-cluster release, and its helmfile entry. Values
-/// users add are checked against the chart's keys.
-pub fn releases(
-    environment: &Environment,
-    dependencies: &[Dependency<'_>],
-    namespace: &NamespaceName,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<Release> {
-    let origin = Origin::Environment(environment.name.clone());
-    dependencies
-        .iter()
-        .filter_map(|dependency| {
-            let Provider::Helm(helm) = dependency.provider else {
-                return None;
-            };
-            let chart = chart_for(dependency.kind);
-            let context = ReleaseContext {
-                name: dependency.name.as_str(),
-                helm,
-                replicas: helm.replicas.unwrap_or(1),
-                storage: helm
-                    .storage
-                    .as_ref()
-                    .map_or_else(|| DEFAULT_STORAGE.to_owned(), ToString::to_string),
-                resources: resources_value(helm.resources.as_ref(), chart.default_requests),
-                username: dependency.outputs.username.clone(),
-                database: dependency.outputs.name.clone(),
-                secret: dependency.outputs.password.secret.as_str(),
-            };
-            let mut values = (chart.values)(&context);
-            crate::helm::merge(&mut values, &bitnami_legacy_images(chart.chart.name));
-            crate::helm::merge(
-                &mut values,
-                &serde_json::Value::Object(helm.values.clone().into_iter().collect()),
+    #[test]
+    fn urls_fill_each_placeholder_once() {
+        let filled =
+            fill("{scheme}://{username}@{host}/", &[("username", "{host}"), ("host", "db")]);
+        assert_eq!(filled, "{scheme}://{host}@db/");
+    }
+
+    #[test]
+    fn descriptors_are_consistent() {
+        let known = ["{username}", "{host}", "{port}", "{name}", "{name_segment}"];
+        for kind in DependencyType::ALL {
+            let ty = descriptor(kind);
+            assert_eq!(
+                ty.yields(Output::Name),
+                ty.database != DefaultDatabase::None,
+                "{}: a name output needs a database rule",
+                ty.name
             );
-            let mut chart = chart.chart;
-            if let Some(version) = &helm.version {
-                chart.version = version.clone().into();
+            for form in [ty.url.plain, ty.url.tls] {
+                let stripped = known.iter().fold(form.to_owned(), |f, p| f.replace(p, ""));
+                assert!(
+                    !stripped.contains(['{', '}']),
+                    "{}: unknown placeholder in {form}",
+                    ty.name
+                );
             }
-            let pointer =
-                environment.infrastructure.provider_pointer(&dependency.name, dependency.kind);
-            crate::helm::check_user_values(
-                &chart,
-                &helm.values,
-                &origin,
-                &format!("{pointer}/values"),
-                diagnostics,
-            );
-            Some(Release::new(dependency.name.as_str(), namespace.as_str(), chart, values))
-        })
-        .collect()
-}
-
-/// Bitnami stopped publishing versioned images under `docker.io/bitnami` in
-/// August 2025 and moved them to `docker.io/bitnamilegacy`. The pinned charts
-/// still name the old repository, and refuse a substituted image unless
-/// `global.security.allowInsecureImages` is set. An environment can point
-/// `image` elsewhere through the provider's `values`.
-fn bitnami_legacy_images(chart: &str) -> serde_json::Value {
-    serde_json::json!({
-        "global": {"security": {"allowInsecureImages": true}},
-        "image": {"repository": format!("bitnamilegacy/{chart}")},
-    })
-}
-
-/// A provider's resources over the chart's default requests; a limit left
-/// unset equals its request (memory limits below requests are impossible
-/// here, and a database should not be throttled below what it reserved).
-fn resources_value(resources: Option<&Resources>, (cpu, memory): (&str, &str)) -> ResourcesValue {
-    let empty = Resources::default();
-    let resources = resources.unwrap_or(&empty);
-    let request_cpu = resources.requests.cpu.as_ref().map_or(cpu, Quantity::as_str).to_owned();
-    let request_memory =
-        resources.requests.memory.as_ref().map_or(memory, Quantity::as_str).to_owned();
-    let limit = |limit: Option<&Quantity>, request: &str| match (limit, Quantity::new(request)) {
-        (Some(limit), Ok(request)) if limit.cmp_amount(&request) != std::cmp::Ordering::Less => {
-            limit.to_string()
+            for rule in [ty.chart.service.standalone, ty.chart.service.replicated] {
+                assert!(rule.contains("{name}"), "{}: {rule}", ty.name);
+            }
+            assert!(ty.chart.secret_keys.contains(&ty.chart.password_key), "{}", ty.name);
         }
-        _ => request.to_owned(),
-    };
-    ResourcesValue {
-        limits: Amounts {
-            cpu: limit(resources.limits.cpu.as_ref(), &request_cpu),
-            memory: limit(resources.limits.memory.as_ref(), &request_memory),
-        },
-        requests: Amounts { cpu: request_cpu, memory: request_memory },
     }
 }

@@ -1,31 +1,50 @@
-//! MySQL in the cluster: Bitnami's `mysql` chart 14.0.5
-//! (bitnami/charts @ 5165628, `bitnami/mysql/values.yaml`).
-//! One pod runs `standalone`; more run `replication` with secondaries.
+//! MySQL: its descriptor (port 3306, a database named after the dependency,
+//! `mysql://` URLs with `ssl-mode=REQUIRED` over TLS) and its chart,
+//! Bitnami's `mysql` 14.0.5 (bitnami/charts @ 5165628,
+//! `bitnami/mysql/values.yaml`). One pod runs `standalone`; more run
+//! `replication` with secondaries.
 
 use std::borrow::Cow;
 
 use serde::Serialize;
 
-use super::{Chart, ReleaseContext, ResourcesValue};
+use super::{
+    Chart, DefaultDatabase, InfraType, Output, ReleaseContext, Requests, ResourcesValue,
+    ServiceRule, UrlForm,
+};
 use crate::helm::{BITNAMI, ChartRef};
 
-/// The chart, the credentials it reads and where clients connect.
-pub const CHART: Chart = Chart {
-    chart: ChartRef { repository: BITNAMI, name: "mysql", version: Cow::Borrowed("14.0.5") },
-    password_key: USER_PASSWORD_KEY,
-    // The chart reads these fixed key names from `auth.existingSecret`.
-    secret_keys: &[USER_PASSWORD_KEY, "mysql-root-password", "mysql-replication-password"],
-    default_requests: ("250m", "512Mi"),
-    service,
-    values,
+/// MySQL: port 3306, a database named after the dependency.
+pub static TYPE: InfraType = InfraType {
+    name: "mysql",
+    default_port: 3306,
+    outputs: &[
+        Output::Host,
+        Output::Port,
+        Output::Name,
+        Output::Username,
+        Output::Password,
+        Output::Url,
+    ],
+    database: DefaultDatabase::DependencyName,
+    default_username: "app",
+    url: UrlForm {
+        plain: "mysql://{username}@{host}:{port}/{name}",
+        tls: "mysql://{username}@{host}:{port}/{name}?ssl-mode=REQUIRED",
+    },
+    chart: Chart {
+        chart: ChartRef { repository: BITNAMI, name: "mysql", version: Cow::Borrowed("14.0.5") },
+        password_key: USER_PASSWORD_KEY,
+        // The chart reads these fixed key names from `auth.existingSecret`.
+        secret_keys: &[USER_PASSWORD_KEY, "mysql-root-password", "mysql-replication-password"],
+        default_requests: Requests { cpu: "250m", memory: "512Mi" },
+        // `<name>` standalone, `<name>-primary` with replication.
+        service: ServiceRule { standalone: "{name}", replicated: "{name}-primary" },
+        values,
+    },
 };
 
 const USER_PASSWORD_KEY: &str = "mysql-password";
-
-/// `<name>` standalone, `<name>-primary` with replication.
-fn service(name: &str, replicas: u32) -> String {
-    if replicas > 1 { format!("{name}-primary") } else { name.to_owned() }
-}
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -66,15 +85,15 @@ struct Persistence<'a> {
     size: &'a str,
 }
 
-fn values(release: &ReleaseContext<'_>) -> serde_json::Value {
+fn values(release: &ReleaseContext<'_>) -> Result<serde_json::Value, serde_json::Error> {
     let replicated = release.replicas > 1;
     let values = Values {
         fullname_override: release.name,
         architecture: if replicated { "replication" } else { "standalone" },
         auth: Auth {
             create_database: true,
-            database: release.database.as_deref().unwrap_or(release.name),
-            username: &release.username,
+            database: release.database.unwrap_or(release.name),
+            username: release.username,
             existing_secret: release.secret,
         },
         primary: Node {
@@ -87,5 +106,5 @@ fn values(release: &ReleaseContext<'_>) -> serde_json::Value {
             resources: &release.resources,
         }),
     };
-    serde_json::to_value(values).unwrap_or_default()
+    serde_json::to_value(values)
 }

@@ -1,32 +1,55 @@
-//! PostgreSQL in the cluster: Bitnami's `postgresql` chart 17.1.0
-//! (bitnami/charts @ 5165628, `bitnami/postgresql/values.yaml`).
-//! One pod runs `standalone`; more run `replication` with read replicas.
+//! PostgreSQL: its descriptor (port 5432, a database named after the
+//! dependency, `postgresql://` URLs with `sslmode=require` over TLS) and its
+//! chart, Bitnami's `postgresql` 17.1.0 (bitnami/charts @ 5165628,
+//! `bitnami/postgresql/values.yaml`). One pod runs `standalone`; more run
+//! `replication` with read replicas.
 
 use std::borrow::Cow;
 
 use serde::Serialize;
 
-use super::{Chart, ReleaseContext, ResourcesValue};
+use super::{
+    Chart, DefaultDatabase, InfraType, Output, ReleaseContext, Requests, ResourcesValue,
+    ServiceRule, UrlForm,
+};
 use crate::helm::{BITNAMI, ChartRef};
 
-/// The chart, the credentials it reads and where clients connect.
-pub const CHART: Chart = Chart {
-    chart: ChartRef { repository: BITNAMI, name: "postgresql", version: Cow::Borrowed("17.1.0") },
-    password_key: USER_PASSWORD_KEY,
-    secret_keys: &[USER_PASSWORD_KEY, ADMIN_PASSWORD_KEY, REPLICATION_PASSWORD_KEY],
-    default_requests: ("250m", "256Mi"),
-    service,
-    values,
+/// PostgreSQL: port 5432, a database named after the dependency.
+pub static TYPE: InfraType = InfraType {
+    name: "postgres",
+    default_port: 5432,
+    outputs: &[
+        Output::Host,
+        Output::Port,
+        Output::Name,
+        Output::Username,
+        Output::Password,
+        Output::Url,
+    ],
+    database: DefaultDatabase::DependencyName,
+    default_username: "app",
+    url: UrlForm {
+        plain: "postgresql://{username}@{host}:{port}/{name}",
+        tls: "postgresql://{username}@{host}:{port}/{name}?sslmode=require",
+    },
+    chart: Chart {
+        chart: ChartRef {
+            repository: BITNAMI,
+            name: "postgresql",
+            version: Cow::Borrowed("17.1.0"),
+        },
+        password_key: USER_PASSWORD_KEY,
+        secret_keys: &[USER_PASSWORD_KEY, ADMIN_PASSWORD_KEY, REPLICATION_PASSWORD_KEY],
+        default_requests: Requests { cpu: "250m", memory: "256Mi" },
+        // `<name>` standalone, `<name>-primary` with replication.
+        service: ServiceRule { standalone: "{name}", replicated: "{name}-primary" },
+        values,
+    },
 };
 
 const USER_PASSWORD_KEY: &str = "password";
 const ADMIN_PASSWORD_KEY: &str = "admin-password";
 const REPLICATION_PASSWORD_KEY: &str = "replication-password";
-
-/// `<name>` standalone, `<name>-primary` with replication.
-fn service(name: &str, replicas: u32) -> String {
-    if replicas > 1 { format!("{name}-primary") } else { name.to_owned() }
-}
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -76,14 +99,14 @@ struct Persistence<'a> {
     size: &'a str,
 }
 
-fn values(release: &ReleaseContext<'_>) -> serde_json::Value {
+fn values(release: &ReleaseContext<'_>) -> Result<serde_json::Value, serde_json::Error> {
     let replicated = release.replicas > 1;
     let values = Values {
         fullname_override: release.name,
         architecture: if replicated { "replication" } else { "standalone" },
         auth: Auth {
-            username: &release.username,
-            database: release.database.as_deref().unwrap_or(release.name),
+            username: release.username,
+            database: release.database.unwrap_or(release.name),
             existing_secret: release.secret,
             secret_keys: SecretKeys {
                 admin_password_key: ADMIN_PASSWORD_KEY,
@@ -101,5 +124,5 @@ fn values(release: &ReleaseContext<'_>) -> serde_json::Value {
             resources: &release.resources,
         }),
     };
-    serde_json::to_value(values).unwrap_or_default()
+    serde_json::to_value(values)
 }

@@ -1,30 +1,49 @@
-//! Redis in the cluster: Bitnami's `redis` chart 23.1.1
-//! (bitnami/charts @ 5165628, `bitnami/redis/values.yaml`).
-//! One pod runs `standalone`; more run `replication` (a master and replicas).
+//! Redis: its descriptor (port 6379, database 0, the `default` user,
+//! `redis://` or `rediss://` URLs) and its chart, Bitnami's `redis` 23.1.1
+//! (bitnami/charts @ 5165628, `bitnami/redis/values.yaml`). One pod runs
+//! `standalone`; more run `replication` (a master and replicas).
 
 use std::borrow::Cow;
 
 use serde::Serialize;
 
-use super::{Chart, ReleaseContext, ResourcesValue};
+use super::{
+    Chart, DefaultDatabase, InfraType, Output, ReleaseContext, Requests, ResourcesValue,
+    ServiceRule, UrlForm,
+};
 use crate::helm::{BITNAMI, ChartRef};
 
-/// The chart, the credentials it reads and where clients connect.
-pub const CHART: Chart = Chart {
-    chart: ChartRef { repository: BITNAMI, name: "redis", version: Cow::Borrowed("23.1.1") },
-    password_key: PASSWORD_KEY,
-    secret_keys: &[PASSWORD_KEY],
-    default_requests: ("100m", "128Mi"),
-    service,
-    values,
+/// Redis: port 6379, database number 0. Without ACLs Redis has no
+/// application user: clients authenticate as `default` with the password.
+pub static TYPE: InfraType = InfraType {
+    name: "redis",
+    default_port: 6379,
+    outputs: &[
+        Output::Host,
+        Output::Port,
+        Output::Name,
+        Output::Username,
+        Output::Password,
+        Output::Url,
+    ],
+    database: DefaultDatabase::Value("0"),
+    default_username: "default",
+    url: UrlForm {
+        plain: "redis://{username}@{host}:{port}/{name}",
+        tls: "rediss://{username}@{host}:{port}/{name}",
+    },
+    chart: Chart {
+        chart: ChartRef { repository: BITNAMI, name: "redis", version: Cow::Borrowed("23.1.1") },
+        password_key: PASSWORD_KEY,
+        secret_keys: &[PASSWORD_KEY],
+        default_requests: Requests { cpu: "100m", memory: "128Mi" },
+        // Clients write to the master: `<name>-master` in both architectures.
+        service: ServiceRule { standalone: "{name}-master", replicated: "{name}-master" },
+        values,
+    },
 };
 
 const PASSWORD_KEY: &str = "password";
-
-/// Clients write to the master: `<name>-master` in both architectures.
-fn service(name: &str, _replicas: u32) -> String {
-    format!("{name}-master")
-}
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -65,7 +84,7 @@ struct Persistence<'a> {
     size: &'a str,
 }
 
-fn values(release: &ReleaseContext<'_>) -> serde_json::Value {
+fn values(release: &ReleaseContext<'_>) -> Result<serde_json::Value, serde_json::Error> {
     let replicated = release.replicas > 1;
     let values = Values {
         fullname_override: release.name,
@@ -85,5 +104,5 @@ fn values(release: &ReleaseContext<'_>) -> serde_json::Value {
             resources: &release.resources,
         }),
     };
-    serde_json::to_value(values).unwrap_or_default()
+    serde_json::to_value(values)
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use platc_render::{Tree, diff_trees, render};
 use platc_spec::Code;
 use platc_spec::Platform;
-use platc_spec::model::{Environment, TraefikApiGroup};
+use platc_spec::model::{Environment, MaintenancePage, TraefikApiGroup};
 
 use crate::load;
 
@@ -220,6 +220,29 @@ fn maintenance_switches_public_routes_and_keeps_the_rest() {
 
     // Turning it off restores the normal routes exactly.
     assert_eq!(tree(&platform, "production"), before);
+}
+
+#[test]
+fn the_maintenance_image_may_be_pinned_by_digest_and_is_checked() {
+    let mut platform = load("routing");
+    production(&mut platform).maintenance = true;
+    let digest = format!("sha256:{}", "a".repeat(64));
+    let pinned = format!("docker.io/nginxinc/nginx-unprivileged:1.27.3-alpine@{digest}");
+    platform.settings.maintenance =
+        Some(MaintenancePage { image: Some(pinned.clone()), ..MaintenancePage::default() });
+    let rendered = tree(&platform, "production");
+    let deployment = get(&rendered, "manifests/platform/deployment-platc-maintenance.yaml");
+    assert!(deployment.contains(&format!("image: {pinned}")), "{deployment}");
+    assert!(deployment.contains("app.kubernetes.io/version: 1.27.3-alpine"), "{deployment}");
+
+    platform.settings.maintenance = Some(MaintenancePage {
+        image: Some("Docker.io/Nginx:1.27".to_owned()),
+        ..MaintenancePage::default()
+    });
+    let diagnostics = render(&platform, "production").expect_err("must fail");
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0].code, Code::RenderMaintenanceImage);
+    assert_eq!(diagnostics[0].pointer.as_deref(), Some("/maintenance/image"));
 }
 
 #[test]

@@ -49,25 +49,18 @@ impl DependencyType {
     /// The suffixes of the environment variables a dependency of this type
     /// injects into each service that uses it: `orders-db` gives
     /// `ORDERS_DB_HOST`, `ORDERS_DB_PORT`, ... `PASSWORD` comes from a Secret.
+    /// Validation needs them to find variables a service sets again; the
+    /// render crate's type descriptors inject exactly these, which its tests
+    /// check.
     #[must_use]
     pub fn env_suffixes(self) -> &'static [&'static str] {
         match self {
             Self::Kafka => {
                 &["HOST", "PORT", "USER", "PASSWORD", "URL", "SECURITY_PROTOCOL", "SASL_MECHANISM"]
             }
-            _ => &["HOST", "PORT", "NAME", "USER", "PASSWORD", "URL"],
-        }
-    }
-
-    /// The port clients connect to unless a provider says otherwise.
-    #[must_use]
-    pub fn default_port(self) -> u16 {
-        match self {
-            Self::Postgres => 5432,
-            Self::Mysql => 3306,
-            Self::Redis => 6379,
-            Self::Rabbitmq => 5672,
-            Self::Kafka => 9092,
+            Self::Postgres | Self::Mysql | Self::Redis | Self::Rabbitmq => {
+                &["HOST", "PORT", "NAME", "USER", "PASSWORD", "URL"]
+            }
         }
     }
 }

@@ -1,16 +1,17 @@
-//! Maintenance mode: a small server that answers every request with HTTP 503
+//! The maintenance server: a small server that answers every request with HTTP 503
 //! and the maintenance page. It is built as an ordinary service (an
 //! unprivileged nginx with its configuration and page in a ConfigMap), so it
 //! gets the same restricted pod, probes and labels as every workload; in
 //! maintenance every public route points at it, keeping hosts, TLS and
 //! middlewares, while the application workloads keep running.
 
-use platc_spec::Platform;
+use platc_spec::Code;
 use platc_spec::model::{
     ConfigFile, Port, Probe, Probes, Protocol, ResourceList, Resources, Service, WorkloadKind,
 };
 use platc_spec::names::{ImageRepository, ImageTag, PortName, ServiceName};
 use platc_spec::quantity::Quantity;
+use platc_spec::{Diagnostic, Origin, Platform};
 
 /// The name of the maintenance server's objects; `platc-` keeps it apart
 /// from the platform's own services.
@@ -72,23 +73,41 @@ const DEFAULT_PAGE: &str = r#"<!doctype html>
 </html>
 "#;
 
-/// The maintenance server as a service of the platform, and the tag of its image.
+/// The maintenance server as a service of the platform, and the tag and full
+/// reference of its image.
+///
+/// # Errors
+///
+/// An image in `platform.yaml` whose repository or tag platc cannot read.
 ///
 /// # Panics
 ///
-/// Never: the built-in names, image and quantities are valid, and the
-/// schema only admits images with a tag.
-#[must_use]
-pub fn server(platform: &Platform) -> (Service, ImageTag) {
+/// Never: the built-in names, image and quantities are valid.
+pub fn server(platform: &Platform) -> Result<(Service, (ImageTag, String)), Diagnostic> {
     let settings = platform.settings.maintenance.clone().unwrap_or_default();
     let image = settings.image.unwrap_or_else(|| DEFAULT_IMAGE.to_owned());
-    let (repository, tag) = image.rsplit_once(':').unwrap_or((image.as_str(), "latest"));
+    // `repository:tag`, optionally pinned with `@sha256:<digest>`.
+    let (named, digest) = match image.split_once('@') {
+        Some((named, digest)) => (named, Some(digest)),
+        None => (image.as_str(), None),
+    };
+    let (repository, tag) = named.rsplit_once(':').unwrap_or((named, "latest"));
+    let (Ok(repository), Ok(tag)) = (ImageRepository::new(repository), ImageTag::new(tag)) else {
+        return Err(Diagnostic::error(
+            Code::RenderMaintenanceImage,
+            format!("`{image}` is not an image platc can run as the maintenance server"),
+        )
+        .at(Origin::Platform, "/maintenance/image")
+        .with_help(
+            "name an image as `registry/repository:tag`, in lowercase, optionally with `@sha256:<digest>`",
+        ));
+    };
     let port = PortName::new("http").expect("valid port name");
     let service = Service {
         name: ServiceName::new(NAME).expect("valid service name"),
         kind: WorkloadKind::Web,
         description: Some("Answers every request with 503 and the maintenance page".to_owned()),
-        image: ImageRepository::new(repository).expect("a valid maintenance image repository"),
+        image: repository,
         ports: vec![Port {
             name: port.clone(),
             port: PORT,
@@ -132,5 +151,9 @@ pub fn server(platform: &Platform) -> (Service, ImageTag) {
         routes: Vec::new(),
         middlewares: indexmap::IndexMap::new(),
     };
-    (service, ImageTag::new(tag).expect("a valid maintenance image tag"))
+    let reference = match digest {
+        Some(digest) => format!("{}:{tag}@{digest}", service.image),
+        None => format!("{}:{tag}", service.image),
+    };
+    Ok((service, (tag, reference)))
 }

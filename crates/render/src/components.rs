@@ -1,0 +1,245 @@
+//! Platform components: the charts of Traefik (every route goes through it)
+//! and MetalLB (on kind), pinned, and the values platc writes for them from
+//! the settled [`TraefikSettings`]. Nothing here reads the model; resolve
+//! settles the settings and calls [`traefik_values`] once per environment.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::helm::{ChartRef, METALLB, TRAEFIK};
+use crate::resolved::TraefikGeneration;
+
+/// The namespace of the Traefik release.
+pub const TRAEFIK_NAMESPACE: &str = "traefik";
+/// The namespace of the MetalLB release and its configuration.
+pub const METALLB_NAMESPACE: &str = "metallb-system";
+
+/// Traefik's chart: traefik/traefik-helm-chart 41.3.0 (Traefik v3.7.11),
+/// commit a8a66d0, `traefik/values.yaml`.
+pub const TRAEFIK_CHART: ChartRef =
+    ChartRef { repository: TRAEFIK, name: "traefik", version: Cow::Borrowed("41.3.0") };
+/// Traefik 2's chart for environments on `traefik.containo.us`:
+/// traefik/traefik-helm-chart 26.0.0 (Traefik v2.10.6), `traefik/values.yaml`.
+pub const TRAEFIK_V2_CHART: ChartRef =
+    ChartRef { repository: TRAEFIK, name: "traefik", version: Cow::Borrowed("26.0.0") };
+/// MetalLB's chart: metallb/metallb v0.16.1, `charts/metallb/values.yaml`.
+pub const METALLB_CHART: ChartRef =
+    ChartRef { repository: METALLB, name: "metallb", version: Cow::Borrowed("0.16.1") };
+
+/// Traefik's chart for `generation`, at `version` or the one platc pins.
+#[must_use]
+pub fn traefik_chart(generation: TraefikGeneration, version: Option<&str>) -> ChartRef {
+    let mut chart = match generation {
+        TraefikGeneration::V3 => TRAEFIK_CHART,
+        TraefikGeneration::V2 => TRAEFIK_V2_CHART,
+    };
+    if let Some(version) = version {
+        chart.version = version.to_owned().into();
+    }
+    chart
+}
+
+/// MetalLB's values: layer 2 needs no BGP, so the frr-k8s backend the
+/// chart enables by default stays out.
+#[must_use]
+pub fn metallb_values() -> serde_json::Value {
+    serde_json::json!({"frrk8s": {"enabled": false}})
+}
+
+/// What Traefik's values are made of, every choice settled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TraefikSettings {
+    /// The Traefik installed.
+    pub generation: TraefikGeneration,
+    /// Traefik pods.
+    pub replicas: u32,
+    /// The proxies whose forwarded headers (and PROXY protocol) Traefik believes.
+    pub trusted_ips: Vec<String>,
+    /// Whether the load balancer speaks PROXY protocol.
+    pub proxy_protocol: bool,
+    /// Whether plain HTTP redirects to `websecure` (TLS on the default entry points).
+    pub redirect_to_websecure: bool,
+    /// Annotations of Traefik's Service (load balancer settings).
+    pub service_annotations: BTreeMap<String, String>,
+}
+
+/// Traefik's values. Keys follow the chart's `values.yaml`: at 41.3.0
+/// `ports.<entrypoint>.forwardedHeaders.trustedIPs`,
+/// `ports.<entrypoint>.proxyProtocol.trustedIPs` and `service.spec.type`; at
+/// 26.0.0, which has no values for trusted addresses, Traefik's own flags in
+/// `additionalArguments` and `service.type`. Both: `service.annotations`,
+/// `deployment.replicas`, `providers.*`, `ingressRoute.dashboard`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TraefikValues {
+    deployment: Deployment,
+    providers: Providers,
+    ingress_route: IngressRouteValues,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ports: Option<Ports>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    additional_arguments: Vec<String>,
+    service: ServiceValues,
+}
+
+#[derive(Serialize)]
+struct Deployment {
+    replicas: u32,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Providers {
+    #[serde(rename = "kubernetesCRD")]
+    kubernetes_crd: KubernetesCrd,
+    kubernetes_ingress: Enabled,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct KubernetesCrd {
+    enabled: bool,
+    allow_cross_namespace: bool,
+}
+
+#[derive(Serialize)]
+struct Enabled {
+    enabled: bool,
+}
+
+#[derive(Serialize)]
+struct IngressRouteValues {
+    dashboard: Enabled,
+}
+
+#[derive(Serialize)]
+struct Ports {
+    #[serde(skip_serializing_if = "EntryPoint::is_empty")]
+    web: EntryPoint,
+    #[serde(skip_serializing_if = "EntryPoint::is_empty")]
+    websecure: EntryPoint,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct EntryPoint {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    http: Option<HttpRedirect>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    forwarded_headers: Option<TrustedIps>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    proxy_protocol: Option<TrustedIps>,
+}
+
+impl EntryPoint {
+    fn is_empty(&self) -> bool {
+        self.http.is_none() && self.forwarded_headers.is_none() && self.proxy_protocol.is_none()
+    }
+}
+
+/// `ports.web.http.redirections.entryPoint`: plain HTTP answers with a
+/// permanent redirect to HTTPS, since routes with TLS exist on `websecure` only.
+#[derive(Serialize)]
+struct HttpRedirect {
+    redirections: Redirections,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Redirections {
+    entry_point: RedirectTarget,
+}
+
+#[derive(Serialize)]
+struct RedirectTarget {
+    to: &'static str,
+    scheme: &'static str,
+    permanent: bool,
+}
+
+#[derive(Serialize, Clone)]
+#[serde(rename_all = "camelCase")]
+struct TrustedIps {
+    #[serde(rename = "trustedIPs")]
+    trusted_ips: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct ServiceValues {
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    annotations: BTreeMap<String, String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    type_: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    spec: Option<ServiceSpec>,
+}
+
+#[derive(Serialize)]
+struct ServiceSpec {
+    #[serde(rename = "type")]
+    type_: &'static str,
+}
+
+/// Traefik's values for `settings`.
+pub fn traefik_values(settings: &TraefikSettings) -> Result<serde_json::Value, serde_json::Error> {
+    let trusted = &settings.trusted_ips;
+    let traefik_2 = settings.generation == TraefikGeneration::V2;
+    // Forwarded headers are believed only from the proxies in front; the
+    // X-Forwarded-For incident is what happens when that list is wrong.
+    let mut additional_arguments = Vec::new();
+    if traefik_2 && !trusted.is_empty() {
+        let list = trusted.join(",");
+        for entry_point in ["web", "websecure"] {
+            additional_arguments
+                .push(format!("--entryPoints.{entry_point}.forwardedHeaders.trustedIPs={list}"));
+            if settings.proxy_protocol {
+                additional_arguments
+                    .push(format!("--entryPoints.{entry_point}.proxyProtocol.trustedIPs={list}"));
+            }
+        }
+    }
+    // With TLS, routes listen on `websecure` only: plain HTTP redirects there.
+    let redirect = settings.redirect_to_websecure;
+    if traefik_2 && redirect {
+        additional_arguments
+            .push("--entryPoints.web.http.redirections.entryPoint.to=websecure".to_owned());
+        additional_arguments
+            .push("--entryPoints.web.http.redirections.entryPoint.scheme=https".to_owned());
+    }
+    let entry_point = |web: bool| EntryPoint {
+        http: (web && redirect && !traefik_2).then_some(HttpRedirect {
+            redirections: Redirections {
+                entry_point: RedirectTarget { to: "websecure", scheme: "https", permanent: true },
+            },
+        }),
+        forwarded_headers: (!trusted.is_empty() && !traefik_2)
+            .then(|| TrustedIps { trusted_ips: trusted.clone() }),
+        proxy_protocol: (settings.proxy_protocol && !trusted.is_empty() && !traefik_2)
+            .then(|| TrustedIps { trusted_ips: trusted.clone() }),
+    };
+    let ports = Ports { web: entry_point(true), websecure: entry_point(false) };
+    let ports = (!ports.web.is_empty() || !ports.websecure.is_empty()).then_some(ports);
+    let annotations = settings.service_annotations.clone();
+    let values = TraefikValues {
+        deployment: Deployment { replicas: settings.replicas },
+        providers: Providers {
+            kubernetes_crd: KubernetesCrd { enabled: true, allow_cross_namespace: false },
+            kubernetes_ingress: Enabled { enabled: false },
+        },
+        ingress_route: IngressRouteValues { dashboard: Enabled { enabled: false } },
+        ports,
+        additional_arguments,
+        service: if traefik_2 {
+            ServiceValues { annotations, type_: Some("LoadBalancer"), spec: None }
+        } else {
+            ServiceValues {
+                annotations,
+                type_: None,
+                spec: Some(ServiceSpec { type_: "LoadBalancer" }),
+            }
+        },
+    };
+    serde_json::to_value(values)
+}

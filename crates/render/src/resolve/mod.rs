@@ -1,0 +1,99 @@
+//! Resolve: the model seen from one environment, turned into a
+//! [`ResolvedEnvironment`] that no longer refers to the model. Image tags,
+//! replica counts, resources, probes, job settings and environment variables
+//! are settled here, every default applied; templates are rendered;
+//! dependencies get their outputs from the environment's providers; routes
+//! get their middlewares' object names and their backends; the Secrets, the
+//! Traefik and MetalLB settings and every Helm release, values included, are
+//! worked out once. The build stage only translates the result into objects.
+//!
+//! | file | settles |
+//! |---|---|
+//! | `service.rs` | one service: tag, image, replicas, resources, ports, probes, env, files, routes, workload settings |
+//! | `dependencies.rs` | each dependency's outputs from its provider and type; the infrastructure releases |
+//! | `ingress.rs` | Traefik's generation, entry points and TLS; middlewares; the MetalLB pool; the platform releases |
+//! | `secrets.rs` | every Secret key the workloads read and where its value comes from |
+//! | `maintenance.rs` | the maintenance server, as an ordinary service |
+//! | `checks.rs` | checks of rendered values: route hosts, route collisions |
+//!
+//! Checks that need only the model run before, in [`crate::validate`].
+
+mod checks;
+mod dependencies;
+mod ingress;
+mod maintenance;
+mod secrets;
+mod service;
+
+use platc_spec::Diagnostic;
+use platc_spec::model::{Environment, Platform};
+
+use crate::object::Owner;
+use crate::resolved::ResolvedEnvironment;
+
+pub use ingress::traefik_generation;
+
+/// Resolves every service of `platform` against `environment`. Returns every
+/// problem found, not only the first.
+pub fn resolve(
+    platform: &Platform,
+    environment: &Environment,
+) -> Result<ResolvedEnvironment, Vec<Diagnostic>> {
+    let namespace = environment.namespace();
+    let provided = dependencies::resolve(platform, environment, &namespace);
+    let scope = service::Scope { platform, environment, namespace: &namespace };
+    let mut services = Vec::with_capacity(platform.services.len());
+    let mut diagnostics = Vec::new();
+    // Services resolve independently: on every core, results in name order.
+    let results = platc_spec::parallel::map(&platform.services, |service| {
+        let owner = Owner::Service(service.name.to_string());
+        scope.resolve(service, &provided, owner, None)
+    });
+    for result in results {
+        match result {
+            Ok(resolved) => services.push(resolved),
+            Err(mut found) => diagnostics.append(&mut found),
+        }
+    }
+    checks::route_collisions(&environment.name, &services, &mut diagnostics);
+    let maintenance = if environment.maintenance {
+        match maintenance::server(platform) {
+            Ok((server, image)) => {
+                match scope.resolve(&server, &[], Owner::Platform, Some(image)) {
+                    Ok(resolved) => Some(resolved),
+                    Err(mut found) => {
+                        diagnostics.append(&mut found);
+                        None
+                    }
+                }
+            }
+            Err(found) => {
+                diagnostics.push(found);
+                None
+            }
+        }
+    } else {
+        None
+    };
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
+
+    let ingress = ingress::ingress(platform, environment);
+    let mut releases = ingress::releases(environment).map_err(|d| vec![d])?;
+    releases.extend(dependencies::releases(&provided, &namespace).map_err(|d| vec![d])?);
+    Ok(ResolvedEnvironment {
+        name: environment.name.clone(),
+        namespace,
+        platform: platform.settings.name.clone(),
+        development: environment.development,
+        services,
+        maintenance,
+        secrets: secrets::resolve(platform, environment, &provided),
+        dependencies: provided.iter().map(dependencies::Provided::resolved).collect(),
+        ingress,
+        middlewares: ingress::middlewares(None, &platform.settings.middlewares),
+        address_pool: ingress::address_pool(environment),
+        releases,
+    })
+}

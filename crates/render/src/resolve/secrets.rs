@@ -1,0 +1,92 @@
+//! Which Secrets the environment's workloads read, and where each key's
+//! value comes from: the credentials of every dependency (generated for
+//! in-cluster releases in development, else from the secret store), the TLS
+//! certificate routes name, the keys services and basic-auth middlewares
+//! reference, and the plaintext `developmentSecrets`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use platc_spec::model::{BASIC_AUTH_USERS_KEY, Environment, Middleware, Platform, Provider};
+
+use super::dependencies::Provided;
+use crate::resolved::{ResolvedSecrets, SecretSource, SecretStoreRef};
+
+/// How often the cluster re-reads the store unless the environment says.
+const DEFAULT_REFRESH_INTERVAL: &str = "1h";
+
+/// Every Secret key of `environment` and its source.
+pub(super) fn resolve(
+    platform: &Platform,
+    environment: &Environment,
+    provided: &[Provided<'_>],
+) -> ResolvedSecrets {
+    let store = environment.secret_store.as_ref();
+    let prefix = store.map(|s| s.prefix.as_str()).unwrap_or_default();
+    let mut secrets: BTreeMap<String, BTreeMap<String, SecretSource>> = BTreeMap::new();
+
+    for dependency in provided {
+        let (secret, keys) = dependency.credentials();
+        let remote = match dependency.provider {
+            Provider::External(external) => external.remote_key.clone(),
+            Provider::Helm(_) => None,
+        }
+        .unwrap_or_else(|| format!("{prefix}{}", dependency.name));
+        for key in keys {
+            let source = match dependency.provider {
+                Provider::Helm(_) if environment.development => SecretSource::Generated,
+                Provider::Helm(_) | Provider::External(_) => {
+                    SecretSource::Store { key: remote.clone(), property: (*key).to_owned() }
+                }
+            };
+            secrets.entry(secret.to_string()).or_default().insert((*key).to_owned(), source);
+        }
+    }
+    // The TLS certificate Secret routes name, from the store like any other.
+    if let Some(secret) = environment.ingress.tls.as_ref().and_then(|t| t.secret_name.as_ref()) {
+        for key in ["tls.crt", "tls.key"] {
+            let source =
+                SecretSource::Store { key: format!("{prefix}{secret}"), property: key.to_owned() };
+            secrets.entry(secret.to_string()).or_default().entry(key.to_owned()).or_insert(source);
+        }
+    }
+    for (secret, key) in referenced_keys(platform) {
+        let source =
+            SecretSource::Store { key: format!("{prefix}{secret}"), property: key.clone() };
+        secrets.entry(secret).or_default().entry(key).or_insert(source);
+    }
+    for (secret, values) in &environment.development_secrets {
+        let entry = secrets.entry(secret.to_string()).or_default();
+        for (key, value) in values {
+            entry.insert(key.clone(), SecretSource::Given(value.clone()));
+        }
+    }
+    ResolvedSecrets {
+        store: store.map(|store| SecretStoreRef {
+            name: store.name.to_string(),
+            kind: store.kind.as_str(),
+            refresh_interval: store
+                .refresh_interval
+                .clone()
+                .unwrap_or_else(|| DEFAULT_REFRESH_INTERVAL.to_owned()),
+        }),
+        secrets,
+    }
+}
+
+/// The Secret keys services read directly: their `secrets` and the users of
+/// their basic-auth middlewares (the service's own and the platform's).
+fn referenced_keys(platform: &Platform) -> BTreeSet<(String, String)> {
+    let mut keys = BTreeSet::new();
+    let basic_auth = |middleware: &Middleware| match middleware {
+        Middleware::BasicAuth(auth) => {
+            Some((auth.secret.to_string(), BASIC_AUTH_USERS_KEY.to_owned()))
+        }
+        _ => None,
+    };
+    for service in &platform.services {
+        keys.extend(service.secrets.values().map(|r| (r.secret.to_string(), r.key.clone())));
+        keys.extend(service.middlewares.values().filter_map(basic_auth));
+    }
+    keys.extend(platform.settings.middlewares.values().filter_map(basic_auth));
+    keys
+}

@@ -1,0 +1,438 @@
+//! One service resolved against one environment: its tag and image, replica
+//! count, layered resources, ports, probes with their ports named, workload
+//! settings with their defaults, environment variables in their final
+//! order, rendered templates, and routes with their middlewares and backends.
+
+use std::cmp::Ordering;
+
+use minijinja::Value;
+use platc_spec::Code;
+use platc_spec::model::{
+    ConcurrencyPolicy, Environment, Platform, Probe, ResourceList, Resources, Service, WorkloadKind,
+};
+use platc_spec::names::{ImageTag, NamespaceName};
+use platc_spec::quantity::Quantity;
+use platc_spec::source::pointer_join;
+use platc_spec::{Diagnostic, Origin};
+
+use super::checks;
+use super::dependencies::Provided;
+use super::ingress::middlewares;
+use super::maintenance;
+use crate::object::Owner;
+use crate::resolved::{
+    Backend, CronJobRun, EffectiveResources, EnvSource, EnvVar, HttpGet, JobRun, ResolvedAutoscale,
+    ResolvedFile, ResolvedPort, ResolvedProbe, ResolvedProbes, ResolvedRoute, ResolvedService,
+    SecretKey, Workload,
+};
+use crate::template::{Context, Renderer};
+
+/// The requests of a service that sets none, anywhere.
+const DEFAULT_CPU_REQUEST: &str = "100m";
+/// The memory request of a service that sets none, anywhere.
+const DEFAULT_MEMORY_REQUEST: &str = "128Mi";
+/// The replica count of a service nobody gives one.
+const DEFAULT_REPLICAS: u32 = 1;
+/// Retries of a failed run unless the service sets them.
+const DEFAULT_BACKOFF_LIMIT: u32 = 2;
+/// Finished runs of a cronjob kept unless the service says otherwise.
+const DEFAULT_SUCCESSFUL_JOBS_HISTORY: u32 = 3;
+/// Failed runs of a cronjob kept unless the service says otherwise.
+const DEFAULT_FAILED_JOBS_HISTORY: u32 = 1;
+
+/// What every service of the environment is resolved in.
+pub(super) struct Scope<'a> {
+    pub platform: &'a Platform,
+    pub environment: &'a Environment,
+    pub namespace: &'a NamespaceName,
+}
+
+impl Scope<'_> {
+    /// Resolves `service`, whose dependencies are among `dependencies`.
+    /// `fixed` is the tag and image of a service whose image the environment
+    /// does not choose (the maintenance server).
+    pub fn resolve(
+        &self,
+        service: &Service,
+        dependencies: &[Provided<'_>],
+        owner: Owner,
+        fixed: Option<(ImageTag, String)>,
+    ) -> Result<ResolvedService, Vec<Diagnostic>> {
+        let Scope { platform, environment, .. } = *self;
+        let used: Vec<&Provided<'_>> = service
+            .uses
+            .keys()
+            .filter_map(|name| dependencies.iter().find(|d| &d.name == name))
+            .collect();
+        let mut diagnostics = Vec::new();
+        let overrides = environment.overrides.get(&service.name);
+
+        // Missing tags outside development are reported by validation; here a
+        // development environment falls back to `latest`.
+        let (tag, image) = fixed.unwrap_or_else(|| {
+            let tag = environment
+                .images
+                .tag_for(&service.name)
+                .cloned()
+                .unwrap_or_else(|| ImageTag::new("latest").expect("`latest` is a valid tag"));
+            let image = format!("{}:{}", service.image, tag);
+            (tag, image)
+        });
+
+        let replicas = overrides
+            .and_then(|o| o.replicas)
+            .or(service.replicas)
+            .or(platform.settings.defaults.replicas)
+            .unwrap_or(DEFAULT_REPLICAS);
+
+        let resources = effective_resources(platform, environment, service, &mut diagnostics);
+
+        let mut templates = Templating {
+            renderer: Renderer::new(self.context(service, &used, &tag, &image)),
+            diagnostics: &mut diagnostics,
+        };
+        let mut env: Vec<EnvVar> = used.iter().flat_map(|d| d.env.iter().cloned()).collect();
+        env.extend(environment_variables(environment, service, &mut templates));
+        let origin = Origin::Service(service.name.clone());
+        let files = service
+            .files
+            .iter()
+            .enumerate()
+            .map(|(i, file)| ResolvedFile {
+                key: file.file_name().to_owned(),
+                path: file.path.clone(),
+                content: templates.render(&file.content, &origin, format!("/files/{i}/content")),
+            })
+            .collect();
+        let command = templates.render_all(&service.command, &origin, "/command");
+        let args = templates.render_all(&service.args, &origin, "/args");
+        let routes = self.routes(service, &mut templates);
+
+        let autoscale = overrides
+            .and_then(|o| o.autoscale.as_ref())
+            .or(service.autoscale.as_ref())
+            .map(|a| ResolvedAutoscale { min: a.min, max: a.max, cpu: a.cpu, memory: a.memory });
+        if !diagnostics.is_empty() {
+            return Err(diagnostics);
+        }
+        Ok(ResolvedService {
+            name: service.name.clone(),
+            owner,
+            workload: self.workload(service),
+            description: service.description.clone(),
+            tag,
+            image,
+            replicas,
+            resources,
+            ports: service
+                .ports
+                .iter()
+                .map(|p| ResolvedPort {
+                    name: p.name.clone(),
+                    container_port: p.port,
+                    service_port: p.service_port.unwrap_or(p.port),
+                    protocol: p.protocol.as_str(),
+                })
+                .collect(),
+            env,
+            files,
+            command,
+            args,
+            probes: probes(service),
+            autoscale,
+            routes,
+            middlewares: middlewares(Some(&service.name), &service.middlewares),
+        })
+    }
+
+    /// The workload kind with its settings, from the environment's override
+    /// or the service, defaults applied.
+    fn workload(&self, service: &Service) -> Workload {
+        let overrides = self.environment.overrides.get(&service.name);
+        let settings = service.job.clone().unwrap_or_default();
+        let run = JobRun {
+            backoff_limit: settings.backoff_limit.unwrap_or(DEFAULT_BACKOFF_LIMIT),
+            active_deadline_seconds: settings.active_deadline_seconds,
+        };
+        match service.kind {
+            WorkloadKind::Web => Workload::Web,
+            WorkloadKind::Worker => Workload::Worker,
+            WorkloadKind::Job => Workload::Job(run),
+            WorkloadKind::Cronjob => Workload::CronJob(CronJobRun {
+                // A cronjob without a schedule was reported by validation.
+                schedule: overrides
+                    .and_then(|o| o.schedule.clone())
+                    .or_else(|| service.schedule.clone())
+                    .unwrap_or_default(),
+                time_zone: settings.time_zone,
+                concurrency_policy: settings
+                    .concurrency_policy
+                    .unwrap_or(ConcurrencyPolicy::Forbid)
+                    .as_str(),
+                successful_jobs_history_limit: settings
+                    .successful_jobs_history_limit
+                    .unwrap_or(DEFAULT_SUCCESSFUL_JOBS_HISTORY),
+                failed_jobs_history_limit: settings
+                    .failed_jobs_history_limit
+                    .unwrap_or(DEFAULT_FAILED_JOBS_HISTORY),
+                suspend: overrides.is_some_and(|o| o.suspend),
+                run,
+            }),
+        }
+    }
+
+    /// A service's routes with hosts rendered and checked, ports, backends
+    /// and middlewares resolved.
+    fn routes(&self, service: &Service, templates: &mut Templating<'_>) -> Vec<ResolvedRoute> {
+        let origin = Origin::Service(service.name.clone());
+        service
+            .routes
+            .iter()
+            .enumerate()
+            .map(|(index, route)| {
+                let pointer = format!("/routes/{index}/host");
+                let host = templates.render(&route.host, &origin, pointer.clone());
+                templates.diagnostics.extend(checks::route_host(&host, &origin, pointer));
+                let port = route
+                    .port
+                    .as_ref()
+                    .and_then(|name| service.ports.iter().find(|p| &p.name == name))
+                    .or_else(|| service.ports.first())
+                    .map_or(0, |p| p.service_port.unwrap_or(p.port));
+                // In maintenance, public routes reach the maintenance server.
+                let backend = if self.environment.maintenance && route.public {
+                    Backend { service: maintenance::NAME.to_owned(), port: maintenance::PORT }
+                } else {
+                    Backend { service: service.name.to_string(), port }
+                };
+                let middlewares = route
+                    .middlewares
+                    .iter()
+                    .map(|name| {
+                        if service.middlewares.contains_key(name) {
+                            format!("{}-{name}", service.name)
+                        } else {
+                            name.to_string()
+                        }
+                    })
+                    .collect();
+                let mut paths: Vec<String> =
+                    route.paths.iter().map(|p| p.as_str().to_owned()).collect();
+                if paths.is_empty() {
+                    paths.push("/".to_owned());
+                }
+                ResolvedRoute { index, host, paths, middlewares, backend }
+            })
+            .collect()
+    }
+
+    /// What templates of `service` can read.
+    fn context(
+        &self,
+        service: &Service,
+        dependencies: &[&Provided<'_>],
+        tag: &ImageTag,
+        image: &str,
+    ) -> Context {
+        let environment = self.environment;
+        let mut context = Context::default();
+        context.insert_object(
+            "environment",
+            &[
+                ("name", Value::from(environment.name.as_str())),
+                ("namespace", Value::from(self.namespace.as_str())),
+                ("domain", Value::from(environment.domain.as_str())),
+                ("cluster", Value::from(environment.cluster.as_str())),
+                ("development", Value::from(environment.development)),
+            ],
+        );
+        context.insert_object(
+            "service",
+            &[
+                ("name", Value::from(service.name.as_str())),
+                ("image", Value::from(image)),
+                ("tag", Value::from(tag.as_str())),
+            ],
+        );
+        context.insert_object(
+            "platform",
+            &[("name", Value::from(self.platform.settings.name.as_str()))],
+        );
+        let resources =
+            dependencies.iter().map(|d| (d.name.to_string(), d.fields.clone())).collect();
+        context.insert_nested("resources", &resources);
+        context
+    }
+}
+
+/// The probes with their ports named: an HTTP probe without a port checks
+/// the service's first one.
+fn probes(service: &Service) -> ResolvedProbes {
+    let first_port = service.ports.first().map(|p| p.name.as_str());
+    let probe = |probe: &Probe| ResolvedProbe {
+        http: probe.http.as_ref().map(|path| HttpGet {
+            path: path.clone(),
+            port: probe
+                .port
+                .as_ref()
+                .map(AsRef::as_ref)
+                .or(first_port)
+                .unwrap_or_default()
+                .to_owned(),
+        }),
+        tcp: probe.tcp.as_ref().map(ToString::to_string),
+        exec: probe.exec.clone(),
+        initial_delay_seconds: probe.initial_delay_seconds,
+        period_seconds: probe.period_seconds,
+        timeout_seconds: probe.timeout_seconds,
+        failure_threshold: probe.failure_threshold,
+    };
+    ResolvedProbes {
+        liveness: service.probes.liveness.as_ref().map(probe),
+        readiness: service.probes.readiness.as_ref().map(probe),
+        startup: service.probes.startup.as_ref().map(probe),
+    }
+}
+
+/// Renders templates and collects their errors, pointed at the fields the
+/// templates came from.
+struct Templating<'d> {
+    renderer: Renderer,
+    diagnostics: &'d mut Vec<Diagnostic>,
+}
+
+impl Templating<'_> {
+    fn render(&mut self, text: &str, origin: &Origin, pointer: String) -> String {
+        self.renderer.render(text).unwrap_or_else(|d| {
+            self.diagnostics.push(d.at(origin.clone(), pointer));
+            String::new()
+        })
+    }
+
+    fn render_all(&mut self, texts: &[String], origin: &Origin, pointer: &str) -> Vec<String> {
+        texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| self.render(t, origin, format!("{pointer}/{i}")))
+            .collect()
+    }
+}
+
+/// Secret references, then the service's variables in file order with
+/// the environment's values replacing them in place, then the variables the
+/// environment adds.
+fn environment_variables(
+    environment: &Environment,
+    service: &Service,
+    templates: &mut Templating<'_>,
+) -> Vec<EnvVar> {
+    let overrides = environment.overrides.get(&service.name);
+    let service_origin = Origin::Service(service.name.clone());
+    let env_origin = Origin::Environment(environment.name.clone());
+    let override_at = |name: &str| override_pointer(service, &pointer_join("/env", name));
+    let mut env: Vec<EnvVar> = service
+        .secrets
+        .iter()
+        .map(|(name, secret)| EnvVar {
+            name: name.to_string(),
+            source: EnvSource::Secret(SecretKey {
+                secret: secret.secret.clone(),
+                key: secret.key.clone(),
+            }),
+        })
+        .collect();
+    for (name, value) in &service.env {
+        let value = match overrides.and_then(|o| o.env.get(name)) {
+            Some(value) => templates.render(value, &env_origin, override_at(name.as_str())),
+            None => templates.render(value, &service_origin, pointer_join("/env", name.as_str())),
+        };
+        env.push(EnvVar { name: name.to_string(), source: EnvSource::Value(value) });
+    }
+    for (name, value) in overrides.iter().flat_map(|o| &o.env) {
+        if !service.env.contains_key(name) {
+            let value = templates.render(value, &env_origin, override_at(name.as_str()));
+            env.push(EnvVar { name: name.to_string(), source: EnvSource::Value(value) });
+        }
+    }
+    env
+}
+
+fn override_pointer(service: &Service, rest: &str) -> String {
+    format!("{}{rest}", pointer_join("/overrides", service.name.as_str()))
+}
+
+/// Layers requests and limits: environment override, service, platform
+/// defaults, built-in defaults. A limit nobody set is never below its request;
+/// a limit somebody set below its request is an error.
+fn effective_resources(
+    platform: &Platform,
+    environment: &Environment,
+    service: &Service,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> EffectiveResources {
+    let overrides = environment.overrides.get(&service.name).and_then(|o| o.resources.as_ref());
+    let empty = Resources::default();
+    let defaults = platform.settings.defaults.resources.as_ref().unwrap_or(&empty);
+    let explicit = overrides.unwrap_or(&empty).or(service.resources.as_ref().unwrap_or(&empty));
+    let builtin = ResourceList {
+        cpu: Quantity::new(DEFAULT_CPU_REQUEST).ok(),
+        memory: Quantity::new(DEFAULT_MEMORY_REQUEST).ok(),
+    };
+    let requests = explicit.requests.or(&defaults.requests).or(&builtin);
+    let cpu_request = requests.cpu.unwrap_or_else(|| builtin_quantity(DEFAULT_CPU_REQUEST));
+    let memory_request =
+        requests.memory.unwrap_or_else(|| builtin_quantity(DEFAULT_MEMORY_REQUEST));
+
+    let mut limit = |explicit: Option<&Quantity>,
+                     default: Option<&Quantity>,
+                     request: &Quantity,
+                     field: &str| {
+        if let Some(limit) = explicit {
+            if limit.cmp_amount(request) == Ordering::Less {
+                let overridden = overrides.and_then(|o| field_of(&o.limits, field)).is_some();
+                let pointer = format!("/resources/limits/{field}");
+                let diagnostic = Diagnostic::error(
+                    Code::RenderLimitBelowRequest,
+                    format!(
+                        "the {field} limit {limit} is below the {field} request {request} in `{}`",
+                        environment.name
+                    ),
+                )
+                .with_help("raise the limit or lower the request");
+                diagnostics.push(if overridden {
+                    diagnostic.at(
+                        Origin::Environment(environment.name.clone()),
+                        override_pointer(service, &pointer),
+                    )
+                } else {
+                    diagnostic.at(Origin::Service(service.name.clone()), pointer)
+                });
+            }
+            return limit.clone();
+        }
+        match default {
+            Some(default) if default.cmp_amount(request) != Ordering::Less => default.clone(),
+            _ => request.clone(),
+        }
+    };
+    let cpu_limit =
+        limit(explicit.limits.cpu.as_ref(), defaults.limits.cpu.as_ref(), &cpu_request, "cpu");
+    let memory_limit = limit(
+        explicit.limits.memory.as_ref(),
+        defaults.limits.memory.as_ref(),
+        &memory_request,
+        "memory",
+    );
+    EffectiveResources { cpu_request, memory_request, cpu_limit, memory_limit }
+}
+
+fn field_of<'r>(list: &'r ResourceList, field: &str) -> Option<&'r Quantity> {
+    match field {
+        "cpu" => list.cpu.as_ref(),
+        _ => list.memory.as_ref(),
+    }
+}
+
+fn builtin_quantity(text: &str) -> Quantity {
+    Quantity::new(text).expect("built-in quantities are valid")
+}
