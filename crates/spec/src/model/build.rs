@@ -214,14 +214,7 @@ impl Environment {
     /// Provides every dependency of `kind` with `provider`.
     #[must_use]
     pub fn provide(mut self, kind: DependencyType, provider: Provider) -> Self {
-        let slot = match kind {
-            DependencyType::Postgres => &mut self.infrastructure.postgres,
-            DependencyType::Mysql => &mut self.infrastructure.mysql,
-            DependencyType::Redis => &mut self.infrastructure.redis,
-            DependencyType::Rabbitmq => &mut self.infrastructure.rabbitmq,
-            DependencyType::Kafka => &mut self.infrastructure.kafka,
-        };
-        *slot = Some(provider);
+        *self.infrastructure.for_type_mut(kind) = Some(provider);
         self
     }
 
