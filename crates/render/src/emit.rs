@@ -5,7 +5,8 @@
 //!
 //! ```text
 //! crds/<group>_<plural>.yaml                    the CRDs the objects need (stage 1)
-//! bootstrap/<kind>-<name>.yaml                  Namespaces, MetalLB's pool (stage 2)
+//! bootstrap/cluster/<kind>-<name>.yaml          Namespaces (stage 2)
+//! bootstrap/namespaced/<kind>-<name>.yaml       MetalLB's pool and advertisement (stage 2)
 //! helmfile.yaml, infra/<release>/values.yaml    platform releases (stage 3), infrastructure (stage 5)
 //! manifests/platform/<kind>-<name>.yaml         objects shared by the environment (stage 4)
 //! manifests/services/<service>/<kind>.yaml      objects named after their service

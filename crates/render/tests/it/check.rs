@@ -288,7 +288,7 @@ fn members_live_in_the_application_namespace() {
     // The same objects are right in bootstrap/, and the Deployment in its namespace.
     let tree = tree_with(&[
         ("bootstrap/deployment-api.yaml", elsewhere),
-        ("bootstrap/namespace-shop.yaml", namespace),
+        ("bootstrap/cluster/namespace-shop.yaml", namespace),
         ("manifests/services/api/deployment.yaml", deployment()),
     ]);
     assert_eq!(tree_codes(&tree), []);
@@ -332,7 +332,11 @@ fn every_rendered_environment_applies_in_stages() {
     for env in &platform.environments {
         let env_tree = tree.subtree(env.name.as_str());
         assert!(env_tree.iter().any(|(path, _)| path.starts_with("crds/traefik.io_")));
-        assert!(env_tree.get(&format!("bootstrap/namespace-{}.yaml", env.namespace())).is_some());
+        assert!(
+            env_tree
+                .get(&format!("bootstrap/cluster/namespace-{}.yaml", env.namespace()))
+                .is_some()
+        );
         assert!(!env_tree.iter().any(|(path, _)| path.starts_with("manifests/cluster/")));
     }
 }

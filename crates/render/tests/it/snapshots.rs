@@ -14,7 +14,7 @@ fn basic_production_objects() {
     assert_eq!(
         paths,
         [
-            "bootstrap/namespace-shop.yaml",
+            "bootstrap/cluster/namespace-shop.yaml",
             "manifests/services/api/configmap.yaml",
             "manifests/services/api/deployment.yaml",
             "manifests/services/api/poddisruptionbudget.yaml",
