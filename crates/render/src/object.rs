@@ -80,8 +80,10 @@ impl<S: CustomSpec> Manifest for CustomResource<S> {
 /// Who an object belongs to, which decides its directory in the tree.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Owner {
-    /// Cluster-scoped objects (the Namespace): `manifests/cluster/`.
-    Cluster,
+    /// Objects outside the application namespace's ApplySet, applied before
+    /// the platform releases: the Namespaces and MetalLB's configuration,
+    /// `bootstrap/`.
+    Bootstrap,
     /// Objects shared by the environment: `manifests/platform/`.
     Platform,
     /// Objects of one service: `manifests/services/<name>/`.
@@ -224,13 +226,18 @@ impl Placed {
     /// The object's path in the output tree, relative to the environment's
     /// directory: `manifests/services/api/deployment.yaml`,
     /// `manifests/services/api/middleware-api-strip.yaml`,
-    /// `manifests/cluster/namespace-shop.yaml`.
+    /// `bootstrap/cluster/namespace-shop.yaml`.
     #[must_use]
     pub fn path(&self) -> String {
         let kind = self.object.kind().to_ascii_lowercase();
         let name = self.object.name();
         match &self.owner {
-            Owner::Cluster => format!("manifests/cluster/{kind}-{name}.yaml"),
+            // `cluster` sorts before `namespaced`, so `kubectl apply -R`
+            // creates the Namespaces before what lives in them.
+            Owner::Bootstrap if self.object.namespace().is_none() => {
+                format!("bootstrap/cluster/{kind}-{name}.yaml")
+            }
+            Owner::Bootstrap => format!("bootstrap/namespaced/{kind}-{name}.yaml"),
             Owner::Platform => format!("manifests/platform/{kind}-{name}.yaml"),
             // A Job's name changes with its content; its file does not.
             Owner::Service(service) if service == name || kind == "job" => {

@@ -139,6 +139,14 @@ codes! {
     CheckLimitBelowRequest = "check::limit_below_request", Error,
     fix: "Raise the limit or lower the request.";
 
+    /// An object of `manifests/` is cluster-scoped or lives outside the
+    /// application namespace. `manifests/` is the environment's ApplySet,
+    /// applied with `kubectl -n <namespace> --prune`: kubectl refuses members
+    /// of other namespaces, and pruning a cluster-scoped member (the
+    /// Namespace) would delete everything in it.
+    CheckMemberOutsideNamespace = "check::member_outside_namespace", Error,
+    fix: "Render the tree again: platc writes Namespaces and objects of other namespaces to `bootstrap/`, applied without prune.";
+
     /// A web service has no readiness or no liveness probe: rollouts do not
     /// wait for it to be ready, and a hung pod is not restarted.
     CheckMissingProbe = "check::missing_probe", Warning,
@@ -160,6 +168,12 @@ codes! {
     /// A committed JSON Schema in `schema/` differs from the one the model generates.
     CheckStaleSchema = "check::stale_schema", Error,
     fix: "Run `platc schema --out schema` and commit the result.";
+
+    /// An object's kind is neither built into Kubernetes nor defined by a CRD
+    /// of the tree's `crds/` or a platform release of its helmfile
+    /// (external-secrets' kinds), so the API server would refuse it.
+    CheckUnknownKind = "check::unknown_kind", Error,
+    fix: "Render the tree again so `crds/` and `helmfile.yaml` come with the objects, or install the CRD of the kind before applying.";
 
     /// The edited environment file would not load back as the same
     /// environment running the promoted tags; nothing was written.

@@ -80,8 +80,19 @@ pub fn resolve(
     }
 
     let ingress = ingress::ingress(platform, environment);
-    let mut releases = ingress::releases(environment).map_err(|d| vec![d])?;
-    releases.extend(dependencies::releases(&provided, &namespace).map_err(|d| vec![d])?);
+    let secrets = secrets::resolve(platform, environment, &provided);
+    let mut releases =
+        ingress::releases(environment, secrets.store.is_some()).map_err(|d| vec![d])?;
+    // The databases' Secrets may come from the store: external-secrets first.
+    let needs: Vec<String> = releases
+        .iter()
+        .filter(|r| r.name == "external-secrets")
+        .map(crate::helm::Release::id)
+        .collect();
+    for mut release in dependencies::releases(&provided, &namespace).map_err(|d| vec![d])? {
+        release.needs.clone_from(&needs);
+        releases.push(release);
+    }
     Ok(ResolvedEnvironment {
         name: environment.name.clone(),
         namespace,
@@ -89,7 +100,7 @@ pub fn resolve(
         development: environment.development,
         services,
         maintenance,
-        secrets: secrets::resolve(platform, environment, &provided),
+        secrets,
         dependencies: provided.iter().map(dependencies::Provided::resolved).collect(),
         ingress,
         middlewares: ingress::middlewares(None, &platform.settings.middlewares),

@@ -155,7 +155,9 @@ fn rendered_values_use_only_keys_of_the_pinned_charts() {
     for (name, platform) in &platforms {
         for env in &platform.environments {
             let rendered = render(platform, env.name.as_str()).expect("renders");
-            for release in &rendered.releases {
+            // external-secrets' one value, `installCRDs`, is checked against
+            // its chart's values.schema.json in CI, not by a recorded key list.
+            for release in rendered.releases.iter().filter(|r| r.chart.name != "external-secrets") {
                 let keys = platc_render::charts::keys(release.chart.name, &release.chart.version)
                     .unwrap_or_else(|| {
                         panic!("no key list for {} {}", release.chart.name, release.chart.version)

@@ -353,6 +353,7 @@ fn the_applyset_parent_lists_every_member_kind_and_has_the_specified_id() {
     let kinds: BTreeSet<String> = rendered
         .objects
         .iter()
+        .filter(|p| p.owner != platc_render::Owner::Bootstrap)
         .map(|p| platc_render::applyset::group_kind(p.object.api_version(), p.object.kind()))
         .collect();
     assert_eq!(
@@ -369,9 +370,15 @@ fn the_applyset_parent_lists_every_member_kind_and_has_the_specified_id() {
 }
 
 #[test]
-fn objects_outside_the_namespace_extend_the_applyset() {
+fn objects_outside_the_namespace_stay_out_of_the_applyset() {
     let platform = load("infra");
     let rendered = render(&platform, "local").expect("renders");
     let annotations = rendered.applyset.metadata.annotations.as_ref().expect("annotations");
-    assert_eq!(annotations[platc_render::applyset::NAMESPACES_ANNOTATION], "metallb-system");
+    // MetalLB's pool lives in bootstrap/; kubectl writes the annotation empty.
+    assert_eq!(annotations[platc_render::applyset::NAMESPACES_ANNOTATION], "");
+    assert!(
+        rendered.objects.iter().any(
+            |p| p.object.kind() == "IPAddressPool" && p.owner == platc_render::Owner::Bootstrap
+        )
+    );
 }
