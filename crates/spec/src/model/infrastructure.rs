@@ -56,8 +56,8 @@ macro_rules! dependency_types {
             }
         }
 
-        /// How an environment provides each type of infrastructure, and
-        /// exceptions for individual dependencies.
+        /// How an environment provides each type of infrastructure, and exceptions
+        /// for individual dependencies.
         #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
         #[serde(deny_unknown_fields, rename_all = "camelCase")]
         pub struct Infrastructure {
