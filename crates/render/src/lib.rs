@@ -177,6 +177,7 @@ fn compile<T: Send>(
     platform::build(&resolved, &mut shared);
     secrets::build(&resolved, &mut shared);
     ingress::build_platform(&resolved, &mut shared);
+    network::build_platform(&resolved, &mut shared);
     let mut members = applyset::Members::of(&shared);
     let mut batches = Vec::with_capacity(resolved.services.len() + 2);
     let mut errors = Vec::new();
@@ -193,6 +194,7 @@ fn compile<T: Send>(
         let mut objects = Vec::new();
         workload::build(&resolved, service, &mut objects)?;
         network::build(&resolved, service, &mut objects);
+        network::build_policy(&resolved, service, &mut objects);
         config::build(&resolved, service, &mut objects);
         scaling::build(&resolved, service, &mut objects);
         ingress::build(&resolved, service, &mut objects);

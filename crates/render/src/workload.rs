@@ -1,10 +1,12 @@
 //! Workloads: the Deployment, CronJob or Job of a service, its pod template
 //! and container, and its ServiceAccount.
 //!
-//! Every pod meets the *restricted* Pod Security Standard: non-root, no
-//! privilege escalation, all capabilities dropped, the RuntimeDefault seccomp
-//! profile, a read-only root filesystem with a writable `/tmp`, and no
-//! service-account token unless asked for.
+//! Every pod meets the *restricted* Pod Security Standard: non-root (user
+//! and group 10001 unless the service sets `runAs`), no privilege
+//! escalation, all capabilities dropped, the RuntimeDefault seccomp profile,
+//! a read-only root filesystem with a writable `/tmp`, and no
+//! service-account token unless asked for. A service that opts out of probes
+//! carries its reason on its pods.
 
 use std::collections::BTreeMap;
 
@@ -165,6 +167,9 @@ pub fn pod_template(env: &ResolvedEnvironment, service: &ResolvedService) -> Pod
         ..Volume::default()
     }];
     let mut annotations = BTreeMap::new();
+    if let Some(reason) = &service.probe_opt_out {
+        annotations.insert(labels::PROBES_OPT_OUT.to_owned(), reason.clone());
+    }
     if !service.files.is_empty() {
         volumes.push(Volume {
             name: CONFIG_VOLUME.to_owned(),
@@ -187,6 +192,9 @@ pub fn pod_template(env: &ResolvedEnvironment, service: &ResolvedService) -> Pod
             automount_service_account_token: Some(false),
             security_context: Some(PodSecurityContext {
                 run_as_non_root: Some(true),
+                run_as_user: Some(i64::from(service.run_as.user)),
+                run_as_group: Some(i64::from(service.run_as.group)),
+                fs_group: Some(i64::from(service.run_as.group)),
                 seccomp_profile: Some(SeccompProfile {
                     type_: "RuntimeDefault".to_owned(),
                     ..SeccompProfile::default()
