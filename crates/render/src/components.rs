@@ -45,6 +45,16 @@ pub fn external_secrets_values() -> serde_json::Value {
     serde_json::json!({"installCRDs": true})
 }
 
+/// The labels that select Traefik's pods, in both charts: the chart's name,
+/// or the `nameOverride` of the release's values (`app.kubernetes.io/name`).
+/// The instance label is left out: its form differs between chart versions,
+/// and Traefik's namespace already tells the releases apart.
+#[must_use]
+pub fn traefik_pod_labels(name_override: Option<&str>) -> BTreeMap<String, String> {
+    let name = name_override.filter(|name| !name.is_empty()).unwrap_or("traefik");
+    BTreeMap::from([(crate::labels::NAME.to_owned(), name.to_owned())])
+}
+
 /// Traefik's chart for `generation`, at `version` or the one platc pins.
 #[must_use]
 pub fn traefik_chart(generation: TraefikGeneration, version: Option<&str>) -> ChartRef {

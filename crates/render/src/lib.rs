@@ -189,6 +189,7 @@ fn compile<T: Send>(
     platform::build(&resolved, &mut shared);
     secrets::build(&resolved, &mut shared);
     ingress::build_platform(&resolved, &mut shared);
+    network::build_platform(&resolved, &mut shared);
     // Bootstrap objects are applied on their own, outside the set.
     let mut members = applyset::Members::of(&shared, |placed| placed.owner != Owner::Bootstrap);
     let mut batches = Vec::with_capacity(resolved.services.len() + 2);
@@ -206,6 +207,7 @@ fn compile<T: Send>(
         let mut objects = Vec::new();
         workload::build(&resolved, service, &mut objects)?;
         network::build(&resolved, service, &mut objects);
+        network::build_policy(&resolved, service, &mut objects);
         config::build(&resolved, service, &mut objects);
         scaling::build(&resolved, service, &mut objects);
         ingress::build(&resolved, service, &mut objects);

@@ -6,6 +6,7 @@ use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Secret, Service, ServiceAccount};
+use k8s_openapi::api::networking::v1::NetworkPolicy;
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
@@ -60,6 +61,7 @@ builtin_manifest!(
     Job,
     HorizontalPodAutoscaler,
     PodDisruptionBudget,
+    NetworkPolicy,
 );
 
 impl<S: CustomSpec> Manifest for CustomResource<S> {
@@ -168,6 +170,8 @@ objects! {
     HorizontalPodAutoscaler(HorizontalPodAutoscaler),
     /// `policy/v1/PodDisruptionBudget`.
     PodDisruptionBudget(PodDisruptionBudget),
+    /// `networking.k8s.io/v1/NetworkPolicy`.
+    NetworkPolicy(NetworkPolicy),
     /// `v1/Secret` (development secrets only).
     Secret(Secret),
     /// `traefik.io/v1alpha1` or `traefik.containo.us/v1alpha1` `IngressRoute`.

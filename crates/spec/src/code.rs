@@ -147,8 +147,9 @@ codes! {
     CheckMemberOutsideNamespace = "check::member_outside_namespace", Error,
     fix: "Render the tree again: platc writes Namespaces and objects of other namespaces to `bootstrap/`, applied without prune.";
 
-    /// A web service has no readiness or no liveness probe: rollouts do not
-    /// wait for it to be ready, and a hung pod is not restarted.
+    /// A `web` or `worker` service has no readiness or no liveness probe: rollouts do not
+    /// wait for it to be ready, and a hung pod is not restarted; `probes.optOut` with a
+    /// reason silences it.
     CheckMissingProbe = "check::missing_probe", Warning,
     fix: "Add `probes: {readiness: {http: /ready}, liveness: {http: /healthz}}`, or `tcp: <port>` for a service without HTTP.";
 
@@ -365,6 +366,11 @@ codes! {
     /// The directory holds neither `services/` nor `environments/`.
     SpecNotAPlatform = "spec::not_a_platform", Error,
     fix: "Run platc in a platform repository, or pass its directory with `--root`.";
+
+    /// A service lists in `calls` a service that serves no port (a worker,
+    /// cronjob or job), so there is nothing to connect to.
+    SpecNotCallable = "spec::not_callable", Error,
+    fix: "Remove the name from `calls`, or make the called service `kind: web` with a port.";
 
     /// A setting does not apply to the service's workload kind (a schedule on
     /// a web service, autoscaling on a job).

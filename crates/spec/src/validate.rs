@@ -27,7 +27,7 @@ pub fn validate(platform: &Platform) -> Vec<Diagnostic> {
 pub fn policy(platform: &Platform) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for service in &platform.services {
-        if service.kind != WorkloadKind::Web {
+        if service.kind != WorkloadKind::Web || service.probes.opt_out.is_some() {
             continue;
         }
         let missing: Vec<&str> =
@@ -41,7 +41,7 @@ pub fn policy(platform: &Platform) -> Vec<Diagnostic> {
             out.push(
                 Diagnostic::warning(
                     Code::CheckMissingProbe,
-                    format!("web service `{}` has no {} probe", service.name, missing.join(" or ")),
+                    format!("{} service `{}` has no {} probe", service.kind.as_str(), service.name, missing.join(" or ")),
                 )
                 .at(Origin::Service(service.name.clone()), pointer)
                 .with_help("add `probes: {readiness: {http: /ready}, liveness: {http: /healthz}}` (or `tcp: http`)"),
@@ -74,6 +74,7 @@ pub fn validate_services(platform: &Platform) -> Vec<Diagnostic> {
         check_service(service, &mut out);
         check_workload(service, &mut out);
         check_routes(platform, service, &mut out);
+        check_calls(platform, service, &mut out);
     }
     check_dependency_types(platform, &mut out);
     out
@@ -173,6 +174,36 @@ fn check_autoscale(
 }
 
 /// Routes belong to web services, reach a declared port and name existing middlewares.
+/// Every service named in `calls` exists and serves on a port.
+fn check_calls(platform: &Platform, service: &Service, out: &mut Vec<Diagnostic>) {
+    let origin = Origin::Service(service.name.clone());
+    let known: Vec<&str> = platform.services.iter().map(|s| s.name.as_str()).collect();
+    for (i, name) in service.calls.iter().enumerate() {
+        let pointer = format!("/calls/{i}");
+        match platform.services.iter().find(|s| &s.name == name) {
+            None => out.push(unknown_reference(
+                "service",
+                name.as_str(),
+                &known,
+                origin.clone(),
+                &pointer,
+            )),
+            Some(callee) if callee.kind != WorkloadKind::Web => out.push(
+                Diagnostic::error(
+                    Code::SpecNotCallable,
+                    format!(
+                        "`{name}` is a {} service and serves no port to call",
+                        callee.kind.as_str()
+                    ),
+                )
+                .at(origin.clone(), pointer)
+                .with_help("only `web` services can be called; remove it from `calls`"),
+            ),
+            Some(_) => {}
+        }
+    }
+}
+
 fn check_routes(platform: &Platform, service: &Service, out: &mut Vec<Diagnostic>) {
     let origin = Origin::Service(service.name.clone());
     if !service.routes.is_empty() && service.kind != WorkloadKind::Web {

@@ -58,6 +58,10 @@ pub(super) fn ingress(platform: &Platform, environment: &Environment) -> Resolve
         // protocol already delivers them.
         excluded_ips: (!ingress.trusted_proxies.is_empty() && !ingress.proxy_protocol)
             .then(|| ingress.trusted_proxies.iter().map(ToString::to_string).collect()),
+        namespace: components::TRAEFIK_NAMESPACE.to_owned(),
+        pod_labels: components::traefik_pod_labels(
+            ingress.values.get("nameOverride").and_then(serde_json::Value::as_str),
+        ),
     }
 }
 

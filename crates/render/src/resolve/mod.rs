@@ -14,6 +14,7 @@
 //! | `ingress.rs` | Traefik's generation, entry points and TLS; middlewares; the MetalLB pool; the platform releases |
 //! | `secrets.rs` | every Secret key the workloads read and where its value comes from |
 //! | `maintenance.rs` | the maintenance server, as an ordinary service |
+//! | `network.rs` | the connections each service's pods may accept and open |
 //! | `checks.rs` | checks of rendered values: route hosts, route collisions |
 //!
 //! Checks that need only the model run before, in [`crate::validate`].
@@ -22,6 +23,7 @@ mod checks;
 mod dependencies;
 mod ingress;
 mod maintenance;
+mod network;
 mod secrets;
 mod service;
 
@@ -78,6 +80,8 @@ pub fn resolve(
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
+    let mut maintenance = maintenance;
+    network::resolve(&platform.services, &mut services, maintenance.as_mut(), &provided);
 
     let ingress = ingress::ingress(platform, environment);
     let secrets = secrets::resolve(platform, environment, &provided);

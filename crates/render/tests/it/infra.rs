@@ -119,7 +119,10 @@ fn switching_a_provider_changes_values_not_variable_names() {
             "infra/orders-db/values.yaml",
             "manifests/platform/externalsecret-orders-db-credentials.yaml",
             "manifests/services/orders/deployment.yaml",
+            // Egress now goes to the external host instead of the release.
+            "manifests/services/orders/networkpolicy.yaml",
             "manifests/services/worker/deployment.yaml",
+            "manifests/services/worker/networkpolicy.yaml",
         ])
     );
 }

@@ -193,13 +193,17 @@ fn maintenance_switches_public_routes_and_keeps_the_rest() {
         BTreeSet::from([
             ('+', "manifests/platform/configmap-platc-maintenance.yaml"),
             ('+', "manifests/platform/deployment-platc-maintenance.yaml"),
+            ('+', "manifests/platform/networkpolicy-platc-maintenance.yaml"),
             ('+', "manifests/platform/poddisruptionbudget-platc-maintenance.yaml"),
             ('+', "manifests/platform/service-platc-maintenance.yaml"),
             ('+', "manifests/platform/serviceaccount-platc-maintenance.yaml"),
             // The set now holds a ConfigMap too.
             ('~', "applyset.yaml"),
             ('~', "manifests/services/api/ingressroute.yaml"),
+            // Traefik no longer reaches the ports of routes it now sends to maintenance.
+            ('~', "manifests/services/api/networkpolicy.yaml"),
             ('~', "manifests/services/storefront/ingressroute.yaml"),
+            ('~', "manifests/services/storefront/networkpolicy.yaml"),
         ]),
         "admin's route is not public and keeps reaching the service; no workload changes"
     );

@@ -15,12 +15,16 @@ fn basic_production_objects() {
         paths,
         [
             "bootstrap/cluster/namespace-shop.yaml",
+            "manifests/platform/networkpolicy-allow-dns.yaml",
+            "manifests/platform/networkpolicy-default-deny.yaml",
             "manifests/services/api/configmap.yaml",
             "manifests/services/api/deployment.yaml",
+            "manifests/services/api/networkpolicy.yaml",
             "manifests/services/api/poddisruptionbudget.yaml",
             "manifests/services/api/service.yaml",
             "manifests/services/api/serviceaccount.yaml",
             "manifests/services/mailer/deployment.yaml",
+            "manifests/services/mailer/networkpolicy.yaml",
             "manifests/services/mailer/serviceaccount.yaml",
         ]
     );

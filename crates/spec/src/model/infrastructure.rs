@@ -8,7 +8,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::resources::Resources;
-use crate::names::{DependencyName, ObjectName, keyed_by};
+use crate::names::{DependencyName, IpRange, ObjectName, keyed_by};
 use crate::quantity::Quantity;
 
 /// Generates [`DependencyType`] and the per-type fields of [`Infrastructure`]
@@ -204,6 +204,11 @@ pub struct ExternalProvider {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 65535))]
     pub port: Option<u16>,
+    /// The addresses `host` resolves to (`10.30.0.0/16` for an RDS cluster
+    /// in the VPC), which narrows the NetworkPolicy egress of the services
+    /// using it to that range; without it they may reach `port` on any address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cidr: Option<IpRange>,
     /// The database (Postgres, MySQL), vhost (RabbitMQ) or database number
     /// (Redis); built in: the dependency name with `_` for `-`, `/`, `0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
