@@ -80,7 +80,7 @@ pub fn build_platform(env: &ResolvedEnvironment, out: &mut Vec<Placed>) {
 /// tree says so for each.
 pub fn build_policy(env: &ResolvedEnvironment, service: &ResolvedService, out: &mut Vec<Placed>) {
     let network = &service.network;
-    let ingress = network
+    let ingress: Vec<NetworkPolicyIngressRule> = network
         .ingress
         .iter()
         .map(|rule| NetworkPolicyIngressRule {
@@ -88,7 +88,7 @@ pub fn build_policy(env: &ResolvedEnvironment, service: &ResolvedService, out: &
             ports: Some(ports(&rule.ports)),
         })
         .collect();
-    let egress = network
+    let egress: Vec<NetworkPolicyEgressRule> = network
         .egress
         .iter()
         .map(|rule| NetworkPolicyEgressRule {
@@ -110,8 +110,10 @@ pub fn build_policy(env: &ResolvedEnvironment, service: &ResolvedService, out: &
         spec: Some(NetworkPolicySpec {
             pod_selector: Some(match_labels_owned(labels::selector(name))),
             policy_types: Some(vec!["Ingress".to_owned(), "Egress".to_owned()]),
-            ingress: Some(ingress),
-            egress: Some(egress),
+            // An empty list is what the API server stores as absent: leaving it out
+            // keeps a re-apply a no-op. policyTypes still denies the direction.
+            ingress: (!ingress.is_empty()).then_some(ingress),
+            egress: (!egress.is_empty()).then_some(egress),
         }),
     };
     out.push(Placed { owner: service.owner.clone(), object: Object::from(policy) });
