@@ -15,6 +15,7 @@
 //! | `secrets.rs` | every Secret key the workloads read and where its value comes from |
 //! | `maintenance.rs` | the maintenance server, as an ordinary service |
 //! | `checks.rs` | checks of rendered values: route hosts, route collisions |
+//! | `plaintext.rs` | plaintext secrets in settled values, with the model's opt-outs |
 //!
 //! Checks that need only the model run before, in [`crate::validate`].
 
@@ -22,6 +23,7 @@ mod checks;
 mod dependencies;
 mod ingress;
 mod maintenance;
+mod plaintext;
 mod secrets;
 mod service;
 
@@ -44,6 +46,7 @@ pub fn resolve(
     let scope = service::Scope { platform, environment, namespace: &namespace };
     let mut services = Vec::with_capacity(platform.services.len());
     let mut diagnostics = Vec::new();
+    let mut warnings = Vec::new();
     // Services resolve independently: on every core, results in name order.
     let results = platc_spec::parallel::map(&platform.services, |service| {
         let owner = Owner::Service(service.name.to_string());
@@ -51,7 +54,10 @@ pub fn resolve(
     });
     for result in results {
         match result {
-            Ok(resolved) => services.push(resolved),
+            Ok((resolved, mut found)) => {
+                services.push(resolved);
+                warnings.append(&mut found);
+            }
             Err(mut found) => diagnostics.append(&mut found),
         }
     }
@@ -60,7 +66,10 @@ pub fn resolve(
         match maintenance::server(platform) {
             Ok((server, image)) => {
                 match scope.resolve(&server, &[], Owner::Platform, Some(image)) {
-                    Ok(resolved) => Some(resolved),
+                    Ok((resolved, mut found)) => {
+                        warnings.append(&mut found);
+                        Some(resolved)
+                    }
                     Err(mut found) => {
                         diagnostics.append(&mut found);
                         None
@@ -82,6 +91,34 @@ pub fn resolve(
     let ingress = ingress::ingress(platform, environment);
     let mut releases = ingress::releases(environment).map_err(|d| vec![d])?;
     releases.extend(dependencies::releases(&provided, &namespace).map_err(|d| vec![d])?);
+    let mut findings = plaintext::Findings::default();
+    let empty = indexmap::IndexMap::new();
+    for release in &releases {
+        let (user, base) = match provided.iter().find(|d| d.name.as_str() == release.name) {
+            Some(dependency) => match dependency.provider {
+                platc_spec::model::Provider::Helm(helm) => {
+                    (&helm.values, format!("{}/values", dependency.pointer))
+                }
+                platc_spec::model::Provider::External(_) => continue,
+            },
+            None if release.name == "traefik" => {
+                (&environment.ingress.values, "/ingress/values".to_owned())
+            }
+            None => (&empty, "/loadBalancer/values".to_owned()),
+        };
+        plaintext::release_values(
+            environment,
+            &release.name,
+            &release.values,
+            user,
+            &base,
+            &mut findings,
+        );
+    }
+    if !findings.errors.is_empty() {
+        return Err(findings.errors);
+    }
+    warnings.append(&mut findings.warnings);
     Ok(ResolvedEnvironment {
         name: environment.name.clone(),
         namespace,
@@ -95,5 +132,6 @@ pub fn resolve(
         middlewares: ingress::middlewares(None, &platform.settings.middlewares),
         address_pool: ingress::address_pool(environment),
         releases,
+        warnings,
     })
 }

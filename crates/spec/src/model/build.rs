@@ -56,6 +56,7 @@ impl Service {
             job: None,
             routes: Vec::new(),
             middlewares: IndexMap::new(),
+            allow_plaintext: IndexMap::new(),
         })
     }
 
