@@ -31,7 +31,10 @@ pub const GROUP_KINDS_ANNOTATION: &str = "applyset.kubernetes.io/contains-group-
 /// Annotation listing namespaces beyond the parent's.
 pub const NAMESPACES_ANNOTATION: &str = "applyset.kubernetes.io/additional-namespaces";
 /// The tool that applies the set: kubectl, of the Kubernetes version platc
-/// validates for. kubectl compares only the tool's name.
+/// validates for. kubectl accepts an existing parent whose annotation names
+/// the tool `kubectl` whatever the version after the last `/`
+/// (`toolingBaseName` in kubectl's `applyset.go`), and writes its own
+/// version back.
 pub const TOOLING: &str = "kubectl/v1.33";
 
 /// The id of the set whose parent is `kind`.`group` `namespace`/`name`:
@@ -67,11 +70,11 @@ pub struct Members {
 }
 
 impl Members {
-    /// The members among `objects`.
+    /// The members among `objects`: those `member` accepts.
     #[must_use]
-    pub fn of(objects: &[Placed]) -> Self {
+    pub fn of(objects: &[Placed], member: impl Fn(&Placed) -> bool) -> Self {
         let mut members = Self::default();
-        for placed in objects {
+        for placed in objects.iter().filter(|placed| member(placed)) {
             members.add(&placed.object);
         }
         members
@@ -101,16 +104,12 @@ pub fn parent(env: &ResolvedEnvironment, members: Members) -> Secret {
     let namespace = env.namespace.as_str();
     let Members { kinds, mut namespaces } = members;
     namespaces.remove(namespace);
-    let mut annotations = std::collections::BTreeMap::from([
+    // kubectl writes the namespaces annotation even when it is empty.
+    let annotations = std::collections::BTreeMap::from([
         (TOOLING_ANNOTATION.to_owned(), TOOLING.to_owned()),
         (GROUP_KINDS_ANNOTATION.to_owned(), kinds.into_iter().collect::<Vec<_>>().join(",")),
+        (NAMESPACES_ANNOTATION.to_owned(), namespaces.into_iter().collect::<Vec<_>>().join(",")),
     ]);
-    if !namespaces.is_empty() {
-        annotations.insert(
-            NAMESPACES_ANNOTATION.to_owned(),
-            namespaces.into_iter().collect::<Vec<_>>().join(","),
-        );
-    }
     let mut labels = labels::platform_labels(env, "applyset");
     labels.insert(ID_LABEL.to_owned(), id(&name, namespace, "Secret", ""));
     Secret {

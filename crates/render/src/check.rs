@@ -15,7 +15,7 @@ use platc_spec::quantity::Quantity;
 use regex::Regex;
 use serde_json::Value;
 
-use crate::emit::{Tree, is_manifest};
+use crate::emit::{APPLYSET_PATH, HELMFILE_PATH, Tree, is_manifest, is_member};
 use crate::object::describe;
 
 static DNS_SUBDOMAIN: LazyLock<Regex> = LazyLock::new(|| {
@@ -34,12 +34,142 @@ static ENV_NAME: LazyLock<Regex> =
 static HOST_RULE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"Host\(`([^`]*)`\)").expect("valid pattern"));
 
+/// The API groups built into Kubernetes 1.33 (`kubectl api-resources`):
+/// every kind of these groups is known without a CRD.
+const BUILTIN_GROUPS: &[&str] = &[
+    "",
+    "admissionregistration.k8s.io",
+    "apiextensions.k8s.io",
+    "apiregistration.k8s.io",
+    "apps",
+    "authentication.k8s.io",
+    "authorization.k8s.io",
+    "autoscaling",
+    "batch",
+    "certificates.k8s.io",
+    "coordination.k8s.io",
+    "discovery.k8s.io",
+    "events.k8s.io",
+    "flowcontrol.apiserver.k8s.io",
+    "networking.k8s.io",
+    "node.k8s.io",
+    "policy",
+    "rbac.authorization.k8s.io",
+    "resource.k8s.io",
+    "scheduling.k8s.io",
+    "storage.k8s.io",
+];
+
+/// Charts of platform releases that install the CRDs of an API group
+/// themselves: `(chart name, group)`.
+const RELEASE_GROUPS: &[(&str, &str)] = &[("external-secrets", "external-secrets.io")];
+
+/// The kinds a tree may use beyond the built-in ones: those its `crds/`
+/// define, and the groups its platform releases bring.
+#[derive(Debug, Default)]
+struct KnownKinds {
+    /// `(group, kind)` of every CRD of `crds/`.
+    kinds: BTreeSet<(String, String)>,
+    /// Groups whose every kind a release installs.
+    groups: BTreeSet<&'static str>,
+}
+
+impl KnownKinds {
+    fn of(tree: &Tree) -> Self {
+        let mut known = Self::default();
+        for (path, content) in tree.iter() {
+            if !crate::crds::is_crd_path(path) {
+                continue;
+            }
+            let documents: Vec<Value> = serde_saphyr::from_multiple(content).unwrap_or_default();
+            for crd in documents.iter().filter(|d| d["kind"] == "CustomResourceDefinition") {
+                if let (Some(group), Some(kind)) =
+                    (crd["spec"]["group"].as_str(), crd["spec"]["names"]["kind"].as_str())
+                {
+                    known.kinds.insert((group.to_owned(), kind.to_owned()));
+                }
+            }
+        }
+        let helmfile: Value = tree
+            .get(HELMFILE_PATH)
+            .and_then(|text| serde_saphyr::from_str(text).ok())
+            .unwrap_or_default();
+        for release in helmfile["releases"].as_array().into_iter().flatten() {
+            let chart = release["chart"].as_str().unwrap_or_default();
+            let chart = chart.rsplit('/').next().unwrap_or(chart);
+            for (name, group) in RELEASE_GROUPS {
+                if chart == *name {
+                    known.groups.insert(group);
+                }
+            }
+        }
+        known
+    }
+
+    fn allows(&self, group: &str, kind: &str) -> bool {
+        BUILTIN_GROUPS.contains(&group)
+            || self.groups.contains(group)
+            || self.kinds.contains(&(group.to_owned(), kind.to_owned()))
+    }
+}
+
+/// Checks an object's place in the tree: a member of `manifests/` lives in
+/// the application `namespace` (the ApplySet parent's, when the tree has
+/// one), and every kind is one the cluster knows once the tree's CRDs and
+/// platform releases are in.
+fn check_place(
+    object: &Value,
+    member: bool,
+    namespace: Option<&str>,
+    known: &KnownKinds,
+    out: &mut Vec<Diagnostic>,
+) {
+    let kind = object["kind"].as_str().unwrap_or_default();
+    let api_version = object["apiVersion"].as_str().unwrap_or_default();
+    let group = api_version.rsplit_once('/').map_or("", |(group, _)| group);
+    if !known.allows(group, kind) {
+        out.push(
+            Diagnostic::error(
+                Code::CheckUnknownKind,
+                format!(
+                    "`{kind}` of `{api_version}` is not built into Kubernetes, and no CRD of `crds/` nor platform release of the helmfile defines it"
+                ),
+            )
+            .with_help("the API server refuses objects of a kind it does not know"),
+        );
+    }
+    if !member {
+        return;
+    }
+    match (object["metadata"]["namespace"].as_str(), namespace) {
+        (None, _) => out.push(
+            Diagnostic::error(
+                Code::CheckMemberOutsideNamespace,
+                format!("{kind} in `manifests/` has no namespace: it is cluster-scoped or left to `-n`"),
+            )
+            .with_help("cluster-scoped objects belong in `bootstrap/`; pruning one from the ApplySet would delete what it holds"),
+        ),
+        (Some(own), Some(expected)) if own != expected => out.push(
+            Diagnostic::error(
+                Code::CheckMemberOutsideNamespace,
+                format!("{kind} in `manifests/` lives in namespace `{own}`, not in the application namespace `{expected}`"),
+            )
+            .with_help(format!("`kubectl apply -n {expected} --applyset` refuses objects of other namespaces; they belong in `bootstrap/`")),
+        ),
+        _ => {}
+    }
+}
+
 /// Checks every manifest of one environment's tree. `file_prefix` is put
 /// before each path in findings (`golden/production`), `development` allows
 /// the `latest` tag.
 #[must_use]
 pub fn check_tree(tree: &Tree, file_prefix: &str, development: bool) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
+    let known = KnownKinds::of(tree);
+    let parent: Option<Value> =
+        tree.get(APPLYSET_PATH).and_then(|text| serde_saphyr::from_str(text).ok());
+    let namespace = parent.as_ref().and_then(|p| p["metadata"]["namespace"].as_str());
     for (path, content) in tree.iter() {
         if !is_manifest(path) {
             continue;
@@ -60,6 +190,7 @@ pub fn check_tree(tree: &Tree, file_prefix: &str, development: bool) -> Vec<Diag
         };
         let mut found = Vec::new();
         check_object(&object, development, &mut found);
+        check_place(&object, is_member(path), namespace, &known, &mut found);
         let name = describe(
             object["kind"].as_str().unwrap_or("object"),
             object["metadata"]["namespace"].as_str(),

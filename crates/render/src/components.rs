@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::helm::{ChartRef, METALLB, TRAEFIK};
+use crate::helm::{ChartRef, EXTERNAL_SECRETS, METALLB, TRAEFIK};
 use crate::resolved::TraefikGeneration;
 
 /// The namespace of the Traefik release.
@@ -28,6 +28,33 @@ pub const TRAEFIK_V2_CHART: ChartRef =
 pub const METALLB_CHART: ChartRef =
     ChartRef { repository: METALLB, name: "metallb", version: Cow::Borrowed("0.16.1") };
 
+/// external-secrets' chart: external-secrets/external-secrets 2.9.0,
+/// `deploy/charts/external-secrets` at tag `helm-chart-2.9.0`.
+pub const EXTERNAL_SECRETS_CHART: ChartRef = ChartRef {
+    repository: EXTERNAL_SECRETS,
+    name: "external-secrets",
+    version: Cow::Borrowed("2.9.0"),
+};
+/// The namespace of the external-secrets release.
+pub const EXTERNAL_SECRETS_NAMESPACE: &str = "external-secrets";
+
+/// external-secrets' values: the chart installs the CRDs of its resources
+/// (`ExternalSecret` among them), which the manifests need.
+#[must_use]
+pub fn external_secrets_values() -> serde_json::Value {
+    serde_json::json!({"installCRDs": true})
+}
+
+/// The labels that select Traefik's pods, in both charts: the chart's name,
+/// or the `nameOverride` of the release's values (`app.kubernetes.io/name`).
+/// The instance label is left out: its form differs between chart versions,
+/// and Traefik's namespace already tells the releases apart.
+#[must_use]
+pub fn traefik_pod_labels(name_override: Option<&str>) -> BTreeMap<String, String> {
+    let name = name_override.filter(|name| !name.is_empty()).unwrap_or("traefik");
+    BTreeMap::from([(crate::labels::NAME.to_owned(), name.to_owned())])
+}
+
 /// Traefik's chart for `generation`, at `version` or the one platc pins.
 #[must_use]
 pub fn traefik_chart(generation: TraefikGeneration, version: Option<&str>) -> ChartRef {
@@ -42,10 +69,12 @@ pub fn traefik_chart(generation: TraefikGeneration, version: Option<&str>) -> Ch
 }
 
 /// MetalLB's values: layer 2 needs no BGP, so the frr-k8s backend the
-/// chart enables by default stays out.
+/// chart enables by default stays out; the CRDs come from the tree's
+/// `crds/` (applied before the pool that needs them), so the chart does not
+/// install them again (`crds.enabled`).
 #[must_use]
 pub fn metallb_values() -> serde_json::Value {
-    serde_json::json!({"frrk8s": {"enabled": false}})
+    serde_json::json!({"crds": {"enabled": false}, "frrk8s": {"enabled": false}})
 }
 
 /// What Traefik's values are made of, every choice settled.

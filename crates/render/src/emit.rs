@@ -4,14 +4,18 @@
 //! Layout of an environment's tree (the golden layout):
 //!
 //! ```text
-//! manifests/cluster/<kind>-<name>.yaml          cluster-scoped objects (the Namespace)
-//! manifests/platform/<kind>-<name>.yaml         objects shared by the environment
+//! crds/<group>_<plural>.yaml                    the CRDs the objects need (stage 1)
+//! bootstrap/cluster/<kind>-<name>.yaml          Namespaces (stage 2)
+//! bootstrap/namespaced/<kind>-<name>.yaml       MetalLB's pool and advertisement (stage 2)
+//! helmfile.yaml, infra/<release>/values.yaml    platform releases (stage 3), infrastructure (stage 5)
+//! manifests/platform/<kind>-<name>.yaml         objects shared by the environment (stage 4)
 //! manifests/services/<service>/<kind>.yaml      objects named after their service
 //! manifests/services/<service>/<kind>-<name>.yaml  other objects of a service
+//! applyset.yaml                                 the parent of the ApplySet `manifests/` forms
 //! ```
 //!
-//! Directories sort `cluster` < `platform` < `services`, so
-//! `kubectl apply -R -f manifests/` creates the Namespace before what lives in it.
+//! `manifests/` holds only objects of the application namespace: the
+//! members of its ApplySet, which `kubectl apply --prune --applyset` prunes.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -145,9 +149,17 @@ impl Tree {
     }
 }
 
-/// Whether a tree path holds a Kubernetes manifest.
+/// Whether a tree path holds a Kubernetes object platc built: one of
+/// `manifests/` or `bootstrap/` (the CRDs of `crds/` are data, not output).
 #[must_use]
 pub fn is_manifest(path: &str) -> bool {
+    is_member(path) || path.starts_with("bootstrap/") || path.contains("/bootstrap/")
+}
+
+/// Whether a tree path holds a member of the environment's ApplySet: one of
+/// `manifests/`.
+#[must_use]
+pub fn is_member(path: &str) -> bool {
     path.starts_with("manifests/") || path.contains("/manifests/")
 }
 
@@ -356,14 +368,14 @@ fn is_temporary(relative: &str) -> bool {
 }
 
 /// Whether a relative path is one platc writes: `helmfile.yaml`, `applyset.yaml`,
-/// `manifests/**.yaml` or `infra/**.yaml`, optionally below one environment
-/// directory (`production/manifests/...`).
+/// `manifests/**.yaml`, `bootstrap/**.yaml`, `crds/**.yaml` or `infra/**.yaml`,
+/// optionally below one environment directory (`production/manifests/...`).
 #[must_use]
 pub fn is_output_path(relative: &str) -> bool {
     let own = |p: &str| {
         p == HELMFILE_PATH
             || p == APPLYSET_PATH
-            || (p.starts_with("manifests/") || p.starts_with("infra/"))
+            || ["manifests/", "bootstrap/", "crds/", "infra/"].iter().any(|d| p.starts_with(d))
                 && Path::new(p).extension().is_some_and(|e| e == "yaml")
     };
     own(relative) || relative.split_once('/').is_some_and(|(_, rest)| own(rest))

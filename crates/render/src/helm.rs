@@ -34,6 +34,31 @@ pub const TRAEFIK: Repository =
 /// MetalLB's chart repository.
 pub const METALLB: Repository =
     Repository { name: "metallb", url: "https://metallb.github.io/metallb", oci: false };
+/// external-secrets' chart repository.
+pub const EXTERNAL_SECRETS: Repository =
+    Repository { name: "external-secrets", url: "https://charts.external-secrets.io", oci: false };
+
+/// The stage a release belongs to, its `tier` label in the helmfile:
+/// `helmfile -l tier=platform apply` runs before the manifests are applied,
+/// `helmfile -l tier=infrastructure apply` after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Tier {
+    /// Cluster components the manifests need: MetalLB, Traefik, external-secrets.
+    Platform,
+    /// The databases and brokers the services use.
+    Infrastructure,
+}
+
+impl Tier {
+    /// The label's value.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Platform => "platform",
+            Self::Infrastructure => "infrastructure",
+        }
+    }
+}
 
 /// A chart at a pinned version.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,12 +83,16 @@ pub struct Release {
     /// The values, written to [`Release::values_path`].
     pub values: Value,
     /// Whether helmfile creates the namespace (platform components live in
-    /// their own; the application namespace comes with the manifests).
+    /// their own; the application namespace comes with the bootstrap objects).
     pub create_namespace: bool,
+    /// The stage it is installed in.
+    pub tier: Tier,
+    /// The releases helmfile installs first, as `namespace/name`.
+    pub needs: Vec<String>,
 }
 
 impl Release {
-    /// A release of `chart` named `name` in `namespace`.
+    /// An infrastructure release of `chart` named `name` in `namespace`.
     #[must_use]
     pub fn new(name: &str, namespace: &str, chart: ChartRef, values: Value) -> Self {
         Self {
@@ -72,7 +101,26 @@ impl Release {
             chart,
             values,
             create_namespace: false,
+            tier: Tier::Infrastructure,
+            needs: Vec::new(),
         }
+    }
+
+    /// A platform release of `chart` named `name` in its own `namespace`,
+    /// which helmfile creates.
+    #[must_use]
+    pub fn platform(name: &str, namespace: &str, chart: ChartRef, values: Value) -> Self {
+        Self {
+            create_namespace: true,
+            tier: Tier::Platform,
+            ..Self::new(name, namespace, chart, values)
+        }
+    }
+
+    /// How other releases name it in `needs:`: `namespace/name`.
+    #[must_use]
+    pub fn id(&self) -> String {
+        format!("{}/{}", self.namespace, self.name)
     }
 
     /// Where the values file goes in the environment's tree.
@@ -114,6 +162,11 @@ pub struct HelmfileRelease {
     /// Whether helmfile creates the namespace.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub create_namespace: bool,
+    /// `tier: platform` or `tier: infrastructure`, for `helmfile -l`.
+    pub labels: std::collections::BTreeMap<&'static str, &'static str>,
+    /// Releases installed before this one (`namespace/name`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub needs: Vec<String>,
     /// `repository/chart`.
     pub chart: String,
     /// The pinned version.
@@ -139,6 +192,8 @@ impl Helmfile {
                     name: r.name.clone(),
                     namespace: r.namespace.clone(),
                     create_namespace: r.create_namespace,
+                    labels: std::collections::BTreeMap::from([("tier", r.tier.as_str())]),
+                    needs: r.needs.clone(),
                     chart: format!("{}/{}", r.chart.repository.name, r.chart.name),
                     version: r.chart.version.to_string(),
                     values: vec![r.values_path()],

@@ -23,6 +23,12 @@ pub const MANAGED_BY: &str = "app.kubernetes.io/managed-by";
 pub const MANAGER: &str = "platc";
 /// The annotation carrying a service's description.
 pub const DESCRIPTION: &str = "platc.dev/description";
+/// The pod annotation carrying why a long-running service has no readiness
+/// or liveness probe (`probes.optOut`).
+pub const PROBES_OPT_OUT: &str = "platc.dev/probes-opt-out";
+/// The scanner checks a probe opt-out answers: checkov's liveness and
+/// readiness probe checks.
+pub const PROBE_CHECKS: [&str; 2] = ["CKV_K8S_8", "CKV_K8S_9"];
 /// The pod annotation that changes when mounted configuration changes, so a
 /// new ConfigMap content rolls the pods.
 pub const CONFIG_CHECKSUM: &str = "platc.dev/config-checksum";

@@ -23,6 +23,7 @@ pub mod check;
 pub mod components;
 pub mod config;
 pub mod crd;
+pub mod crds;
 pub mod diff;
 pub mod emit;
 pub mod helm;
@@ -63,6 +64,8 @@ pub struct Rendered {
     pub releases: Vec<helm::Release>,
     /// The parent of the ApplySet the manifests form.
     pub applyset: k8s_openapi::api::core::v1::Secret,
+    /// The CRD files of `crds/` (see [`crds`]): tree path and content.
+    pub crds: Vec<(String, &'static str)>,
     /// Problems that did not stop compilation.
     pub warnings: Vec<Diagnostic>,
 }
@@ -78,6 +81,7 @@ impl Rendered {
             tree.insert(path, yaml);
         }
         add_releases(&mut tree, &self.releases, &self.applyset)?;
+        add_crds(&mut tree, &self.crds);
         Ok(tree)
     }
 
@@ -106,6 +110,13 @@ fn document(placed: &Placed) -> Result<(String, String), Diagnostic> {
         .to_yaml()
         .map(|yaml| (placed.path(), yaml))
         .map_err(|e| emit::serialize_error(&format!("{} as YAML", placed.object.describe()), &e))
+}
+
+/// Adds the CRD files to `tree`.
+fn add_crds(tree: &mut Tree, crds: &[(String, &'static str)]) {
+    for (path, content) in crds {
+        tree.insert(path.clone(), *content);
+    }
 }
 
 /// Adds the Helm values, the helmfile and the ApplySet parent to `tree`.
@@ -144,6 +155,7 @@ struct Compiled<T> {
     batches: Vec<T>,
     releases: Vec<helm::Release>,
     applyset: k8s_openapi::api::core::v1::Secret,
+    crds: Vec<(String, &'static str)>,
     warnings: Vec<Diagnostic>,
 }
 
@@ -179,7 +191,9 @@ fn compile<T: Send>(
     platform::build(&resolved, &mut shared);
     secrets::build(&resolved, &mut shared);
     ingress::build_platform(&resolved, &mut shared);
-    let mut members = applyset::Members::of(&shared);
+    network::build_platform(&resolved, &mut shared);
+    // Bootstrap objects are applied on their own, outside the set.
+    let mut members = applyset::Members::of(&shared, |placed| placed.owner != Owner::Bootstrap);
     let mut batches = Vec::with_capacity(resolved.services.len() + 2);
     let mut errors = Vec::new();
     match take(shared) {
@@ -195,10 +209,11 @@ fn compile<T: Send>(
         let mut objects = Vec::new();
         workload::build(&resolved, service, &mut objects)?;
         network::build(&resolved, service, &mut objects);
+        network::build_policy(&resolved, service, &mut objects);
         config::build(&resolved, service, &mut objects);
         scaling::build(&resolved, service, &mut objects);
         ingress::build(&resolved, service, &mut objects);
-        let members = applyset::Members::of(&objects);
+        let members = applyset::Members::of(&objects, |_| true);
         Ok((take(objects)?, members))
     });
     for result in built {
@@ -214,12 +229,14 @@ fn compile<T: Send>(
         return Err(errors);
     }
     let applyset = applyset::parent(&resolved, members);
+    let crds = crds::files(&resolved);
     Ok(Compiled {
         environment: resolved.name,
         namespace: resolved.namespace,
         batches,
         releases: resolved.releases,
         applyset,
+        crds,
         warnings: diagnostics,
     })
 }
@@ -235,6 +252,7 @@ pub fn render(platform: &Platform, environment: &str) -> Result<Rendered, Vec<Di
         objects,
         releases: compiled.releases,
         applyset: compiled.applyset,
+        crds: compiled.crds,
         warnings: compiled.warnings,
     })
 }
@@ -261,6 +279,7 @@ pub fn render_files(
         tree.insert(path, yaml);
     }
     add_releases(&mut tree, &compiled.releases, &compiled.applyset).map_err(|d| vec![d])?;
+    add_crds(&mut tree, &compiled.crds);
     Ok(RenderedFiles { environment: compiled.environment, tree, warnings: compiled.warnings })
 }
 

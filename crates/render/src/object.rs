@@ -6,6 +6,7 @@ use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Secret, Service, ServiceAccount};
+use k8s_openapi::api::networking::v1::NetworkPolicy;
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
@@ -60,6 +61,7 @@ builtin_manifest!(
     Job,
     HorizontalPodAutoscaler,
     PodDisruptionBudget,
+    NetworkPolicy,
 );
 
 impl<S: CustomSpec> Manifest for CustomResource<S> {
@@ -80,8 +82,10 @@ impl<S: CustomSpec> Manifest for CustomResource<S> {
 /// Who an object belongs to, which decides its directory in the tree.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Owner {
-    /// Cluster-scoped objects (the Namespace): `manifests/cluster/`.
-    Cluster,
+    /// Objects outside the application namespace's ApplySet, applied before
+    /// the platform releases: the Namespaces and MetalLB's configuration,
+    /// `bootstrap/`.
+    Bootstrap,
     /// Objects shared by the environment: `manifests/platform/`.
     Platform,
     /// Objects of one service: `manifests/services/<name>/`.
@@ -166,6 +170,8 @@ objects! {
     HorizontalPodAutoscaler(HorizontalPodAutoscaler),
     /// `policy/v1/PodDisruptionBudget`.
     PodDisruptionBudget(PodDisruptionBudget),
+    /// `networking.k8s.io/v1/NetworkPolicy`.
+    NetworkPolicy(NetworkPolicy),
     /// `v1/Secret` (development secrets only).
     Secret(Secret),
     /// `traefik.io/v1alpha1` or `traefik.containo.us/v1alpha1` `IngressRoute`.
@@ -224,13 +230,18 @@ impl Placed {
     /// The object's path in the output tree, relative to the environment's
     /// directory: `manifests/services/api/deployment.yaml`,
     /// `manifests/services/api/middleware-api-strip.yaml`,
-    /// `manifests/cluster/namespace-shop.yaml`.
+    /// `bootstrap/cluster/namespace-shop.yaml`.
     #[must_use]
     pub fn path(&self) -> String {
         let kind = self.object.kind().to_ascii_lowercase();
         let name = self.object.name();
         match &self.owner {
-            Owner::Cluster => format!("manifests/cluster/{kind}-{name}.yaml"),
+            // `cluster` sorts before `namespaced`, so `kubectl apply -R`
+            // creates the Namespaces before what lives in them.
+            Owner::Bootstrap if self.object.namespace().is_none() => {
+                format!("bootstrap/cluster/{kind}-{name}.yaml")
+            }
+            Owner::Bootstrap => format!("bootstrap/namespaced/{kind}-{name}.yaml"),
             Owner::Platform => format!("manifests/platform/{kind}-{name}.yaml"),
             // A Job's name changes with its content; its file does not.
             Owner::Service(service) if service == name || kind == "job" => {

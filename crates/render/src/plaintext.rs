@@ -229,10 +229,7 @@ pub fn shape(value: &str) -> Option<Cause> {
 #[must_use]
 pub fn scan_text(text: &str) -> Option<(Cause, usize)> {
     if let Some(cause) = shape(text) {
-        let line = text
-            .lines()
-            .position(|line| shape(line).is_some())
-            .map_or(1, |index| index + 1);
+        let line = text.lines().position(|line| shape(line).is_some()).map_or(1, |index| index + 1);
         return Some((cause, line));
     }
     text.lines().enumerate().find_map(|(index, line)| {
@@ -286,15 +283,33 @@ mod tests {
         assert_eq!(normalized("stripeApiKey"), "STRIPE_API_KEY");
         assert_eq!(normalized("stripe-api.key"), "STRIPE_API_KEY");
         assert_eq!(normalized("OAuth2Token"), "OAUTH2_TOKEN");
-        for name in ["DB_PASSWORD", "rootPassword", "SMTP_PASSWD", "SESSION_SECRET", "GITHUB_TOKEN",
-            "STRIPE_API_KEY", "MAPS_APIKEY", "JWT_PRIVATE_KEY", "GCP_CREDENTIALS", "password"]
-        {
+        for name in [
+            "DB_PASSWORD",
+            "rootPassword",
+            "SMTP_PASSWD",
+            "SESSION_SECRET",
+            "GITHUB_TOKEN",
+            "STRIPE_API_KEY",
+            "MAPS_APIKEY",
+            "JWT_PRIVATE_KEY",
+            "GCP_CREDENTIALS",
+            "password",
+        ] {
             assert!(secret_name(name), "{name}");
         }
-        for name in ["ACCESS_TOKEN_TTL", "TOKEN_TIMEOUT", "SESSION_SECRET_EXPIRY", "PASSWORD_FILE",
-            "TOKEN_URL", "existingSecret", "userPasswordKey", "SECRET_NAME", "LOG_LEVEL", "API_URL",
-            "PUBLIC_KEY"]
-        {
+        for name in [
+            "ACCESS_TOKEN_TTL",
+            "TOKEN_TIMEOUT",
+            "SESSION_SECRET_EXPIRY",
+            "PASSWORD_FILE",
+            "TOKEN_URL",
+            "existingSecret",
+            "userPasswordKey",
+            "SECRET_NAME",
+            "LOG_LEVEL",
+            "API_URL",
+            "PUBLIC_KEY",
+        ] {
             assert!(!secret_name(name), "{name}");
         }
     }
@@ -329,9 +344,6 @@ mod tests {
         assert_eq!(scan_text("--db-password=hunter2"), Some((Cause::Name, 1)));
         assert_eq!(scan_text("secretEnv: STRIPE_WEBHOOK_SECRET\ntokenTtl: 5m\n"), None);
         assert_eq!(scan_text("auth:\n  password:\n"), None);
-        assert_eq!(
-            scan_text("a: 1\nurl: postgres://u:p@h\n"),
-            Some((Cause::UrlPassword, 2))
-        );
+        assert_eq!(scan_text("a: 1\nurl: postgres://u:p@h\n"), Some((Cause::UrlPassword, 2)));
     }
 }

@@ -1,6 +1,7 @@
 //! Platform objects: what an environment needs once, whatever its services —
-//! its Namespace and, on kind, MetalLB's address pool with its
-//! advertisement. The releases of Traefik and MetalLB are in
+//! its Namespace and, on kind, MetalLB's Namespace, address pool and
+//! advertisement. All of them are bootstrap objects (`bootstrap/`), outside
+//! the ApplySet of the application namespace. The releases of Traefik and MetalLB are in
 //! [`crate::components`].
 
 use std::collections::BTreeMap;
@@ -18,24 +19,17 @@ use crate::resolved::ResolvedEnvironment;
 /// The Pod Security Standard every namespace enforces.
 const POD_SECURITY_LEVEL: &str = "restricted";
 
+/// MetalLB's speaker runs with host networking and raw sockets, so its
+/// namespace allows privileged pods (as MetalLB's own manifests label it).
+const METALLB_POD_SECURITY_LEVEL: &str = "privileged";
+
 /// The environment's Namespace (enforcing the restricted Pod Security
-/// Standard) and, on kind, MetalLB's address pool and its advertisement.
+/// Standard) and, on kind, MetalLB's Namespace, address pool and advertisement.
 pub fn build(env: &ResolvedEnvironment, out: &mut Vec<Placed>) {
-    let mut labels: BTreeMap<String, String> = labels::platform_labels(env, "namespace");
-    for mode in ["enforce", "audit", "warn"] {
-        labels.insert(format!("pod-security.kubernetes.io/{mode}"), POD_SECURITY_LEVEL.to_owned());
-    }
-    let namespace = Namespace {
-        metadata: ObjectMeta {
-            name: Some(env.namespace.to_string()),
-            labels: Some(labels),
-            ..ObjectMeta::default()
-        },
-        ..Namespace::default()
-    };
-    out.push(Placed { owner: Owner::Cluster, object: Object::from(namespace) });
+    out.push(namespace(env, env.namespace.as_str(), "namespace", POD_SECURITY_LEVEL));
 
     if let Some(pool) = &env.address_pool {
+        out.push(namespace(env, METALLB_NAMESPACE, "load-balancer", METALLB_POD_SECURITY_LEVEL));
         let metadata = || {
             labels::metadata(
                 &pool.name,
@@ -46,7 +40,7 @@ pub fn build(env: &ResolvedEnvironment, out: &mut Vec<Placed>) {
         let spec =
             IpAddressPoolSpec { addresses: pool.addresses.clone(), auto_assign: Some(false) };
         out.push(Placed {
-            owner: Owner::Platform,
+            owner: Owner::Bootstrap,
             object: Object::IpAddressPool(Box::new(CustomResource::new(
                 metallb::API_VERSION,
                 metadata(),
@@ -55,7 +49,7 @@ pub fn build(env: &ResolvedEnvironment, out: &mut Vec<Placed>) {
         });
         let spec = L2AdvertisementSpec { ip_address_pools: vec![pool.name.clone()] };
         out.push(Placed {
-            owner: Owner::Platform,
+            owner: Owner::Bootstrap,
             object: Object::L2Advertisement(Box::new(CustomResource::new(
                 metallb::API_VERSION,
                 metadata(),
@@ -63,4 +57,21 @@ pub fn build(env: &ResolvedEnvironment, out: &mut Vec<Placed>) {
             ))),
         });
     }
+}
+
+/// A Namespace enforcing the Pod Security Standard `level`.
+fn namespace(env: &ResolvedEnvironment, name: &str, component: &str, level: &str) -> Placed {
+    let mut labels: BTreeMap<String, String> = labels::platform_labels(env, component);
+    for mode in ["enforce", "audit", "warn"] {
+        labels.insert(format!("pod-security.kubernetes.io/{mode}"), level.to_owned());
+    }
+    let namespace = Namespace {
+        metadata: ObjectMeta {
+            name: Some(name.to_owned()),
+            labels: Some(labels),
+            ..ObjectMeta::default()
+        },
+        ..Namespace::default()
+    };
+    Placed { owner: Owner::Bootstrap, object: Object::from(namespace) }
 }

@@ -20,10 +20,10 @@
 
 use std::collections::BTreeMap;
 
+use platc_spec::Diagnostic;
 use platc_spec::names::{
     DependencyName, EnvName, ImageTag, NamespaceName, ObjectName, PortName, ServiceName,
 };
-use platc_spec::Diagnostic;
 use platc_spec::quantity::Quantity;
 
 use crate::helm::Release;
@@ -101,6 +101,67 @@ pub struct ResolvedService {
     pub routes: Vec<ResolvedRoute>,
     /// The service's own middlewares, under their object names.
     pub middlewares: Vec<ResolvedMiddleware>,
+    /// The user and group its pods run as.
+    pub run_as: RunAsIds,
+    /// Why it runs without a readiness or liveness probe, when it says so.
+    pub probe_opt_out: Option<String>,
+    /// The connections its pods may accept and open.
+    pub network: NetworkAccess,
+}
+
+/// The user and group of a pod.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunAsIds {
+    /// `runAsUser`.
+    pub user: u32,
+    /// `runAsGroup` and `fsGroup`.
+    pub group: u32,
+}
+
+/// The connections a service's pods may accept and open, beyond DNS
+/// (allowed for every pod of the namespace).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NetworkAccess {
+    /// Who may connect to the pods, and on which ports.
+    pub ingress: Vec<IngressRule>,
+    /// Where the pods may connect to.
+    pub egress: Vec<EgressRule>,
+}
+
+/// Connections the pods accept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IngressRule {
+    /// Who connects.
+    pub from: Peer,
+    /// The container ports, with their protocol.
+    pub ports: Vec<(u16, &'static str)>,
+}
+
+/// Connections the pods open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EgressRule {
+    /// Where to.
+    pub to: Peer,
+    /// The ports, with their protocol.
+    pub ports: Vec<(u16, &'static str)>,
+    /// What the rule is for, as it appears in review (`payments-api`,
+    /// `postgres orders-db`, `api.stripe.com: card payments`).
+    pub note: String,
+}
+
+/// The other end of a connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Peer {
+    /// The pods of a service of the platform, in the namespace.
+    Service(ServiceName),
+    /// The pods of an in-cluster release, in the namespace.
+    Release(String),
+    /// Traefik's pods, in their own namespace.
+    Ingress,
+    /// Addresses outside the cluster.
+    Cidr(String),
+    /// Any address: the destination's addresses are not known.
+    Anywhere,
 }
 
 /// What a service runs as, with the settings that kind needs.
@@ -337,6 +398,10 @@ pub struct ResolvedIngress {
     /// The trusted proxies middlewares skip to find the client's address;
     /// none when no proxy is trusted or PROXY protocol delivers the address.
     pub excluded_ips: Option<Vec<String>>,
+    /// The namespace Traefik runs in.
+    pub namespace: String,
+    /// The labels of Traefik's pods, which NetworkPolicies let in.
+    pub pod_labels: BTreeMap<String, String>,
 }
 
 /// The Traefik platc installs and writes resources for.

@@ -139,8 +139,17 @@ codes! {
     CheckLimitBelowRequest = "check::limit_below_request", Error,
     fix: "Raise the limit or lower the request.";
 
-    /// A web service has no readiness or no liveness probe: rollouts do not
-    /// wait for it to be ready, and a hung pod is not restarted.
+    /// An object of `manifests/` is cluster-scoped or lives outside the
+    /// application namespace. `manifests/` is the environment's ApplySet,
+    /// applied with `kubectl -n <namespace> --prune`: kubectl refuses members
+    /// of other namespaces, and pruning a cluster-scoped member (the
+    /// Namespace) would delete everything in it.
+    CheckMemberOutsideNamespace = "check::member_outside_namespace", Error,
+    fix: "Render the tree again: platc writes Namespaces and objects of other namespaces to `bootstrap/`, applied without prune.";
+
+    /// A `web` or `worker` service has no readiness or no liveness probe: rollouts do not
+    /// wait for it to be ready, and a hung pod is not restarted; `probes.optOut` with a
+    /// reason silences it.
     CheckMissingProbe = "check::missing_probe", Warning,
     fix: "Add `probes: {readiness: {http: /ready}, liveness: {http: /healthz}}`, or `tcp: <port>` for a service without HTTP.";
 
@@ -160,6 +169,12 @@ codes! {
     /// A committed JSON Schema in `schema/` differs from the one the model generates.
     CheckStaleSchema = "check::stale_schema", Error,
     fix: "Run `platc schema --out schema` and commit the result.";
+
+    /// An object's kind is neither built into Kubernetes nor defined by a CRD
+    /// of the tree's `crds/` or a platform release of its helmfile
+    /// (external-secrets' kinds), so the API server would refuse it.
+    CheckUnknownKind = "check::unknown_kind", Error,
+    fix: "Render the tree again so `crds/` and `helmfile.yaml` come with the objects, or install the CRD of the kind before applying.";
 
     /// The edited environment file would not load back as the same
     /// environment running the promoted tags; nothing was written.
@@ -373,6 +388,11 @@ codes! {
     /// The directory holds neither `services/` nor `environments/`.
     SpecNotAPlatform = "spec::not_a_platform", Error,
     fix: "Run platc in a platform repository, or pass its directory with `--root`.";
+
+    /// A service lists in `calls` a service that serves no port (a worker,
+    /// cronjob or job), so there is nothing to connect to.
+    SpecNotCallable = "spec::not_callable", Error,
+    fix: "Remove the name from `calls`, or make the called service `kind: web` with a port.";
 
     /// A setting does not apply to the service's workload kind (a schedule on
     /// a web service, autoscaling on a job).

@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Origin, suggest};
 use crate::model::{
-    Autoscale, ClusterFlavour, DependencyType, Environment, Platform, Probe, Service, ServiceOverride,
-    WorkloadKind,
+    Autoscale, ClusterFlavour, DependencyType, Environment, Platform, Probe, Service,
+    ServiceOverride, WorkloadKind,
 };
 use crate::names::{DependencyName, ObjectName};
 use crate::position::pointer_join;
@@ -28,7 +28,7 @@ pub fn validate(platform: &Platform) -> Vec<Diagnostic> {
 pub fn policy(platform: &Platform) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for service in &platform.services {
-        if service.kind != WorkloadKind::Web {
+        if service.kind != WorkloadKind::Web || service.probes.opt_out.is_some() {
             continue;
         }
         let missing: Vec<&str> =
@@ -42,7 +42,7 @@ pub fn policy(platform: &Platform) -> Vec<Diagnostic> {
             out.push(
                 Diagnostic::warning(
                     Code::CheckMissingProbe,
-                    format!("web service `{}` has no {} probe", service.name, missing.join(" or ")),
+                    format!("{} service `{}` has no {} probe", service.kind.as_str(), service.name, missing.join(" or ")),
                 )
                 .at(Origin::Service(service.name.clone()), pointer)
                 .with_help("add `probes: {readiness: {http: /ready}, liveness: {http: /healthz}}` (or `tcp: http`)"),
@@ -75,6 +75,7 @@ pub fn validate_services(platform: &Platform) -> Vec<Diagnostic> {
         check_service(service, &mut out);
         check_workload(service, &mut out);
         check_routes(platform, service, &mut out);
+        check_calls(platform, service, &mut out);
     }
     check_dependency_types(platform, &mut out);
     out
@@ -174,6 +175,36 @@ fn check_autoscale(
 }
 
 /// Routes belong to web services, reach a declared port and name existing middlewares.
+/// Every service named in `calls` exists and serves on a port.
+fn check_calls(platform: &Platform, service: &Service, out: &mut Vec<Diagnostic>) {
+    let origin = Origin::Service(service.name.clone());
+    let known: Vec<&str> = platform.services.iter().map(|s| s.name.as_str()).collect();
+    for (i, name) in service.calls.iter().enumerate() {
+        let pointer = format!("/calls/{i}");
+        match platform.services.iter().find(|s| &s.name == name) {
+            None => out.push(unknown_reference(
+                "service",
+                name.as_str(),
+                &known,
+                origin.clone(),
+                &pointer,
+            )),
+            Some(callee) if callee.kind != WorkloadKind::Web => out.push(
+                Diagnostic::error(
+                    Code::SpecNotCallable,
+                    format!(
+                        "`{name}` is a {} service and serves no port to call",
+                        callee.kind.as_str()
+                    ),
+                )
+                .at(origin.clone(), pointer)
+                .with_help("only `web` services can be called; remove it from `calls`"),
+            ),
+            Some(_) => {}
+        }
+    }
+}
+
 fn check_routes(platform: &Platform, service: &Service, out: &mut Vec<Diagnostic>) {
     let origin = Origin::Service(service.name.clone());
     if !service.routes.is_empty() && service.kind != WorkloadKind::Web {
@@ -651,16 +682,30 @@ fn check_override_env(
         let name = name.as_str();
         let (first, help) = if let Some(secret) = service.secrets.get(name) {
             (
-                format!("a reference to the Secret `{}` (key `{}`) in {file} (`secrets.{name}`)", secret.secret, secret.key),
-                format!("remove it from the override: `{name}` comes from the Secret; change the Secret's value in `{}`'s secret store instead", environment.name),
+                format!(
+                    "a reference to the Secret `{}` (key `{}`) in {file} (`secrets.{name}`)",
+                    secret.secret, secret.key
+                ),
+                format!(
+                    "remove it from the override: `{name}` comes from the Secret; change the Secret's value in `{}`'s secret store instead",
+                    environment.name
+                ),
             )
         } else if let Some(dependency) = service.uses.iter().find_map(|(dependency, kind)| {
             let prefix = dependency.env_prefix();
-            kind.env_suffixes().iter().any(|suffix| name == format!("{prefix}_{suffix}")).then_some(dependency)
+            kind.env_suffixes()
+                .iter()
+                .any(|suffix| name == format!("{prefix}_{suffix}"))
+                .then_some(dependency)
         }) {
             (
-                format!("injected by the dependency `{dependency}` in {file} (`uses.{dependency}`)"),
-                format!("remove it from the override: `{}`'s provider of `{dependency}` sets it (`infrastructure`)", environment.name),
+                format!(
+                    "injected by the dependency `{dependency}` in {file} (`uses.{dependency}`)"
+                ),
+                format!(
+                    "remove it from the override: `{}`'s provider of `{dependency}` sets it (`infrastructure`)",
+                    environment.name
+                ),
             )
         } else {
             continue;

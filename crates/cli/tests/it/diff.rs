@@ -45,6 +45,6 @@ fn diff_reports_added_and_removed_objects() {
     assert_eq!(run.code, 1);
     assert_eq!(
         run.stdout,
-        "local: 0 changed, 0 added, 2 removed\n  - Deployment local/mailer  (local/manifests/services/mailer/deployment.yaml)\n  - ServiceAccount local/mailer  (local/manifests/services/mailer/serviceaccount.yaml)\n"
+        "local: 0 changed, 0 added, 3 removed\n  - Deployment local/mailer  (local/manifests/services/mailer/deployment.yaml)\n  - NetworkPolicy local/mailer  (local/manifests/services/mailer/networkpolicy.yaml)\n  - ServiceAccount local/mailer  (local/manifests/services/mailer/serviceaccount.yaml)\n"
     );
 }

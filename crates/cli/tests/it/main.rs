@@ -7,6 +7,7 @@
 )]
 
 mod check;
+mod cluster;
 mod diff;
 mod example;
 mod promote;

@@ -25,7 +25,7 @@ fn out_writes_one_file_per_object_and_removes_stale_files() {
     let run = platc(tmp.path(), &["render", "production", "--out", "out"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(out.join("manifests/services/mailer/deployment.yaml").is_file());
-    assert!(out.join("manifests/cluster/namespace-shop.yaml").is_file());
+    assert!(out.join("bootstrap/cluster/namespace-shop.yaml").is_file());
 
     fs::remove_file(tmp.path().join("services/mailer.yaml")).unwrap();
     let run = platc(tmp.path(), &["render", "production", "--out", "out"]);
@@ -39,8 +39,8 @@ fn all_writes_one_directory_per_environment() {
     let tmp = basic_copy();
     let run = platc(tmp.path(), &["render", "--all", "--out", "out"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(tmp.path().join("out/local/manifests/cluster/namespace-local.yaml").is_file());
-    assert!(tmp.path().join("out/production/manifests/cluster/namespace-shop.yaml").is_file());
+    assert!(tmp.path().join("out/local/bootstrap/cluster/namespace-local.yaml").is_file());
+    assert!(tmp.path().join("out/production/bootstrap/cluster/namespace-shop.yaml").is_file());
 }
 
 #[test]

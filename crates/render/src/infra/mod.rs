@@ -1,6 +1,7 @@
 //! Infrastructure types: what platc knows about Postgres, MySQL, Redis,
 //! RabbitMQ and Kafka, one [`InfraType`] per type in its own file
-//! (`infra/<type>.rs`), registered in [`descriptor`].
+//! (`infra/<type>.rs`); the modules and [`descriptor`] are generated from the
+//! model's type table, so the compiler finds a type without a descriptor.
 //!
 //! A descriptor is data: the type's name, port, the outputs it yields, how
 //! it names its database and user, its URL form and its chart. The one
@@ -11,12 +12,6 @@
 //! ([`InfraType::template_fields`]) and the URL ([`InfraType::outputs`]).
 //! Which provider an environment chose and what it sets is resolve's
 //! business (`resolve/dependencies.rs`); nothing here reads the model.
-
-pub mod kafka;
-pub mod mysql;
-pub mod postgres;
-pub mod rabbitmq;
-pub mod redis;
 
 use minijinja::Value;
 use platc_spec::model::DependencyType;
@@ -220,17 +215,27 @@ pub struct Amounts {
     pub memory: String,
 }
 
-/// The descriptor of each infrastructure type the model names.
-#[must_use]
-pub fn descriptor(kind: DependencyType) -> &'static InfraType {
-    match kind {
-        DependencyType::Postgres => &postgres::TYPE,
-        DependencyType::Mysql => &mysql::TYPE,
-        DependencyType::Redis => &redis::TYPE,
-        DependencyType::Rabbitmq => &rabbitmq::TYPE,
-        DependencyType::Kafka => &kafka::TYPE,
-    }
+/// Generates, from the model's [`platc_spec::dependency_type_table`], one
+/// module per type (`infra/<type>.rs`, holding its `TYPE` descriptor) and
+/// [`descriptor`], which maps each type to it.
+macro_rules! type_modules {
+    ($(
+        $(#[doc = $doc:literal])*
+        $variant:ident = $name:ident, provides $what:literal, injects [$($suffix:literal),+];
+    )+) => {
+        $(pub mod $name;)+
+
+        /// The descriptor of each infrastructure type the model names.
+        #[must_use]
+        pub fn descriptor(kind: DependencyType) -> &'static InfraType {
+            match kind {
+                $(DependencyType::$variant => &$name::TYPE,)+
+            }
+        }
+    };
 }
+
+platc_spec::dependency_type_table!(type_modules);
 
 /// Where a provider says a dependency is, before the type adds its URL and
 /// its own outputs.

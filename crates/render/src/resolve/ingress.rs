@@ -58,6 +58,10 @@ pub(super) fn ingress(platform: &Platform, environment: &Environment) -> Resolve
         // protocol already delivers them.
         excluded_ips: (!ingress.trusted_proxies.is_empty() && !ingress.proxy_protocol)
             .then(|| ingress.trusted_proxies.iter().map(ToString::to_string).collect()),
+        namespace: components::TRAEFIK_NAMESPACE.to_owned(),
+        pod_labels: components::traefik_pod_labels(
+            ingress.values.get("nameOverride").and_then(serde_json::Value::as_str),
+        ),
     }
 }
 
@@ -135,16 +139,19 @@ fn pool_name(environment: &Environment) -> String {
     format!("{}-ingress", environment.name)
 }
 
-/// The platform releases of the helmfile: MetalLB on kind, then Traefik,
-/// each with the values users add merged over platc's (checked against the
-/// chart's keys before resolve, in [`crate::validate`]).
-pub(super) fn releases(environment: &Environment) -> Result<Vec<Release>, Diagnostic> {
+/// The platform releases of the helmfile: MetalLB on kind, then Traefik
+/// (after MetalLB, which gives its Service an address), then external-secrets
+/// when the environment names a secret store; each with the values users add
+/// merged over platc's (checked against the chart's keys before resolve, in
+/// [`crate::validate`]).
+pub(super) fn releases(
+    environment: &Environment,
+    secret_store: bool,
+) -> Result<Vec<Release>, Diagnostic> {
     let mut releases = Vec::new();
     if environment.cluster == ClusterFlavour::Kind {
         let values = components::metallb_values();
-        let mut release = Release::new("metallb", METALLB_NAMESPACE, METALLB_CHART, values);
-        release.create_namespace = true;
-        releases.push(release);
+        releases.push(Release::platform("metallb", METALLB_NAMESPACE, METALLB_CHART, values));
     }
     let ingress = &environment.ingress;
     let settings = traefik_settings(environment);
@@ -152,9 +159,17 @@ pub(super) fn releases(environment: &Environment) -> Result<Vec<Release>, Diagno
     let mut values = components::traefik_values(&settings)
         .map_err(|e| crate::emit::serialize_error("the values of the release `traefik`", &e))?;
     merge(&mut values, &serde_json::Value::Object(ingress.values.clone().into_iter().collect()));
-    let mut release = Release::new("traefik", TRAEFIK_NAMESPACE, chart, values);
-    release.create_namespace = true;
+    let mut release = Release::platform("traefik", TRAEFIK_NAMESPACE, chart, values);
+    release.needs = releases.iter().map(Release::id).collect();
     releases.push(release);
+    if secret_store {
+        releases.push(Release::platform(
+            "external-secrets",
+            components::EXTERNAL_SECRETS_NAMESPACE,
+            components::EXTERNAL_SECRETS_CHART,
+            components::external_secrets_values(),
+        ));
+    }
     Ok(releases)
 }
 

@@ -14,6 +14,7 @@
 //! | `ingress.rs` | Traefik's generation, entry points and TLS; middlewares; the MetalLB pool; the platform releases |
 //! | `secrets.rs` | every Secret key the workloads read and where its value comes from |
 //! | `maintenance.rs` | the maintenance server, as an ordinary service |
+//! | `network.rs` | the connections each service's pods may accept and open |
 //! | `checks.rs` | checks of rendered values: route hosts, route collisions |
 //! | `plaintext.rs` | plaintext secrets in settled values, with the model's opt-outs |
 //!
@@ -23,6 +24,7 @@ mod checks;
 mod dependencies;
 mod ingress;
 mod maintenance;
+mod network;
 mod plaintext;
 mod secrets;
 mod service;
@@ -87,13 +89,51 @@ pub fn resolve(
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
+    let mut maintenance = maintenance;
+    network::resolve(&platform.services, &mut services, maintenance.as_mut(), &provided);
 
     let ingress = ingress::ingress(platform, environment);
-    let mut releases = ingress::releases(environment).map_err(|d| vec![d])?;
-    releases.extend(dependencies::releases(&provided, &namespace).map_err(|d| vec![d])?);
+    let secrets = secrets::resolve(platform, environment, &provided);
+    let mut releases =
+        ingress::releases(environment, secrets.store.is_some()).map_err(|d| vec![d])?;
+    // The databases' Secrets may come from the store: external-secrets first.
+    let needs: Vec<String> = releases
+        .iter()
+        .filter(|r| r.name == "external-secrets")
+        .map(crate::helm::Release::id)
+        .collect();
+    for mut release in dependencies::releases(&provided, &namespace).map_err(|d| vec![d])? {
+        release.needs.clone_from(&needs);
+        releases.push(release);
+    }
+    warnings.append(&mut release_plaintext(environment, &provided, &releases)?);
+    Ok(ResolvedEnvironment {
+        name: environment.name.clone(),
+        namespace,
+        platform: platform.settings.name.clone(),
+        development: environment.development,
+        services,
+        maintenance,
+        secrets,
+        dependencies: provided.iter().map(dependencies::Provided::resolved).collect(),
+        ingress,
+        middlewares: ingress::middlewares(None, &platform.settings.middlewares),
+        address_pool: ingress::address_pool(environment),
+        releases,
+        warnings,
+    })
+}
+
+/// Plaintext secrets in the Helm values of every release, located at the
+/// user's `values` when they came from there.
+fn release_plaintext(
+    environment: &Environment,
+    provided: &[dependencies::Provided<'_>],
+    releases: &[crate::helm::Release],
+) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
     let mut findings = plaintext::Findings::default();
     let empty = indexmap::IndexMap::new();
-    for release in &releases {
+    for release in releases {
         let (user, base) = match provided.iter().find(|d| d.name.as_str() == release.name) {
             Some(dependency) => match dependency.provider {
                 platc_spec::model::Provider::Helm(helm) => {
@@ -115,23 +155,5 @@ pub fn resolve(
             &mut findings,
         );
     }
-    if !findings.errors.is_empty() {
-        return Err(findings.errors);
-    }
-    warnings.append(&mut findings.warnings);
-    Ok(ResolvedEnvironment {
-        name: environment.name.clone(),
-        namespace,
-        platform: platform.settings.name.clone(),
-        development: environment.development,
-        services,
-        maintenance,
-        secrets: secrets::resolve(platform, environment, &provided),
-        dependencies: provided.iter().map(dependencies::Provided::resolved).collect(),
-        ingress,
-        middlewares: ingress::middlewares(None, &platform.settings.middlewares),
-        address_pool: ingress::address_pool(environment),
-        releases,
-        warnings,
-    })
+    if findings.errors.is_empty() { Ok(findings.warnings) } else { Err(findings.errors) }
 }

@@ -7,11 +7,11 @@
 //! value explicitly, with a reason, under `allowPlaintext`; an entry there
 //! that allows nothing is a warning.
 
+use indexmap::IndexMap;
 use platc_spec::Code;
 use platc_spec::model::{Environment, Service};
 use platc_spec::source::pointer_join;
 use platc_spec::{Diagnostic, Origin};
-use indexmap::IndexMap;
 use serde_json::Value;
 
 use crate::plaintext::{self, Cause};
@@ -193,9 +193,8 @@ pub(super) fn release_values(
             path.iter().fold(String::new(), |pointer, token| pointer_join(&pointer, token));
         let dotted = path.join(".");
         let in_user = path.split_first().is_some_and(|(first, rest)| {
-            user.get(first.as_str()).is_some_and(|v| {
-                rest.iter().try_fold(v, |v, t| step(v, t)).is_some()
-            })
+            user.get(first.as_str())
+                .is_some_and(|v| rest.iter().try_fold(v, |v, t| step(v, t)).is_some())
         });
         let at = if in_user {
             format!("{base}{pointer}")

@@ -22,9 +22,9 @@ use super::maintenance;
 use super::plaintext::{Guard, Place};
 use crate::object::Owner;
 use crate::resolved::{
-    Backend, CronJobRun, EffectiveResources, EnvSource, EnvVar, HttpGet, JobRun, ResolvedAutoscale,
-    ResolvedFile, ResolvedPort, ResolvedProbe, ResolvedProbes, ResolvedRoute, ResolvedService,
-    SecretKey, Workload,
+    Backend, CronJobRun, EffectiveResources, EnvSource, EnvVar, HttpGet, JobRun, NetworkAccess,
+    ResolvedAutoscale, ResolvedFile, ResolvedPort, ResolvedProbe, ResolvedProbes, ResolvedRoute,
+    ResolvedService, RunAsIds, SecretKey, Workload,
 };
 use crate::template::{Context, Renderer};
 
@@ -34,6 +34,10 @@ const DEFAULT_CPU_REQUEST: &str = "100m";
 const DEFAULT_MEMORY_REQUEST: &str = "128Mi";
 /// The replica count of a service nobody gives one.
 const DEFAULT_REPLICAS: u32 = 1;
+/// The user and group pods run as unless the service says otherwise: above
+/// the ids images and nodes define (system users, the first login users), so
+/// a container escape lands on an id that owns nothing on the node.
+const DEFAULT_RUN_AS: RunAsIds = RunAsIds { user: 10001, group: 10001 };
 /// Retries of a failed run unless the service sets them.
 const DEFAULT_BACKOFF_LIMIT: u32 = 2;
 /// Finished runs of a cronjob kept unless the service says otherwise.
@@ -115,17 +119,7 @@ impl Scope<'_> {
             .collect();
         let command = templates.render_all(&service.command, &origin, "/command");
         let args = templates.render_all(&service.args, &origin, "/args");
-        for (field, texts) in [("command", &command), ("args", &args)] {
-            for (i, text) in texts.iter().enumerate() {
-                let place = Place {
-                    key: field,
-                    what: format!("`{field}[{i}]`"),
-                    origin: origin.clone(),
-                    pointer: format!("/{field}/{i}"),
-                };
-                guard.text(text, &place);
-            }
-        }
+        guard_arguments(&mut guard, &origin, &command, &args);
         let routes = self.routes(service, &mut templates);
         let findings = guard.finish();
         diagnostics.extend(findings.errors);
@@ -164,6 +158,13 @@ impl Scope<'_> {
             autoscale,
             routes,
             middlewares: middlewares(Some(&service.name), &service.middlewares),
+            run_as: service.run_as.map_or(DEFAULT_RUN_AS, |run_as| RunAsIds {
+                user: run_as.user,
+                group: run_as.group.unwrap_or(run_as.user),
+            }),
+            probe_opt_out: service.probes.opt_out.clone(),
+            // Connections depend on the other services: see `network.rs`.
+            network: NetworkAccess::default(),
         };
         Ok((resolved, findings.warnings))
     }
@@ -463,4 +464,19 @@ fn field_of<'r>(list: &'r ResourceList, field: &str) -> Option<&'r Quantity> {
 
 fn builtin_quantity(text: &str) -> Quantity {
     Quantity::new(text).expect("built-in quantities are valid")
+}
+
+/// Hands every `command` and `args` entry to the plaintext guard.
+fn guard_arguments(guard: &mut Guard<'_>, origin: &Origin, command: &[String], args: &[String]) {
+    for (field, texts) in [("command", command), ("args", args)] {
+        for (i, text) in texts.iter().enumerate() {
+            let place = Place {
+                key: field,
+                what: format!("`{field}[{i}]`"),
+                origin: origin.clone(),
+                pointer: format!("/{field}/{i}"),
+            };
+            guard.text(text, &place);
+        }
+    }
 }

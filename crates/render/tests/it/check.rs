@@ -11,9 +11,12 @@ use serde_json::{Value, json};
 use crate::load;
 
 /// The `check::` codes that are not about one object: a manifest that does
-/// not parse, the input policy, and what `platc check` compares with files.
-const NOT_OBJECT_CHECKS: [Code; 4] = [
+/// not parse, the input policy, what `platc check` compares with files, and
+/// an object's place in the tree.
+const NOT_OBJECT_CHECKS: [Code; 6] = [
     Code::CheckInvalidManifest,
+    Code::CheckMemberOutsideNamespace,
+    Code::CheckUnknownKind,
     Code::CheckMissingProbe,
     Code::CheckGoldenDrift,
     Code::CheckStaleSchema,
@@ -256,5 +259,84 @@ fn everything_platc_renders_passes_the_checks() {
             let findings = check_tree(&tree.subtree(env.name.as_str()), name, env.development);
             assert!(findings.is_empty(), "{name}/{}: {findings:#?}", env.name);
         }
+    }
+}
+
+/// A tree with the ApplySet parent of namespace `shop` and `files`.
+fn tree_with(files: &[(&str, Value)]) -> Tree {
+    let mut tree = Tree::new();
+    let parent = json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "applyset-shop", "namespace": "shop"}});
+    tree.insert("applyset.yaml", platc_render::emit::to_yaml(&parent).expect("yaml"));
+    for (path, object) in files {
+        tree.insert(*path, platc_render::emit::to_yaml(object).expect("yaml"));
+    }
+    tree
+}
+
+fn tree_codes(tree: &Tree) -> Vec<Code> {
+    check_tree(tree, "golden/production", false).into_iter().map(|d| d.code).collect()
+}
+
+#[test]
+fn members_live_in_the_application_namespace() {
+    let elsewhere = set(deployment(), "/metadata/namespace", json!("metallb-system"));
+    let tree = tree_with(&[("manifests/services/api/deployment.yaml", elsewhere.clone())]);
+    assert_eq!(tree_codes(&tree), [Code::CheckMemberOutsideNamespace]);
+    let namespace = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}});
+    let tree = tree_with(&[("manifests/cluster/namespace-shop.yaml", namespace.clone())]);
+    assert_eq!(tree_codes(&tree), [Code::CheckMemberOutsideNamespace], "cluster-scoped");
+    // The same objects are right in bootstrap/, and the Deployment in its namespace.
+    let tree = tree_with(&[
+        ("bootstrap/deployment-api.yaml", elsewhere),
+        ("bootstrap/cluster/namespace-shop.yaml", namespace),
+        ("manifests/services/api/deployment.yaml", deployment()),
+    ]);
+    assert_eq!(tree_codes(&tree), []);
+}
+
+#[test]
+fn kinds_come_from_kubernetes_the_crds_or_a_platform_release() {
+    let route = json!({
+        "apiVersion": "traefik.io/v1alpha1", "kind": "IngressRoute",
+        "metadata": {"name": "api", "namespace": "shop"}, "spec": {"routes": []},
+    });
+    let secret = json!({
+        "apiVersion": "external-secrets.io/v1", "kind": "ExternalSecret",
+        "metadata": {"name": "api", "namespace": "shop"}, "spec": {},
+    });
+    let files = [
+        ("manifests/services/api/ingressroute.yaml", route),
+        ("manifests/platform/externalsecret-api.yaml", secret),
+    ];
+    let mut tree = tree_with(&files);
+    assert_eq!(tree_codes(&tree), [Code::CheckUnknownKind, Code::CheckUnknownKind]);
+    let crd = include_str!("../../crds/traefik-41.3.0/traefik.io_ingressroutes.yaml");
+    tree.insert("crds/traefik.io_ingressroutes.yaml", crd);
+    let findings = check_tree(&tree, "golden/production", false);
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert!(
+        findings[0].message.contains("`ExternalSecret` of `external-secrets.io/v1`"),
+        "{}",
+        findings[0].message
+    );
+    let helmfile =
+        "releases:\n- name: external-secrets\n  chart: external-secrets/external-secrets\n";
+    tree.insert("helmfile.yaml", helmfile);
+    assert_eq!(tree_codes(&tree), []);
+}
+
+#[test]
+fn every_rendered_environment_applies_in_stages() {
+    let platform = load("infra");
+    let tree = render_all_tree(&platform).expect("renders");
+    for env in &platform.environments {
+        let env_tree = tree.subtree(env.name.as_str());
+        assert!(env_tree.iter().any(|(path, _)| path.starts_with("crds/traefik.io_")));
+        assert!(
+            env_tree
+                .get(&format!("bootstrap/cluster/namespace-{}.yaml", env.namespace()))
+                .is_some()
+        );
+        assert!(!env_tree.iter().any(|(path, _)| path.starts_with("manifests/cluster/")));
     }
 }

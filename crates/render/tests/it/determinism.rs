@@ -79,7 +79,9 @@ fn render_files_keeps_only_the_objects_asked_for() {
     // other manifest does.
     let expected: Vec<(&str, &str)> = all
         .iter()
-        .filter(|(path, _)| !path.starts_with("manifests/") || path.ends_with("/service.yaml"))
+        .filter(|(path, _)| {
+            !platc_render::emit::is_manifest(path) || path.ends_with("/service.yaml")
+        })
         .collect();
     assert!(expected.iter().any(|(path, _)| path.ends_with("/service.yaml")), "{expected:?}");
     assert!(expected.len() < all.iter().count());

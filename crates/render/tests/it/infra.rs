@@ -119,7 +119,10 @@ fn switching_a_provider_changes_values_not_variable_names() {
             "infra/orders-db/values.yaml",
             "manifests/platform/externalsecret-orders-db-credentials.yaml",
             "manifests/services/orders/deployment.yaml",
+            // Egress now goes to the external host instead of the release.
+            "manifests/services/orders/networkpolicy.yaml",
             "manifests/services/worker/deployment.yaml",
+            "manifests/services/worker/networkpolicy.yaml",
         ])
     );
 }
@@ -155,7 +158,9 @@ fn rendered_values_use_only_keys_of_the_pinned_charts() {
     for (name, platform) in &platforms {
         for env in &platform.environments {
             let rendered = render(platform, env.name.as_str()).expect("renders");
-            for release in &rendered.releases {
+            // external-secrets' one value, `installCRDs`, is checked against
+            // its chart's values.schema.json in CI, not by a recorded key list.
+            for release in rendered.releases.iter().filter(|r| r.chart.name != "external-secrets") {
                 let keys = platc_render::charts::keys(release.chart.name, &release.chart.version)
                     .unwrap_or_else(|| {
                         panic!("no key list for {} {}", release.chart.name, release.chart.version)

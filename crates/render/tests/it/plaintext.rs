@@ -73,7 +73,11 @@ fn credentials() -> Vec<(&'static str, String, String)> {
     let hex32 = "0123456789abcdef0123456789abcdef";
     let alnum36 = "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8";
     vec![
-        ("aws-access-token", ["AKIA", "IOSFODNN7EXAMPLE"].concat(), ["AKIA", "IOSFODNN7EXAMP"].concat()),
+        (
+            "aws-access-token",
+            ["AKIA", "IOSFODNN7EXAMPLE"].concat(),
+            ["AKIA", "IOSFODNN7EXAMP"].concat(),
+        ),
         (
             "stripe-access-token",
             ["sk_", "live_", "4eC39HqLyjWDarjtT1zdp7dc"].concat(),
@@ -91,13 +95,21 @@ fn credentials() -> Vec<(&'static str, String, String)> {
             ["github_", "pat_", &"11ABCDEFG0_abcdefgh".repeat(5)[..82]].concat(),
             ["github_", "pat_", "11ABCDEFG0_abcdefgh"].concat(),
         ),
-        ("slack-bot-token", ["xox", "b-1234567890-1234567890-AbCdEfGh"].concat(), "xoxb-12345".to_owned()),
+        (
+            "slack-bot-token",
+            ["xox", "b-1234567890-1234567890-AbCdEfGh"].concat(),
+            "xoxb-12345".to_owned(),
+        ),
         (
             "slack-user-token",
             ["xox", "p-1234567890-1234567890-1234567890-", &alnum36[..30]].concat(),
             "xoxp-1234567890".to_owned(),
         ),
-        ("slack-legacy-workspace-token", ["xox", "a-2-AbCdEfGh12"].concat(), "xoxa-2-abc".to_owned()),
+        (
+            "slack-legacy-workspace-token",
+            ["xox", "a-2-AbCdEfGh12"].concat(),
+            "xoxa-2-abc".to_owned(),
+        ),
         ("slack-legacy-workspace-token", ["xox", "r-AbCdEfGh12"].concat(), "xoxr".to_owned()),
         ("slack-legacy-token", ["xox", "o-1-2-3-abc123"].concat(), "xoxo-1-2".to_owned()),
         ("slack-legacy-token", ["xox", "s-1-2-3-abc123"].concat(), "xoxs-a-b-c-d".to_owned()),
@@ -121,7 +133,8 @@ fn credentials() -> Vec<(&'static str, String, String)> {
         ),
         (
             "sendgrid-api-token",
-            ["SG.", "ngeVfQFYQlKU0ufo8x5d1A", ".", "TwL2iGABf9DHoTf-09kqeF8tAmbihYzrnopKc-1s5cr"].concat(),
+            ["SG.", "ngeVfQFYQlKU0ufo8x5d1A", ".", "TwL2iGABf9DHoTf-09kqeF8tAmbihYzrnopKc-1s5cr"]
+                .concat(),
             ["SG.", "ngeVfQFYQlKU0ufo8x5d1A"].concat(),
         ),
         ("twilio-api-key", ["SK", hex32].concat(), ["AC", hex32].concat()),
@@ -304,11 +317,8 @@ fn a_development_environment_keeps_literals_with_one_warning_each() {
         .env
         .insert(var("BROKER"), "amqp://guest:guest@rabbit:5672".to_owned());
     let rendered = render(&platform, "local").expect("development keeps literal values");
-    let warnings: Vec<&Diagnostic> = rendered
-        .warnings
-        .iter()
-        .filter(|d| d.code == Code::RenderPlaintextInDevelopment)
-        .collect();
+    let warnings: Vec<&Diagnostic> =
+        rendered.warnings.iter().filter(|d| d.code == Code::RenderPlaintextInDevelopment).collect();
     assert_eq!(warnings.len(), 2, "{:#?}", rendered.warnings);
     assert_eq!(warnings[0].pointer.as_deref(), Some("/env/DB_PASSWORD"));
     assert_eq!(warnings[1].pointer.as_deref(), Some("/env/BROKER"));

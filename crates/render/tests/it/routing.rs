@@ -193,13 +193,17 @@ fn maintenance_switches_public_routes_and_keeps_the_rest() {
         BTreeSet::from([
             ('+', "manifests/platform/configmap-platc-maintenance.yaml"),
             ('+', "manifests/platform/deployment-platc-maintenance.yaml"),
+            ('+', "manifests/platform/networkpolicy-platc-maintenance.yaml"),
             ('+', "manifests/platform/poddisruptionbudget-platc-maintenance.yaml"),
             ('+', "manifests/platform/service-platc-maintenance.yaml"),
             ('+', "manifests/platform/serviceaccount-platc-maintenance.yaml"),
             // The set now holds a ConfigMap too.
             ('~', "applyset.yaml"),
             ('~', "manifests/services/api/ingressroute.yaml"),
+            // Traefik no longer reaches the ports of routes it now sends to maintenance.
+            ('~', "manifests/services/api/networkpolicy.yaml"),
             ('~', "manifests/services/storefront/ingressroute.yaml"),
+            ('~', "manifests/services/storefront/networkpolicy.yaml"),
         ]),
         "admin's route is not public and keeps reaching the service; no workload changes"
     );
@@ -353,6 +357,7 @@ fn the_applyset_parent_lists_every_member_kind_and_has_the_specified_id() {
     let kinds: BTreeSet<String> = rendered
         .objects
         .iter()
+        .filter(|p| p.owner != platc_render::Owner::Bootstrap)
         .map(|p| platc_render::applyset::group_kind(p.object.api_version(), p.object.kind()))
         .collect();
     assert_eq!(
@@ -369,9 +374,15 @@ fn the_applyset_parent_lists_every_member_kind_and_has_the_specified_id() {
 }
 
 #[test]
-fn objects_outside_the_namespace_extend_the_applyset() {
+fn objects_outside_the_namespace_stay_out_of_the_applyset() {
     let platform = load("infra");
     let rendered = render(&platform, "local").expect("renders");
     let annotations = rendered.applyset.metadata.annotations.as_ref().expect("annotations");
-    assert_eq!(annotations[platc_render::applyset::NAMESPACES_ANNOTATION], "metallb-system");
+    // MetalLB's pool lives in bootstrap/; kubectl writes the annotation empty.
+    assert_eq!(annotations[platc_render::applyset::NAMESPACES_ANNOTATION], "");
+    assert!(
+        rendered.objects.iter().any(
+            |p| p.object.kind() == "IPAddressPool" && p.owner == platc_render::Owner::Bootstrap
+        )
+    );
 }

@@ -3,7 +3,7 @@
 //! built here renders exactly as its YAML twin does.
 //!
 //! ```
-//! use platc_spec::model::{ClusterFlavour, DependencyType, Environment, Platform, Provider, Route, Service};
+//! use platc_spec::model::{ClusterFlavour, DependencyType, Egress, Environment, Platform, Provider, Route, Service};
 //! use platc_spec::names::NameError;
 //!
 //! fn shop() -> Result<Platform, NameError> {
@@ -23,7 +23,7 @@
 use indexmap::IndexMap;
 
 use super::{
-    ClusterFlavour, DependencyType, Environment, ExternalProvider, HelmProvider, Images,
+    ClusterFlavour, DependencyType, Egress, Environment, ExternalProvider, HelmProvider, Images,
     Infrastructure, Ingress, LoadBalancer, Platform, PlatformSettings, Port, Probe, Probes,
     Protocol, Provider, Resources, Route, RoutePath, SecretKeyRef, Service, ServiceOverride,
     WorkloadKind,
@@ -48,6 +48,9 @@ impl Service {
             secrets: IndexMap::new(),
             files: Vec::new(),
             uses: IndexMap::new(),
+            calls: Vec::new(),
+            egress: Vec::new(),
+            run_as: None,
             probes: Probes::default(),
             resources: None,
             replicas: None,
@@ -100,6 +103,32 @@ impl Service {
     pub fn uses(mut self, name: &str, kind: DependencyType) -> Result<Self, NameError> {
         self.uses.insert(DependencyName::new(name)?, kind);
         Ok(self)
+    }
+
+    /// Declares that this service sends requests to the service `name`.
+    pub fn calls(mut self, name: &str) -> Result<Self, NameError> {
+        self.calls.push(ServiceName::new(name)?);
+        Ok(self)
+    }
+
+    /// Allows connections to `port` of `to` outside the cluster, for `reason`.
+    #[must_use]
+    pub fn egress(mut self, to: &str, port: u16, reason: &str) -> Self {
+        self.egress.push(Egress {
+            to: to.to_owned(),
+            port,
+            protocol: Protocol::Tcp,
+            cidr: None,
+            reason: reason.to_owned(),
+        });
+        self
+    }
+
+    /// Runs the service without readiness and liveness probes, for `reason`.
+    #[must_use]
+    pub fn without_probes(mut self, reason: &str) -> Self {
+        self.probes.opt_out = Some(reason.to_owned());
+        self
     }
 
     /// Adds a route.
@@ -215,14 +244,7 @@ impl Environment {
     /// Provides every dependency of `kind` with `provider`.
     #[must_use]
     pub fn provide(mut self, kind: DependencyType, provider: Provider) -> Self {
-        let slot = match kind {
-            DependencyType::Postgres => &mut self.infrastructure.postgres,
-            DependencyType::Mysql => &mut self.infrastructure.mysql,
-            DependencyType::Redis => &mut self.infrastructure.redis,
-            DependencyType::Rabbitmq => &mut self.infrastructure.rabbitmq,
-            DependencyType::Kafka => &mut self.infrastructure.kafka,
-        };
-        *slot = Some(provider);
+        *self.infrastructure.for_type_mut(kind) = Some(provider);
         self
     }
 

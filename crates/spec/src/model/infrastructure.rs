@@ -8,107 +8,124 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::resources::Resources;
-use crate::names::{DependencyName, ObjectName, keyed_by};
+use crate::names::{DependencyName, IpRange, ObjectName, keyed_by};
 use crate::quantity::Quantity;
 
-/// The kinds of infrastructure a service can use.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum DependencyType {
-    /// A PostgreSQL database.
-    Postgres,
-    /// A MySQL database.
-    Mysql,
-    /// A Redis key-value store.
-    Redis,
-    /// A RabbitMQ message broker.
-    Rabbitmq,
-    /// A Kafka cluster.
-    Kafka,
-}
-
-impl DependencyType {
-    /// Every type, in the order they are listed.
-    pub const ALL: [Self; 5] =
-        [Self::Postgres, Self::Mysql, Self::Redis, Self::Rabbitmq, Self::Kafka];
-
-    /// The name used in files.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Postgres => "postgres",
-            Self::Mysql => "mysql",
-            Self::Redis => "redis",
-            Self::Rabbitmq => "rabbitmq",
-            Self::Kafka => "kafka",
+/// Generates [`DependencyType`] and the per-type fields of [`Infrastructure`]
+/// from [`dependency_type_table`]: each line is one type, its name in files,
+/// what the environment's provider field provides, and the suffixes of the
+/// variables it injects.
+macro_rules! dependency_types {
+    ($(
+        $(#[doc = $doc:literal])*
+        $variant:ident = $name:ident, provides $what:literal, injects [$($suffix:literal),+];
+    )+) => {
+        /// The kinds of infrastructure a service can use.
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+            JsonSchema,
+        )]
+        #[serde(rename_all = "lowercase")]
+        pub enum DependencyType {
+            $($(#[doc = $doc])* $variant,)+
         }
-    }
 
-    /// The suffixes of the environment variables a dependency of this type
-    /// injects into each service that uses it: `orders-db` gives
-    /// `ORDERS_DB_HOST`, `ORDERS_DB_PORT`, ... `PASSWORD` comes from a Secret.
-    /// Validation needs them to find variables a service sets again; the
-    /// render crate's type descriptors inject exactly these, which its tests
-    /// check.
-    #[must_use]
-    pub fn env_suffixes(self) -> &'static [&'static str] {
-        match self {
-            Self::Kafka => {
-                &["HOST", "PORT", "USER", "PASSWORD", "URL", "SECURITY_PROTOCOL", "SASL_MECHANISM"]
+        impl DependencyType {
+            /// Every type, in the order they are listed.
+            pub const ALL: [Self; [$(stringify!($variant)),+].len()] = [$(Self::$variant),+];
+
+            /// The name used in files.
+            #[must_use]
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => stringify!($name),)+
+                }
             }
-            Self::Postgres | Self::Mysql | Self::Redis | Self::Rabbitmq => {
-                &["HOST", "PORT", "NAME", "USER", "PASSWORD", "URL"]
+
+            /// The suffixes of the environment variables a dependency of this
+            /// type injects into each service that uses it: `orders-db` gives
+            /// `ORDERS_DB_HOST`, `ORDERS_DB_PORT`, ... `PASSWORD` comes from a
+            /// Secret. Validation needs them to find variables a service sets
+            /// again; the render crate's type descriptors inject exactly
+            /// these, which its tests check.
+            #[must_use]
+            pub fn env_suffixes(self) -> &'static [&'static str] {
+                match self {
+                    $(Self::$variant => &[$($suffix),+],)+
+                }
             }
         }
-    }
+
+        /// How an environment provides each type of infrastructure, and exceptions
+        /// for individual dependencies.
+        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+        #[serde(deny_unknown_fields, rename_all = "camelCase")]
+        pub struct Infrastructure {
+            $(
+                #[doc = concat!("How ", $what, " are provided.")]
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub $name: Option<Provider>,
+            )+
+            /// Providers for individual dependencies, by dependency name; they take
+            /// precedence over the provider of the dependency's type.
+            #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+            #[schemars(transform = keyed_by::<DependencyName>)]
+            pub instances: IndexMap<DependencyName, Provider>,
+        }
+
+        impl Infrastructure {
+            /// The provider of a type.
+            #[must_use]
+            pub fn for_type(&self, kind: DependencyType) -> Option<&Provider> {
+                match kind {
+                    $(DependencyType::$variant => self.$name.as_ref(),)+
+                }
+            }
+
+            /// The provider field of a type, to set or change it.
+            pub fn for_type_mut(&mut self, kind: DependencyType) -> &mut Option<Provider> {
+                match kind {
+                    $(DependencyType::$variant => &mut self.$name,)+
+                }
+            }
+        }
+    };
 }
 
-/// How an environment provides each type of infrastructure, and exceptions
-/// for individual dependencies.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct Infrastructure {
-    /// How PostgreSQL databases are provided.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub postgres: Option<Provider>,
-    /// How MySQL databases are provided.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mysql: Option<Provider>,
-    /// How Redis stores are provided.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redis: Option<Provider>,
-    /// How RabbitMQ brokers are provided.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rabbitmq: Option<Provider>,
-    /// How Kafka clusters are provided.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kafka: Option<Provider>,
-    /// Providers for individual dependencies, by dependency name; they take
-    /// precedence over the provider of the dependency's type.
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
-    #[schemars(transform = keyed_by::<DependencyName>)]
-    pub instances: IndexMap<DependencyName, Provider>,
+/// The one list of infrastructure types, handed to a macro that generates
+/// code from it: [`DependencyType`] and [`Infrastructure`] here, the module
+/// and descriptor of each type in the render crate (`render/src/infra/`).
+/// Adding a type is a line here and the type's file there.
+#[macro_export]
+macro_rules! dependency_type_table {
+    ($generate:ident) => {
+        $generate! {
+            /// A PostgreSQL database.
+            Postgres = postgres, provides "PostgreSQL databases",
+                injects ["HOST", "PORT", "NAME", "USER", "PASSWORD", "URL"];
+            /// A MySQL database.
+            Mysql = mysql, provides "MySQL databases",
+                injects ["HOST", "PORT", "NAME", "USER", "PASSWORD", "URL"];
+            /// A Redis key-value store.
+            Redis = redis, provides "Redis stores",
+                injects ["HOST", "PORT", "NAME", "USER", "PASSWORD", "URL"];
+            /// A RabbitMQ message broker.
+            Rabbitmq = rabbitmq, provides "RabbitMQ brokers",
+                injects ["HOST", "PORT", "NAME", "USER", "PASSWORD", "URL"];
+            /// A Kafka cluster.
+            Kafka = kafka, provides "Kafka clusters",
+                injects ["HOST", "PORT", "USER", "PASSWORD", "URL", "SECURITY_PROTOCOL", "SASL_MECHANISM"];
+        }
+    };
 }
+
+dependency_type_table!(dependency_types);
 
 impl Infrastructure {
     /// Whether no provider is configured.
     #[must_use]
     pub fn is_empty(&self) -> bool {
         DependencyType::ALL.iter().all(|t| self.for_type(*t).is_none()) && self.instances.is_empty()
-    }
-
-    /// The provider of a type.
-    #[must_use]
-    pub fn for_type(&self, kind: DependencyType) -> Option<&Provider> {
-        match kind {
-            DependencyType::Postgres => self.postgres.as_ref(),
-            DependencyType::Mysql => self.mysql.as_ref(),
-            DependencyType::Redis => self.redis.as_ref(),
-            DependencyType::Rabbitmq => self.rabbitmq.as_ref(),
-            DependencyType::Kafka => self.kafka.as_ref(),
-        }
     }
 
     /// The provider of one dependency: its own entry under `instances`, else
@@ -187,6 +204,11 @@ pub struct ExternalProvider {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 65535))]
     pub port: Option<u16>,
+    /// The addresses `host` resolves to (`10.30.0.0/16` for an RDS cluster
+    /// in the VPC), which narrows the NetworkPolicy egress of the services
+    /// using it to that range; without it they may reach `port` on any address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cidr: Option<IpRange>,
     /// The database (Postgres, MySQL), vhost (RabbitMQ) or database number
     /// (Redis); built in: the dependency name with `_` for `-`, `/`, `0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -26,7 +26,9 @@ pub use routing::{
     RedirectHttps, Route, RoutePath, StripPrefix,
 };
 pub use secrets::{DevelopmentSecrets, SecretStore, SecretStoreKind};
-pub use service::{ConfigFile, Port, Probe, Probes, Protocol, SecretKeyRef, Service, WorkloadKind};
+pub use service::{
+    ConfigFile, Egress, Port, Probe, Probes, Protocol, RunAs, SecretKeyRef, Service, WorkloadKind,
+};
 pub use workload::{Autoscale, ConcurrencyPolicy, JobSettings};
 
 use crate::names::{EnvName, ServiceName};

@@ -11,7 +11,8 @@ use super::resources::Resources;
 use super::routing::{Middlewares, Route};
 use super::workload::{Autoscale, JobSettings};
 use crate::names::{
-    DependencyName, EnvVarName, ImageRepository, ObjectName, PortName, ServiceName, keyed_by,
+    DependencyName, EnvVarName, ImageRepository, IpRange, ObjectName, PortName, ServiceName,
+    keyed_by,
 };
 
 /// One workload: its image, ports, configuration and needs.
@@ -76,7 +77,26 @@ pub struct Service {
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     #[schemars(transform = keyed_by::<DependencyName>)]
     pub uses: IndexMap<DependencyName, DependencyType>,
-    /// Health checks.
+    /// Other services of the platform this one sends requests to, by name
+    /// (`calls: [payments-api]`). The pods of each may open connections to
+    /// the ports of those services, and nothing else in the namespace: every
+    /// other connection between services is refused by the environment's
+    /// NetworkPolicies.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub calls: Vec<ServiceName>,
+    /// Destinations outside the cluster that this service connects to on its
+    /// own (an API such as Stripe's), beyond the external providers of its
+    /// `uses`. Each opens one port, to a CIDR range when given, else to any
+    /// address; a `reason` is required, since every entry widens what a
+    /// compromised pod can reach.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub egress: Vec<Egress>,
+    /// The user and group the pods run as; built in: user and group 10001,
+    /// outside the range of users an image or the node defines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_as: Option<RunAs>,
+    /// Health checks. `web` and `worker` services need readiness and
+    /// liveness probes, unless `optOut` says why not.
     #[serde(default, skip_serializing_if = "Probes::is_empty")]
     pub probes: Probes,
     /// CPU and memory requests and limits; unset values come from the
@@ -200,9 +220,44 @@ impl Protocol {
         clippy::trivially_copy_pass_by_ref,
         reason = "serde's skip_serializing_if passes a reference"
     )]
-    fn is_tcp(&self) -> bool {
+    pub(crate) fn is_tcp(&self) -> bool {
         *self == Self::Tcp
     }
+}
+
+/// One destination outside the cluster a service may connect to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Egress {
+    /// What the service connects to (`api.stripe.com`), for review: a
+    /// NetworkPolicy cannot name hosts, so the rule opens `port` to `cidr`,
+    /// or to every address without one.
+    #[schemars(length(min = 1, max = 253))]
+    pub to: String,
+    /// The destination port.
+    #[schemars(range(min = 1, max = 65535))]
+    pub port: u16,
+    /// The transport protocol.
+    #[serde(default, skip_serializing_if = "Protocol::is_tcp")]
+    pub protocol: Protocol,
+    /// The addresses of `to`, when they are known and stable (`54.187.0.0/16`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cidr: Option<IpRange>,
+    /// Why the service needs this connection; kept in the rendered policy.
+    #[schemars(length(min = 1))]
+    pub reason: String,
+}
+
+/// The user and group a service's pods run as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RunAs {
+    /// The user id (`runAsUser`); it must not be 0.
+    #[schemars(range(min = 1))]
+    pub user: u32,
+    /// The group id (`runAsGroup`, and `fsGroup` of the pod's volumes); built in: `user`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<u32>,
 }
 
 /// A reference to one key of an existing Secret.
@@ -248,13 +303,22 @@ pub struct Probes {
     /// Holds the other probes back until the container has started.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub startup: Option<Probe>,
+    /// Why a `web` or `worker` service runs without a readiness or liveness
+    /// probe (a process with nothing to probe); without a reason both are
+    /// required. The reason is kept in the rendered workload.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
+    pub opt_out: Option<String>,
 }
 
 impl Probes {
-    /// Whether no probe is configured.
+    /// Whether no probe is configured and none is opted out of.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.liveness.is_none() && self.readiness.is_none() && self.startup.is_none()
+        self.liveness.is_none()
+            && self.readiness.is_none()
+            && self.startup.is_none()
+            && self.opt_out.is_none()
     }
 }
 

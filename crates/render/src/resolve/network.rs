@@ -1,0 +1,167 @@
+//! The traffic model: which connections each service's pods may accept and
+//! open, from what the model declares. Traefik reaches the ports routes send
+//! requests to; a service reaches the services it `calls` and the
+//! dependencies it `uses` (an in-cluster release's pods, or an external
+//! provider's port, within its `cidr` when the environment gives one); and
+//! the destinations of its `egress` entries. Everything else between pods is
+//! refused by the namespace's default-deny policy.
+
+use std::collections::BTreeSet;
+
+use platc_spec::model::{Provider, Service};
+use platc_spec::names::ServiceName;
+
+use super::dependencies::Provided;
+use crate::resolved::{EgressRule, IngressRule, NetworkAccess, Peer, ResolvedService};
+
+/// Fills in `network` of every service (`services`, resolved from `model`
+/// in the same order) and of the maintenance server.
+pub(super) fn resolve(
+    model: &[Service],
+    services: &mut [ResolvedService],
+    maintenance: Option<&mut ResolvedService>,
+    provided: &[Provided<'_>],
+) {
+    let mut all: Vec<&ResolvedService> = services.iter().collect();
+    all.extend(maintenance.as_deref());
+    let routed = routed_ports(&all);
+    let ports_of = |name: &ServiceName| -> Vec<(u16, &'static str)> {
+        services
+            .iter()
+            .find(|s| &s.name == name)
+            .map(|s| s.ports.iter().map(|p| (p.container_port, p.protocol)).collect())
+            .unwrap_or_default()
+    };
+
+    let mut access: Vec<NetworkAccess> = Vec::with_capacity(services.len());
+    for (service, resolved) in model.iter().zip(services.iter()) {
+        let mut network = NetworkAccess::default();
+        if let Some((_, ports)) = routed.iter().find(|(name, _)| name == resolved.name.as_str()) {
+            network
+                .ingress
+                .push(IngressRule { from: Peer::Ingress, ports: ports.iter().copied().collect() });
+        }
+        // Callers, in name order.
+        let mut callers: Vec<&ServiceName> =
+            model.iter().filter(|s| s.calls.contains(&service.name)).map(|s| &s.name).collect();
+        callers.sort();
+        callers.dedup();
+        let own_ports: Vec<(u16, &'static str)> =
+            resolved.ports.iter().map(|p| (p.container_port, p.protocol)).collect();
+        if !own_ports.is_empty() {
+            for caller in callers {
+                network.ingress.push(IngressRule {
+                    from: Peer::Service(caller.clone()),
+                    ports: own_ports.clone(),
+                });
+            }
+        }
+
+        let mut called: Vec<&ServiceName> = service.calls.iter().collect();
+        called.sort();
+        called.dedup();
+        for callee in called {
+            let ports = ports_of(callee);
+            if !ports.is_empty() {
+                network.egress.push(EgressRule {
+                    to: Peer::Service(callee.clone()),
+                    ports,
+                    note: callee.to_string(),
+                });
+            }
+        }
+        for name in service.uses.keys() {
+            let Some(dependency) = provided.iter().find(|d| &d.name == name) else {
+                continue;
+            };
+            let to = match dependency.provider {
+                Provider::Helm(_) => Peer::Release(dependency.name.to_string()),
+                Provider::External(external) => match &external.cidr {
+                    Some(cidr) => Peer::Cidr(cidr_of(cidr.as_str())),
+                    None => Peer::Anywhere,
+                },
+            };
+            network.egress.push(EgressRule {
+                to,
+                ports: vec![(dependency.outputs.port, "TCP")],
+                note: format!("{} {}", dependency.descriptor.name, dependency.name),
+            });
+        }
+        for egress in &service.egress {
+            network.egress.push(EgressRule {
+                to: egress
+                    .cidr
+                    .as_ref()
+                    .map_or(Peer::Anywhere, |c| Peer::Cidr(cidr_of(c.as_str()))),
+                ports: vec![(egress.port, egress.protocol.as_str())],
+                note: format!("{}: {}", egress.to, egress.reason),
+            });
+        }
+        access.push(network);
+    }
+    for (resolved, network) in services.iter_mut().zip(access) {
+        resolved.network = network;
+    }
+    if let Some(server) = maintenance {
+        let ports = routed
+            .iter()
+            .find(|(name, _)| name == server.name.as_str())
+            .map(|(_, ports)| ports.iter().copied().collect::<Vec<_>>())
+            .unwrap_or_default();
+        server.network = NetworkAccess {
+            ingress: if ports.is_empty() {
+                Vec::new()
+            } else {
+                vec![IngressRule { from: Peer::Ingress, ports }]
+            },
+            egress: Vec::new(),
+        };
+    }
+}
+
+/// A CIDR range for `ipBlock`: a single address gets its full prefix.
+/// The container ports Traefik sends requests to, by service: each route's
+/// backend is a Service port, which is a container port of its target.
+fn routed_ports(all: &[&ResolvedService]) -> Vec<(String, BTreeSet<(u16, &'static str)>)> {
+    let mut routed: Vec<(String, BTreeSet<(u16, &'static str)>)> = Vec::new();
+    for route in all.iter().flat_map(|s| &s.routes) {
+        let Some(target) = all.iter().find(|s| s.name.as_str() == route.backend.service) else {
+            continue;
+        };
+        let Some(port) = target.ports.iter().find(|p| p.service_port == route.backend.port) else {
+            continue;
+        };
+        match routed.iter_mut().find(|(name, _)| name == &route.backend.service) {
+            Some((_, ports)) => {
+                ports.insert((port.container_port, port.protocol));
+            }
+            None => routed.push((
+                route.backend.service.clone(),
+                BTreeSet::from([(port.container_port, port.protocol)]),
+            )),
+        }
+    }
+    routed
+}
+
+fn cidr_of(range: &str) -> String {
+    if range.contains('/') {
+        range.to_owned()
+    } else if range.contains(':') {
+        format!("{range}/128")
+    } else {
+        format!("{range}/32")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cidr_of;
+
+    #[test]
+    fn single_addresses_get_their_full_prefix() {
+        assert_eq!(cidr_of("10.0.0.0/8"), "10.0.0.0/8");
+        assert_eq!(cidr_of("192.0.2.7"), "192.0.2.7/32");
+        assert_eq!(cidr_of("2001:db8::1"), "2001:db8::1/128");
+    }
+}
