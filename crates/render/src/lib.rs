@@ -32,6 +32,7 @@ pub mod ingress;
 pub mod labels;
 pub mod network;
 pub mod object;
+pub mod plaintext;
 pub mod platform;
 pub mod resolve;
 pub mod resolved;
@@ -179,8 +180,9 @@ fn compile<T: Send>(
     };
     // The model's own checks run first, but resolve's errors take
     // precedence: with both, only resolve's are reported.
-    let diagnostics = validate::environment(platform, env);
+    let mut diagnostics = validate::environment(platform, env);
     let resolved = resolve::resolve(platform, env)?;
+    diagnostics.extend(resolved.warnings.iter().cloned());
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
     }

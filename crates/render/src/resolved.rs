@@ -20,6 +20,7 @@
 
 use std::collections::BTreeMap;
 
+use platc_spec::Diagnostic;
 use platc_spec::names::{
     DependencyName, EnvName, ImageTag, NamespaceName, ObjectName, PortName, ServiceName,
 };
@@ -58,6 +59,9 @@ pub struct ResolvedEnvironment {
     /// The helmfile's releases with their values: platform components, then
     /// infrastructure.
     pub releases: Vec<Release>,
+    /// What resolve found that does not stop the render: plaintext values a
+    /// development environment keeps, opt-outs that allow nothing.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// A service as it runs in one environment.

@@ -216,6 +216,23 @@ codes! {
     RenderMaintenanceImage = "render::maintenance_image", Error,
     fix: "Name an image as `registry/repository:tag`, in lowercase, optionally with `@sha256:<digest>`.";
 
+    /// A development environment writes a value that looks like a secret in
+    /// plaintext: allowed there, refused in every other environment.
+    RenderPlaintextInDevelopment = "render::plaintext_in_development", Warning,
+    fix: "Keep the value in a `developmentSecrets` Secret and reference it with `secrets:`; if it is not a secret, say why under `allowPlaintext`.";
+
+    /// A string that would reach output looks like a secret: a value under a
+    /// secret-like name (`*PASSWORD*`, `*PASSWD*`, `*SECRET*`, `*TOKEN*`,
+    /// `*API_KEY*`, `*APIKEY*`, `*PRIVATE_KEY*`, `*CREDENTIAL*`; not
+    /// durations such as `*_TTL`, nor files, addresses and Secret names), a
+    /// URL with a password in its userinfo, or a well-known credential
+    /// format (gitleaks' rules: AWS, Stripe, GitHub, GitLab, Slack, PEM
+    /// private keys, JWTs, Google, SendGrid, Twilio, ...). Environment
+    /// variables, config files, commands and arguments are checked after
+    /// their templates render, and the Helm values of every release.
+    RenderPlaintextSecret = "render::plaintext_secret", Error,
+    fix: "Use `secrets:` with a reference (`KEY: {secret: <name>, key: <key>}`) and keep the value in the environment's secret store; in Helm values, the chart's existingSecret-style key. If the value is not a secret, say why under the service's or the override's `allowPlaintext`.";
+
     /// Two routes of one environment claim the same host and path prefix.
     RenderRouteCollision = "render::route_collision", Error,
     fix: "Give each host and path prefix to one route only.";
@@ -250,6 +267,11 @@ codes! {
     /// would see the load balancer's address instead of the client's.
     RenderUntrustedClientIp = "render::untrusted_client_ip", Warning,
     fix: "Set `ingress.trustedProxies` to the address range of the load balancer in front of Traefik.";
+
+    /// An `allowPlaintext` entry allows nothing: no value under its key
+    /// looks like a secret in the environment.
+    RenderUnusedOptOut = "render::unused_opt_out", Warning,
+    fix: "Remove the entry, or correct its key: an environment variable's name or a config file's path.";
 
     /// Two services use the same dependency name with different types.
     SpecDependencyTypeConflict = "spec::dependency_type_conflict", Error,

@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Origin, suggest};
 use crate::model::{
-    Autoscale, ClusterFlavour, DependencyType, Environment, Platform, Probe, Service, WorkloadKind,
+    Autoscale, ClusterFlavour, DependencyType, Environment, Platform, Probe, Service,
+    ServiceOverride, WorkloadKind,
 };
 use crate::names::{DependencyName, ObjectName};
 use crate::position::pointer_join;
@@ -661,6 +662,63 @@ fn check_overrides(
         if let Some(autoscale) = &overrides.autoscale {
             check_autoscale(autoscale, origin, &format!("{base}/autoscale"), out);
         }
+        check_override_env(service, environment, overrides, origin, out);
+    }
+}
+
+/// An override sets a variable the service reads from a Secret, or one a
+/// dependency injects: the container would get it twice, and the literal,
+/// last, would win.
+fn check_override_env(
+    service: &Service,
+    environment: &Environment,
+    overrides: &ServiceOverride,
+    origin: &Origin,
+    out: &mut Vec<Diagnostic>,
+) {
+    let base = pointer_join(&pointer_join("/overrides", service.name.as_str()), "env");
+    let file = format!("services/{}.yaml", service.name);
+    for name in overrides.env.keys() {
+        let name = name.as_str();
+        let (first, help) = if let Some(secret) = service.secrets.get(name) {
+            (
+                format!(
+                    "a reference to the Secret `{}` (key `{}`) in {file} (`secrets.{name}`)",
+                    secret.secret, secret.key
+                ),
+                format!(
+                    "remove it from the override: `{name}` comes from the Secret; change the Secret's value in `{}`'s secret store instead",
+                    environment.name
+                ),
+            )
+        } else if let Some(dependency) = service.uses.iter().find_map(|(dependency, kind)| {
+            let prefix = dependency.env_prefix();
+            kind.env_suffixes()
+                .iter()
+                .any(|suffix| name == format!("{prefix}_{suffix}"))
+                .then_some(dependency)
+        }) {
+            (
+                format!(
+                    "injected by the dependency `{dependency}` in {file} (`uses.{dependency}`)"
+                ),
+                format!(
+                    "remove it from the override: `{}`'s provider of `{dependency}` sets it (`infrastructure`)",
+                    environment.name
+                ),
+            )
+        } else {
+            continue;
+        };
+        out.push(
+            Diagnostic::error(
+                Code::SpecDuplicateEnv,
+                format!("`{name}` is {first}; the override in `{}` would set it again, and the container would run the literal", environment.name),
+            )
+            .at(origin.clone(), pointer_join(&base, name))
+            .on_key()
+            .with_help(help),
+        );
     }
 }
 

@@ -29,6 +29,8 @@ pub(super) struct Provided<'a> {
     pub descriptor: &'static InfraType,
     /// How the environment provides it.
     pub provider: &'a Provider,
+    /// Where the environment file sets the provider (a JSON pointer).
+    pub pointer: String,
     /// The services that use it, in name order.
     pub users: Vec<ServiceName>,
     /// What its provider yields.
@@ -73,12 +75,13 @@ pub(super) fn resolve<'a>(
         .into_iter()
         .filter_map(|(name, (kind, users))| {
             let provider = environment.infrastructure.provider(&name, kind)?;
+            let pointer = environment.infrastructure.provider_pointer(&name, kind);
             let descriptor = infra::descriptor(kind);
             let outputs = descriptor.outputs(endpoint(&name, descriptor, provider, namespace));
             let env = descriptor.env_vars(&name, &outputs);
             let fields = descriptor.template_fields(&outputs);
             let users = users.iter().map(|s| s.name.clone()).collect();
-            Some(Provided { name, descriptor, provider, users, outputs, env, fields })
+            Some(Provided { name, descriptor, provider, pointer, users, outputs, env, fields })
         })
         .collect()
 }

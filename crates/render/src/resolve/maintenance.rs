@@ -153,6 +153,7 @@ pub fn server(platform: &Platform) -> Result<(Service, (ImageTag, String)), Diag
         job: None,
         routes: Vec::new(),
         middlewares: indexmap::IndexMap::new(),
+        allow_plaintext: indexmap::IndexMap::new(),
     };
     let reference = match digest {
         Some(digest) => format!("{}:{tag}@{digest}", service.image),

@@ -16,6 +16,7 @@
 //! | `maintenance.rs` | the maintenance server, as an ordinary service |
 //! | `network.rs` | the connections each service's pods may accept and open |
 //! | `checks.rs` | checks of rendered values: route hosts, route collisions |
+//! | `plaintext.rs` | plaintext secrets in settled values, with the model's opt-outs |
 //!
 //! Checks that need only the model run before, in [`crate::validate`].
 
@@ -24,6 +25,7 @@ mod dependencies;
 mod ingress;
 mod maintenance;
 mod network;
+mod plaintext;
 mod secrets;
 mod service;
 
@@ -46,6 +48,7 @@ pub fn resolve(
     let scope = service::Scope { platform, environment, namespace: &namespace };
     let mut services = Vec::with_capacity(platform.services.len());
     let mut diagnostics = Vec::new();
+    let mut warnings = Vec::new();
     // Services resolve independently: on every core, results in name order.
     let results = platc_spec::parallel::map(&platform.services, |service| {
         let owner = Owner::Service(service.name.to_string());
@@ -53,7 +56,10 @@ pub fn resolve(
     });
     for result in results {
         match result {
-            Ok(resolved) => services.push(resolved),
+            Ok((resolved, mut found)) => {
+                services.push(resolved);
+                warnings.append(&mut found);
+            }
             Err(mut found) => diagnostics.append(&mut found),
         }
     }
@@ -62,7 +68,10 @@ pub fn resolve(
         match maintenance::server(platform) {
             Ok((server, image)) => {
                 match scope.resolve(&server, &[], Owner::Platform, Some(image)) {
-                    Ok(resolved) => Some(resolved),
+                    Ok((resolved, mut found)) => {
+                        warnings.append(&mut found);
+                        Some(resolved)
+                    }
                     Err(mut found) => {
                         diagnostics.append(&mut found);
                         None
@@ -97,6 +106,7 @@ pub fn resolve(
         release.needs.clone_from(&needs);
         releases.push(release);
     }
+    warnings.append(&mut release_plaintext(environment, &provided, &releases)?);
     Ok(ResolvedEnvironment {
         name: environment.name.clone(),
         namespace,
@@ -110,5 +120,40 @@ pub fn resolve(
         middlewares: ingress::middlewares(None, &platform.settings.middlewares),
         address_pool: ingress::address_pool(environment),
         releases,
+        warnings,
     })
+}
+
+/// Plaintext secrets in the Helm values of every release, located at the
+/// user's `values` when they came from there.
+fn release_plaintext(
+    environment: &Environment,
+    provided: &[dependencies::Provided<'_>],
+    releases: &[crate::helm::Release],
+) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+    let mut findings = plaintext::Findings::default();
+    let empty = indexmap::IndexMap::new();
+    for release in releases {
+        let (user, base) = match provided.iter().find(|d| d.name.as_str() == release.name) {
+            Some(dependency) => match dependency.provider {
+                platc_spec::model::Provider::Helm(helm) => {
+                    (&helm.values, format!("{}/values", dependency.pointer))
+                }
+                platc_spec::model::Provider::External(_) => continue,
+            },
+            None if release.name == "traefik" => {
+                (&environment.ingress.values, "/ingress/values".to_owned())
+            }
+            None => (&empty, "/loadBalancer/values".to_owned()),
+        };
+        plaintext::release_values(
+            environment,
+            &release.name,
+            &release.values,
+            user,
+            &base,
+            &mut findings,
+        );
+    }
+    if findings.errors.is_empty() { Ok(findings.warnings) } else { Err(findings.errors) }
 }

@@ -19,6 +19,7 @@ use super::checks;
 use super::dependencies::Provided;
 use super::ingress::middlewares;
 use super::maintenance;
+use super::plaintext::{Guard, Place};
 use crate::object::Owner;
 use crate::resolved::{
     Backend, CronJobRun, EffectiveResources, EnvSource, EnvVar, HttpGet, JobRun, NetworkAccess,
@@ -61,7 +62,7 @@ impl Scope<'_> {
         dependencies: &[Provided<'_>],
         owner: Owner,
         fixed: Option<(ImageTag, String)>,
-    ) -> Result<ResolvedService, Vec<Diagnostic>> {
+    ) -> Result<(ResolvedService, Vec<Diagnostic>), Vec<Diagnostic>> {
         let Scope { platform, environment, .. } = *self;
         let used: Vec<&Provided<'_>> = service
             .uses
@@ -95,22 +96,33 @@ impl Scope<'_> {
             renderer: Renderer::new(self.context(service, &used, &tag, &image)),
             diagnostics: &mut diagnostics,
         };
+        let mut guard = Guard::new(environment, service);
         let mut env: Vec<EnvVar> = used.iter().flat_map(|d| d.env.iter().cloned()).collect();
-        env.extend(environment_variables(environment, service, &mut templates));
+        env.extend(environment_variables(environment, service, &mut templates, &mut guard));
         let origin = Origin::Service(service.name.clone());
         let files = service
             .files
             .iter()
             .enumerate()
-            .map(|(i, file)| ResolvedFile {
-                key: file.file_name().to_owned(),
-                path: file.path.clone(),
-                content: templates.render(&file.content, &origin, format!("/files/{i}/content")),
+            .map(|(i, file)| {
+                let pointer = format!("/files/{i}/content");
+                let content = templates.render(&file.content, &origin, pointer.clone());
+                let place = Place {
+                    key: &file.path,
+                    what: format!("the file `{}`", file.path),
+                    origin: origin.clone(),
+                    pointer,
+                };
+                guard.text(&content, &place);
+                ResolvedFile { key: file.file_name().to_owned(), path: file.path.clone(), content }
             })
             .collect();
         let command = templates.render_all(&service.command, &origin, "/command");
         let args = templates.render_all(&service.args, &origin, "/args");
+        guard_arguments(&mut guard, &origin, &command, &args);
         let routes = self.routes(service, &mut templates);
+        let findings = guard.finish();
+        diagnostics.extend(findings.errors);
 
         let autoscale = overrides
             .and_then(|o| o.autoscale.as_ref())
@@ -119,7 +131,7 @@ impl Scope<'_> {
         if !diagnostics.is_empty() {
             return Err(diagnostics);
         }
-        Ok(ResolvedService {
+        let resolved = ResolvedService {
             name: service.name.clone(),
             owner,
             workload: self.workload(service),
@@ -153,7 +165,8 @@ impl Scope<'_> {
             probe_opt_out: service.probes.opt_out.clone(),
             // Connections depend on the other services: see `network.rs`.
             network: NetworkAccess::default(),
-        })
+        };
+        Ok((resolved, findings.warnings))
     }
 
     /// The workload kind with its settings, from the environment's override
@@ -336,6 +349,7 @@ fn environment_variables(
     environment: &Environment,
     service: &Service,
     templates: &mut Templating<'_>,
+    guard: &mut Guard<'_>,
 ) -> Vec<EnvVar> {
     let overrides = environment.overrides.get(&service.name);
     let service_origin = Origin::Service(service.name.clone());
@@ -352,17 +366,21 @@ fn environment_variables(
             }),
         })
         .collect();
-    for (name, value) in &service.env {
-        let value = match overrides.and_then(|o| o.env.get(name)) {
-            Some(value) => templates.render(value, &env_origin, override_at(name.as_str())),
-            None => templates.render(value, &service_origin, pointer_join("/env", name.as_str())),
-        };
-        env.push(EnvVar { name: name.to_string(), source: EnvSource::Value(value) });
+    let mut value = |name: &str, raw: &str, origin: &Origin, pointer: String| {
+        let value = templates.render(raw, origin, pointer.clone());
+        guard.variable(name, raw, &value, origin, &pointer);
+        EnvVar { name: name.to_owned(), source: EnvSource::Value(value) }
+    };
+    for (name, raw) in &service.env {
+        let name = name.as_str();
+        env.push(match overrides.and_then(|o| o.env.get(name)) {
+            Some(raw) => value(name, raw, &env_origin, override_at(name)),
+            None => value(name, raw, &service_origin, pointer_join("/env", name)),
+        });
     }
-    for (name, value) in overrides.iter().flat_map(|o| &o.env) {
+    for (name, raw) in overrides.iter().flat_map(|o| &o.env) {
         if !service.env.contains_key(name) {
-            let value = templates.render(value, &env_origin, override_at(name.as_str()));
-            env.push(EnvVar { name: name.to_string(), source: EnvSource::Value(value) });
+            env.push(value(name.as_str(), raw, &env_origin, override_at(name.as_str())));
         }
     }
     env
@@ -446,4 +464,19 @@ fn field_of<'r>(list: &'r ResourceList, field: &str) -> Option<&'r Quantity> {
 
 fn builtin_quantity(text: &str) -> Quantity {
     Quantity::new(text).expect("built-in quantities are valid")
+}
+
+/// Hands every `command` and `args` entry to the plaintext guard.
+fn guard_arguments(guard: &mut Guard<'_>, origin: &Origin, command: &[String], args: &[String]) {
+    for (field, texts) in [("command", command), ("args", args)] {
+        for (i, text) in texts.iter().enumerate() {
+            let place = Place {
+                key: field,
+                what: format!("`{field}[{i}]`"),
+                origin: origin.clone(),
+                pointer: format!("/{field}/{i}"),
+            };
+            guard.text(text, &place);
+        }
+    }
 }

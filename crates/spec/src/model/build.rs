@@ -59,6 +59,7 @@ impl Service {
             job: None,
             routes: Vec::new(),
             middlewares: IndexMap::new(),
+            allow_plaintext: IndexMap::new(),
         })
     }
 

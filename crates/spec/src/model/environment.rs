@@ -139,6 +139,11 @@ pub struct ServiceOverride {
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     #[schemars(transform = keyed_by::<EnvVarName>)]
     pub env: IndexMap<EnvVarName, String>,
+    /// Values of this override's `env` that look like secrets but are not:
+    /// the variable's name mapped to the reason its value may be written in
+    /// plaintext here. An entry that allows nothing is a warning.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub allow_plaintext: IndexMap<String, String>,
     /// Replaces the service's autoscaling.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autoscale: Option<Autoscale>,

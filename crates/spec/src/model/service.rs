@@ -55,6 +55,16 @@ pub struct Service {
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     #[schemars(transform = keyed_by::<EnvVarName>)]
     pub secrets: IndexMap<EnvVarName, SecretKeyRef>,
+    /// Values that look like secrets but are not, each with the reason a
+    /// reviewer reads: an `env` variable's name or a config file's `path`,
+    /// mapped to why its value may be written in plaintext
+    /// (`CDN_PUBLIC_KEY: "the CDN's public key, printed on every page"`).
+    /// platc refuses plaintext values under secret-like names
+    /// (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, ...), URLs with a
+    /// password and well-known credential formats everywhere else; an entry
+    /// here that allows nothing is a warning.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub allow_plaintext: IndexMap<String, String>,
     /// Configuration files mounted read-only into the container, kept in the
     /// service's ConfigMap. Contents may use templates.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
