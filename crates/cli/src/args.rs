@@ -185,4 +185,6 @@ pub enum SchemaKind {
     Environment,
     /// `platform.yaml`.
     Platform,
+    /// `types/<name>.yaml`: an infrastructure type.
+    Type,
 }

@@ -3,11 +3,13 @@
 
 usage: gen_keys.py [--chart NAME DIR]... [DATA_DIR] [OUT_DIR]
   DATA_DIR defaults to ../shared/validate/data beside the repository (must contain SOURCES.md and charts/<chart>/)
-  OUT_DIR  defaults to the directory of this script.
+  OUT_DIR  defaults to the directory of this script for the platform components' charts
+           (traefik, metallb) and to crates/spec/types/ for the built-in infrastructure
+           types' charts, beside their definitions; given, every list goes there.
   --chart NAME DIR  also generate NAME-<version>.keys from an extra chart directory DIR holding
            values.yaml, Chart.yaml, optionally values.schema.json and open_maps.txt, and a one-line
            SOURCE file "OWNER/REPO @ REF path PATH/" (REF: commit, or tag and blob) naming its origin.
-           May be repeated; the default charts are still generated from DATA_DIR.
+           May be repeated; the default charts are still generated when DATA_DIR holds SOURCES.md.
 
 Each .keys file lists (sorted, one per line) every dotted key path of the chart's default
 values.yaml. Maps are descended; lists are NOT descended (a list-valued key is a leaf).
@@ -29,7 +31,11 @@ import sys
 
 import yaml
 
-CHARTS = ["postgresql", "mysql", "redis", "rabbitmq", "kafka", "traefik", "metallb"]
+# The charts of the built-in infrastructure types: their lists live beside the
+# type definitions in crates/spec/types/.
+TYPE_CHARTS = ["postgresql", "mysql", "redis", "rabbitmq", "kafka"]
+# The platform components' charts: their lists live here.
+COMPONENT_CHARTS = ["traefik", "metallb"]
 
 
 def schema_child(node, key):
@@ -150,12 +156,16 @@ def main(argv):
             i += 1
     argv = rest
     data_dir = argv[0] if argv else os.path.join(here, "..", "..", "..", "..", "shared", "validate", "data")
-    out_dir = argv[1] if len(argv) > 1 else os.path.dirname(os.path.abspath(__file__))
-    with open(os.path.join(data_dir, "SOURCES.md")) as fh:
-        sources = fh.read()
-    for chart in CHARTS:
-        fname, n = gen(data_dir, out_dir, chart, sources)
-        print("%s: %d lines" % (os.path.basename(fname), n))
+    out_dir = argv[1] if len(argv) > 1 else None
+    types_dir = out_dir or os.path.join(here, "..", "..", "spec", "types")
+    out_dir = out_dir or here
+    sources = ""
+    if not extra or os.path.exists(os.path.join(data_dir, "SOURCES.md")):
+        with open(os.path.join(data_dir, "SOURCES.md")) as fh:
+            sources = fh.read()
+        for chart in TYPE_CHARTS + COMPONENT_CHARTS:
+            fname, n = gen(data_dir, types_dir if chart in TYPE_CHARTS else out_dir, chart, sources)
+            print("%s: %d lines" % (os.path.basename(fname), n))
     for chart, cdir in extra:
         fname, n = gen(data_dir, out_dir, chart, sources, cdir=cdir, source=extra_source(cdir))
         print("%s: %d lines" % (os.path.basename(fname), n))

@@ -18,21 +18,30 @@ pub const METALLB_NAMESPACE: &str = "metallb-system";
 
 /// Traefik's chart: traefik/traefik-helm-chart 41.3.0 (Traefik v3.7.11),
 /// commit a8a66d0, `traefik/values.yaml`.
-pub const TRAEFIK_CHART: ChartRef =
-    ChartRef { repository: TRAEFIK, name: "traefik", version: Cow::Borrowed("41.3.0") };
+pub const TRAEFIK_CHART: ChartRef = ChartRef {
+    repository: TRAEFIK,
+    name: Cow::Borrowed("traefik"),
+    version: Cow::Borrowed("41.3.0"),
+};
 /// Traefik 2's chart for environments on `traefik.containo.us`:
 /// traefik/traefik-helm-chart 26.0.0 (Traefik v2.10.6), `traefik/values.yaml`.
-pub const TRAEFIK_V2_CHART: ChartRef =
-    ChartRef { repository: TRAEFIK, name: "traefik", version: Cow::Borrowed("26.0.0") };
+pub const TRAEFIK_V2_CHART: ChartRef = ChartRef {
+    repository: TRAEFIK,
+    name: Cow::Borrowed("traefik"),
+    version: Cow::Borrowed("26.0.0"),
+};
 /// MetalLB's chart: metallb/metallb v0.16.1, `charts/metallb/values.yaml`.
-pub const METALLB_CHART: ChartRef =
-    ChartRef { repository: METALLB, name: "metallb", version: Cow::Borrowed("0.16.1") };
+pub const METALLB_CHART: ChartRef = ChartRef {
+    repository: METALLB,
+    name: Cow::Borrowed("metallb"),
+    version: Cow::Borrowed("0.16.1"),
+};
 
 /// external-secrets' chart: external-secrets/external-secrets 2.9.0,
 /// `deploy/charts/external-secrets` at tag `helm-chart-2.9.0`.
 pub const EXTERNAL_SECRETS_CHART: ChartRef = ChartRef {
     repository: EXTERNAL_SECRETS,
-    name: "external-secrets",
+    name: Cow::Borrowed("external-secrets"),
     version: Cow::Borrowed("2.9.0"),
 };
 /// The namespace of the external-secrets release.

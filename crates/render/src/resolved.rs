@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 
 use platc_spec::Diagnostic;
 use platc_spec::names::{
-    DependencyName, EnvName, ImageTag, NamespaceName, ObjectName, PortName, ServiceName,
+    DependencyName, EnvName, ImageTag, NamespaceName, ObjectName, PortName, ServiceName, TypeName,
 };
 use platc_spec::quantity::Quantity;
 
@@ -480,6 +480,11 @@ pub enum SecretSource {
     Given(String),
     /// A generated development password.
     Generated,
+    /// A value that is not secret, written as is: the user name a chart
+    /// reads from its credentials Secret. In a development environment it is
+    /// written into the Secret, where a store provides the other keys into
+    /// the ExternalSecret's template.
+    Value(String),
     /// The secret store: remote key and property.
     Store {
         /// The remote key.
@@ -495,7 +500,7 @@ pub struct ResolvedDependency {
     /// The name services use for it.
     pub name: DependencyName,
     /// Its infrastructure type (`postgres`).
-    pub type_name: &'static str,
+    pub type_name: TypeName,
     /// Whether platc installs it in the cluster.
     pub in_cluster: bool,
     /// The services that use it, in name order.
@@ -512,16 +517,16 @@ pub struct Outputs {
     pub host: String,
     /// The port.
     pub port: u16,
-    /// Database, vhost or database number, for the types that have one.
+    /// Database, vhost, database number or bucket, for the types that have one.
     pub name: Option<String>,
-    /// The user clients connect as.
-    pub username: String,
-    /// Where the password is.
-    pub password: SecretKey,
-    /// A connection URL without the password.
-    pub url: String,
+    /// The user clients connect as, for the types that have one.
+    pub username: Option<String>,
+    /// Where the password is, for the types that have one.
+    pub password: Option<SecretKey>,
+    /// A connection URL without the password, for the types that have one.
+    pub url: Option<String>,
     /// The type's own outputs (Kafka's security protocol), by output name.
-    pub extras: Vec<(&'static str, String)>,
+    pub extras: Vec<(String, String)>,
 }
 
 /// One key of a Secret.

@@ -10,6 +10,7 @@ use platc_spec::model::{Environment, Middleware, Platform, Provider};
 use platc_spec::validate::dependencies;
 use platc_spec::{Diagnostic, Origin};
 
+use crate::charts::component_keys;
 use crate::components::traefik_chart;
 use crate::helm::check_user_values;
 use crate::infra;
@@ -110,13 +111,20 @@ fn chart_values(platform: &Platform, environment: &Environment, out: &mut Vec<Di
     let origin = Origin::Environment(environment.name.clone());
     let ingress = &environment.ingress;
     let traefik = traefik_chart(traefik_generation(ingress.api_group), ingress.version.as_deref());
-    check_user_values(&traefik, &ingress.values, &origin, "/ingress/values", out);
+    let recorded = component_keys(&traefik);
+    check_user_values(&traefik, recorded, &ingress.values, &origin, "/ingress/values", out);
     for (name, (kind, _)) in dependencies(platform) {
-        let Some(Provider::Helm(helm)) = environment.infrastructure.provider(&name, kind) else {
+        let Some(Provider::Helm(helm)) = environment.infrastructure.provider(&name, &kind) else {
             continue;
         };
-        let chart = infra::descriptor(kind).chart_ref(helm.version.as_deref());
-        let pointer = environment.infrastructure.provider_pointer(&name, kind);
-        check_user_values(&chart, &helm.values, &origin, &format!("{pointer}/values"), out);
+        // A type without a chart is refused by validation.
+        let Some(chart) = platform.types.get(kind.as_str()).and_then(|t| t.helm.as_ref()) else {
+            continue;
+        };
+        let chart_ref = infra::chart_ref(chart, helm.version.as_deref());
+        let recorded = infra::recorded_keys(chart, &chart_ref.version);
+        let pointer = environment.infrastructure.provider_pointer(&name, &kind);
+        let pointer = format!("{pointer}/values");
+        check_user_values(&chart_ref, recorded, &helm.values, &origin, &pointer, out);
     }
 }

@@ -347,6 +347,13 @@ codes! {
     SpecInvalidTls = "spec::invalid_tls", Error,
     fix: "Set exactly one: `certResolver` has Traefik obtain certificates, `secretName` names a TLS Secret.";
 
+    /// An infrastructure type definition contradicts itself: no `host` or
+    /// `port` output, an output without what it needs (`name` without
+    /// `database`, `password` without the chart's `credentials`), an unknown
+    /// placeholder in a form, or the reserved name `instances`.
+    SpecInvalidType = "spec::invalid_type", Error,
+    fix: "Follow the help: each output needs its setting (`name`: `database`, `username`: `username`, `url`: `url`, `password`: `helm.credentials`), and forms use only the placeholders listed.";
+
     /// A value breaks its field's rule: a name, tag, image, quantity or other
     /// format, or a number out of range.
     SpecInvalidValue = "spec::invalid_value", Error,
@@ -440,6 +447,11 @@ codes! {
     SpecUnknownReference = "spec::unknown_reference", Error,
     fix: "Use the name the help suggests, or define what is referenced.";
 
+    /// A service uses, or an environment provides, an infrastructure type
+    /// that is neither built into platc nor defined in the platform's `types/`.
+    SpecUnknownType = "spec::unknown_type", Error,
+    fix: "Use the type the message suggests, or define it in `types/<name>.yaml`.";
+
     /// A value that is not one of its field's choices (a kind, a provider, a cluster flavour).
     SpecUnknownVariant = "spec::unknown_variant", Error,
     fix: "Use one of the values the message lists.";
@@ -447,6 +459,13 @@ codes! {
     /// A model file or directory cannot be read.
     SpecUnreadable = "spec::unreadable", Error,
     fix: "Make it a regular file, readable for the user running platc.";
+
+    /// An environment's provider does not fit its infrastructure type:
+    /// `provider: helm` for a type without a chart, a field for an output the
+    /// type does not have (`database` for Kafka), or a field the type
+    /// requires (`external.requires`) left out.
+    SpecUnsupportedProvider = "spec::unsupported_provider", Error,
+    fix: "Follow the help: provide the type `external`, remove the field, or set the required one.";
 
     /// A web service has no port.
     SpecWebWithoutPort = "spec::web_without_port", Error,

@@ -49,6 +49,10 @@ pub enum NameKind {
     ImageTag,
     /// A dependency a service uses ([`DependencyName`]).
     Dependency,
+    /// An infrastructure type (`postgres`, `mongodb`) ([`TypeName`]).
+    InfraType,
+    /// An output of an infrastructure type of its own (`security_protocol`) ([`OutputName`]).
+    Output,
 }
 
 /// The rule shared by names that are DNS-1035 labels.
@@ -58,7 +62,7 @@ const DNS_1123: &str = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
 
 impl NameKind {
     /// Every kind of name.
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 12] = [
         Self::Service,
         Self::Environment,
         Self::Namespace,
@@ -69,6 +73,8 @@ impl NameKind {
         Self::ImageRepository,
         Self::ImageTag,
         Self::Dependency,
+        Self::InfraType,
+        Self::Output,
     ];
 
     /// What a value of the kind is called in messages ("port name").
@@ -85,6 +91,8 @@ impl NameKind {
             Self::ImageRepository => "image repository",
             Self::ImageTag => "image tag",
             Self::Dependency => "dependency name",
+            Self::InfraType => "infrastructure type name",
+            Self::Output => "output name",
         }
     }
 
@@ -103,6 +111,8 @@ impl NameKind {
             Self::ImageRepository => "image-repository",
             Self::ImageTag => "image-tag",
             Self::Dependency => "dependency-name",
+            Self::InfraType => "infrastructure-type-name",
+            Self::Output => "output-name",
         }
     }
 
@@ -118,7 +128,7 @@ impl NameKind {
     #[must_use]
     pub const fn pattern(self) -> &'static str {
         match self {
-            Self::Service | Self::Environment | Self::Dependency => DNS_1035,
+            Self::Service | Self::Environment | Self::Dependency | Self::InfraType => DNS_1035,
             Self::Namespace | Self::Object => DNS_1123,
             // IANA_SVC_NAME (RFC 6335): alphanumerics separated by single
             // hyphens, with at least one letter.
@@ -129,6 +139,7 @@ impl NameKind {
                 "^([a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"
             }
             Self::ImageTag => "^[A-Za-z0-9_][A-Za-z0-9_.-]*$",
+            Self::Output => "^[a-z][a-z0-9_]*$",
         }
     }
 
@@ -141,7 +152,8 @@ impl NameKind {
             Self::EnvVar | Self::Domain => 253,
             Self::ImageRepository => 255,
             Self::ImageTag => 128,
-            Self::Dependency => 40,
+            Self::Dependency | Self::Output => 40,
+            Self::InfraType => 32,
         }
     }
 
@@ -168,6 +180,12 @@ impl NameKind {
             }
             Self::Dependency => {
                 "lowercase letters, digits and '-', starting with a letter, ending with a letter or digit, at most 40 characters"
+            }
+            Self::InfraType => {
+                "lowercase letters, digits and '-', starting with a letter, ending with a letter or digit, at most 32 characters"
+            }
+            Self::Output => {
+                "lowercase letters, digits and '_', starting with a letter, at most 40 characters"
             }
         }
     }
@@ -366,6 +384,20 @@ name_type! {
     /// `orders-db`): it names the in-cluster release and prefixes the injected
     /// environment variables.
     DependencyName, kind: Dependency
+}
+
+name_type! {
+    /// The name of an infrastructure type (`postgres`, `mongodb`): what a
+    /// service's `uses` names, the key of its provider under an environment's
+    /// `infrastructure`, and the name of its definition (`types/<name>.yaml`).
+    TypeName, kind: InfraType
+}
+
+name_type! {
+    /// The name of an output an infrastructure type defines for itself
+    /// (`security_protocol`): the field templates read, and in capitals the
+    /// suffix of the injected variable (`EVENTS_SECURITY_PROTOCOL`).
+    OutputName, kind: Output
 }
 
 /// An IP address or CIDR range (`10.0.0.0/8`, `2001:db8::/32`, `192.0.2.7`).

@@ -42,6 +42,7 @@ pub fn markdown() -> String {
                 FileKind::Service => ("Service files", "services/<name>.yaml"),
                 FileKind::Environment => ("Environment files", "environments/<name>.yaml"),
                 FileKind::Platform => ("Platform settings", "platform.yaml"),
+                FileKind::Type => ("Infrastructure types", "types/<name>.yaml"),
             };
             Document { title, file, anchor: kind.as_str(), schema }
         })
@@ -338,6 +339,12 @@ impl<'a> Section<'a> {
                 "optional".to_owned()
             };
             self.row(&join(path, key), field, &requirement, self.description_of(field), out);
+        }
+        // Keys beyond the named ones (the platform's own infrastructure types).
+        if object.get("properties").is_some()
+            && let Some(other) = object.get("additionalProperties").filter(|v| v.is_object())
+        {
+            self.row(&join(path, "<key>"), other, "optional", self.description_of(other), out);
         }
         out.push('\n');
     }

@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, suggest};
-use crate::model::{Environment, PlatformSettings, Service};
+use crate::model::{Environment, InfraType, PlatformSettings, Service, Types};
 use crate::names::{self, NameKind};
 use crate::position::pointer_join;
 use crate::quantity::Quantity;
@@ -29,19 +29,22 @@ pub enum FileKind {
     Environment,
     /// `platform.yaml`.
     Platform,
+    /// `types/<name>.yaml`.
+    Type,
 }
 
 impl FileKind {
     /// Every file kind, in the order their schemas are published.
-    pub const ALL: [Self; 3] = [Self::Service, Self::Environment, Self::Platform];
+    pub const ALL: [Self; 4] = [Self::Service, Self::Environment, Self::Platform, Self::Type];
 
-    /// `service`, `environment` or `platform`.
+    /// `service`, `environment`, `platform` or `type`.
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Service => "service",
             Self::Environment => "environment",
             Self::Platform => "platform",
+            Self::Type => "type",
         }
     }
 
@@ -60,10 +63,30 @@ pub fn json_schema(kind: FileKind) -> Value {
         FileKind::Service => generator.into_root_schema_for::<Service>(),
         FileKind::Environment => generator.into_root_schema_for::<Environment>(),
         FileKind::Platform => generator.into_root_schema_for::<PlatformSettings>(),
+        FileKind::Type => generator.into_root_schema_for::<InfraType>(),
     };
     let mut value = schema.to_value();
     forbid_null(&mut value);
+    suggest_builtin_types(&mut value);
     value
+}
+
+/// Offers the built-in type names wherever a value is a type name
+/// (`uses: {db: postgres}`), so editors complete them; other names stay
+/// valid, for the platform's own types.
+fn suggest_builtin_types(schema: &mut Value) {
+    match schema {
+        Value::Object(map) => {
+            let id = NameKind::InfraType.id();
+            if map.get(names::FORMAT_KEYWORD).and_then(Value::as_str) == Some(id) {
+                let builtin: Vec<Value> = Types::builtin().names().map(Value::from).collect();
+                map.insert("examples".to_owned(), Value::Array(builtin));
+            }
+            map.values_mut().for_each(suggest_builtin_types);
+        }
+        Value::Array(items) => items.iter_mut().for_each(suggest_builtin_types),
+        _ => {}
+    }
 }
 
 /// Gives the tag property of each tagged-union branch a description, as
@@ -143,8 +166,13 @@ fn compile(kind: FileKind) -> Compiled {
     Compiled { schema, validator }
 }
 
-static COMPILED: LazyLock<[Compiled; 3]> = LazyLock::new(|| {
-    [compile(FileKind::Service), compile(FileKind::Environment), compile(FileKind::Platform)]
+static COMPILED: LazyLock<[Compiled; 4]> = LazyLock::new(|| {
+    [
+        compile(FileKind::Service),
+        compile(FileKind::Environment),
+        compile(FileKind::Platform),
+        compile(FileKind::Type),
+    ]
 });
 
 fn compiled(kind: FileKind) -> &'static Compiled {
@@ -152,6 +180,7 @@ fn compiled(kind: FileKind) -> &'static Compiled {
         FileKind::Service => 0,
         FileKind::Environment => 1,
         FileKind::Platform => 2,
+        FileKind::Type => 3,
     };
     &COMPILED[index]
 }
@@ -238,8 +267,39 @@ fn collect(
                 )),
             }
         }
+        ValidationErrorKind::PropertyNames { .. } => {
+            out.extend(invalid_keys(pointer, subschema, found));
+        }
         kind => out.extend(describe(kind, pointer, subschema, found, &error.to_string())),
     }
+}
+
+/// The keys of a mapping whose names break the rule of its `propertyNames`
+/// (the type names under `infrastructure`), each at its key.
+fn invalid_keys(
+    pointer: &str,
+    subschema: Option<&Value>,
+    found: Option<&Value>,
+) -> Vec<Diagnostic> {
+    let Some(Format::Name(kind)) =
+        subschema.and_then(|s| s.get("propertyNames")).and_then(Format::of_value)
+    else {
+        return vec![
+            Diagnostic::error(Code::SpecInvalidValue, "a key is not valid here")
+                .at_pointer(pointer),
+        ];
+    };
+    found
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|map| map.keys())
+        .filter(|key| !kind.accepts(key))
+        .map(|key| {
+            invalid(Format::Name(kind), key, &format!("`{key}`"))
+                .at_pointer(pointer_join(pointer, key))
+                .on_key()
+        })
+        .collect()
 }
 
 fn describe(

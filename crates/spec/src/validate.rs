@@ -7,16 +7,18 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Origin, suggest};
 use crate::model::{
-    Autoscale, ClusterFlavour, DependencyType, Environment, Platform, Probe, Service,
-    ServiceOverride, WorkloadKind,
+    Autoscale, ClusterFlavour, DATABASE_PLACEHOLDERS, Environment, ExternalField, HelmChart,
+    INSTANCES, InfraType, Output, Platform, Probe, Provider, SERVICE_PLACEHOLDER, Service,
+    ServiceOverride, Types, URL_PLACEHOLDERS, WorkloadKind,
 };
-use crate::names::{DependencyName, ObjectName};
+use crate::names::{DependencyName, ObjectName, TypeName};
 use crate::position::pointer_join;
 
 /// Every problem in `platform` that involves more than one field or file.
 #[must_use]
 pub fn validate(platform: &Platform) -> Vec<Diagnostic> {
-    let mut out = validate_services(platform);
+    let mut out = validate_types(platform);
+    out.extend(validate_services(platform));
     out.extend(validate_environments(platform));
     out
 }
@@ -55,13 +57,11 @@ pub fn policy(platform: &Platform) -> Vec<Diagnostic> {
 /// Every dependency the services use, by name, with its type and the
 /// services that use it, in name order.
 #[must_use]
-pub fn dependencies(
-    platform: &Platform,
-) -> BTreeMap<DependencyName, (DependencyType, Vec<&Service>)> {
-    let mut out: BTreeMap<DependencyName, (DependencyType, Vec<&Service>)> = BTreeMap::new();
+pub fn dependencies(platform: &Platform) -> BTreeMap<DependencyName, (TypeName, Vec<&Service>)> {
+    let mut out: BTreeMap<DependencyName, (TypeName, Vec<&Service>)> = BTreeMap::new();
     for service in &platform.services {
         for (name, kind) in &service.uses {
-            out.entry(name.clone()).or_insert_with(|| (*kind, Vec::new())).1.push(service);
+            out.entry(name.clone()).or_insert_with(|| (kind.clone(), Vec::new())).1.push(service);
         }
     }
     out
@@ -72,7 +72,7 @@ pub fn dependencies(
 pub fn validate_services(platform: &Platform) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for service in &platform.services {
-        check_service(service, &mut out);
+        check_service(service, &platform.types, &mut out);
         check_workload(service, &mut out);
         check_routes(platform, service, &mut out);
         check_calls(platform, service, &mut out);
@@ -275,12 +275,22 @@ fn check_routes(platform: &Platform, service: &Service, out: &mut Vec<Diagnostic
 /// Release names of the platform components, which dependencies cannot take.
 pub const RESERVED_DEPENDENCY_NAMES: [&str; 2] = ["traefik", "metallb"];
 
-/// A dependency name means one resource, so every service must give it the
-/// same type; and it names a Helm release, so it cannot be a platform component's.
+/// A dependency's type is one the platform knows. A dependency name means
+/// one resource, so every service must give it the same type; and it names
+/// a Helm release, so it cannot be a platform component's.
 fn check_dependency_types(platform: &Platform, out: &mut Vec<Diagnostic>) {
-    let mut first: BTreeMap<&DependencyName, (&Service, DependencyType)> = BTreeMap::new();
+    let mut first: BTreeMap<&DependencyName, (&Service, &TypeName)> = BTreeMap::new();
     for service in &platform.services {
         for (name, kind) in &service.uses {
+            if platform.types.get(kind.as_str()).is_none() {
+                out.push(unknown_type(
+                    kind,
+                    &platform.types,
+                    Origin::Service(service.name.clone()),
+                    pointer_join("/uses", name.as_str()),
+                    false,
+                ));
+            }
             if RESERVED_DEPENDENCY_NAMES.contains(&name.as_str()) {
                 out.push(
                     Diagnostic::error(
@@ -296,7 +306,7 @@ fn check_dependency_types(platform: &Platform, out: &mut Vec<Diagnostic>) {
                 );
             }
             match first.get(name) {
-                Some((owner, first_kind)) if first_kind != kind => out.push(
+                Some((owner, first_kind)) if *first_kind != kind => out.push(
                     Diagnostic::error(
                         Code::SpecDependencyTypeConflict,
                         format!(
@@ -311,7 +321,7 @@ fn check_dependency_types(platform: &Platform, out: &mut Vec<Diagnostic>) {
                 ),
                 Some(_) => {}
                 None => {
-                    first.insert(name, (service, *kind));
+                    first.insert(name, (service, kind));
                 }
             }
         }
@@ -329,7 +339,7 @@ pub fn validate_environments(platform: &Platform) -> Vec<Diagnostic> {
     out
 }
 
-fn check_service(service: &Service, out: &mut Vec<Diagnostic>) {
+fn check_service(service: &Service, types: &Types, out: &mut Vec<Diagnostic>) {
     let origin = Origin::Service(service.name.clone());
     let at = |pointer: &str| (origin.clone(), pointer.to_owned());
 
@@ -358,7 +368,7 @@ fn check_service(service: &Service, out: &mut Vec<Diagnostic>) {
         }
     }
 
-    check_env_names(service, &origin, out);
+    check_env_names(service, types, &origin, out);
     check_files(service, &origin, out);
 }
 
@@ -393,7 +403,7 @@ fn check_ports(service: &Service, origin: &Origin, out: &mut Vec<Diagnostic>) {
 }
 
 /// A variable is set once: by `env`, by `secrets` or by a dependency.
-fn check_env_names(service: &Service, origin: &Origin, out: &mut Vec<Diagnostic>) {
+fn check_env_names(service: &Service, types: &Types, origin: &Origin, out: &mut Vec<Diagnostic>) {
     let mut names: BTreeMap<&str, &str> = BTreeMap::new();
     for name in service.env.keys() {
         names.insert(name.as_str(), "env");
@@ -414,7 +424,9 @@ fn check_env_names(service: &Service, origin: &Origin, out: &mut Vec<Diagnostic>
 
     for (dependency, kind) in &service.uses {
         let prefix = dependency.env_prefix();
-        for suffix in kind.env_suffixes() {
+        // An unknown type injects nothing; it is reported on its own.
+        let suffixes = types.get(kind.as_str()).map(InfraType::env_suffixes);
+        for suffix in suffixes.unwrap_or_default() {
             let injected = format!("{prefix}_{suffix}");
             let (field, clash) = if service.env.contains_key(injected.as_str()) {
                 ("env", true)
@@ -662,7 +674,7 @@ fn check_overrides(
         if let Some(autoscale) = &overrides.autoscale {
             check_autoscale(autoscale, origin, &format!("{base}/autoscale"), out);
         }
-        check_override_env(service, environment, overrides, origin, out);
+        check_override_env(&platform.types, service, environment, overrides, origin, out);
     }
 }
 
@@ -670,6 +682,7 @@ fn check_overrides(
 /// dependency injects: the container would get it twice, and the literal,
 /// last, would win.
 fn check_override_env(
+    types: &Types,
     service: &Service,
     environment: &Environment,
     overrides: &ServiceOverride,
@@ -693,7 +706,9 @@ fn check_override_env(
             )
         } else if let Some(dependency) = service.uses.iter().find_map(|(dependency, kind)| {
             let prefix = dependency.env_prefix();
-            kind.env_suffixes()
+            let suffixes = types.get(kind.as_str()).map(InfraType::env_suffixes);
+            suffixes
+                .unwrap_or_default()
                 .iter()
                 .any(|suffix| name == format!("{prefix}_{suffix}"))
                 .then_some(dependency)
@@ -722,7 +737,8 @@ fn check_override_env(
     }
 }
 
-/// Every dependency must have a provider here; instances must name dependencies.
+/// Every dependency must have a provider here; instances must name
+/// dependencies; types must be known; and each provider must fit its type.
 fn check_infrastructure(
     platform: &Platform,
     environment: &Environment,
@@ -730,11 +746,13 @@ fn check_infrastructure(
     out: &mut Vec<Diagnostic>,
 ) {
     let dependencies = dependencies(platform);
+    let infrastructure = &environment.infrastructure;
     for (name, (kind, users)) in &dependencies {
-        if environment.infrastructure.provider(name, *kind).is_none() {
+        if platform.types.get(kind.as_str()).is_some()
+            && infrastructure.provider(name, kind).is_none()
+        {
             let users: Vec<String> = users.iter().map(|s| format!("`{}`", s.name)).collect();
-            let pointer =
-                if environment.infrastructure.is_empty() { "" } else { "/infrastructure" };
+            let pointer = if infrastructure.is_empty() { "" } else { "/infrastructure" };
             out.push(
                 Diagnostic::error(
                     Code::SpecMissingProvider,
@@ -753,21 +771,451 @@ fn check_infrastructure(
             );
         }
     }
+    for (kind, provider) in &infrastructure.types {
+        let pointer = pointer_join("/infrastructure", kind.as_str());
+        match platform.types.get(kind.as_str()) {
+            Some(definition) => check_provider(definition, provider, origin, &pointer, out),
+            None => out.push(unknown_type(kind, &platform.types, origin.clone(), pointer, true)),
+        }
+    }
     let known: Vec<&str> = dependencies.keys().map(DependencyName::as_str).collect();
-    for name in environment.infrastructure.instances.keys() {
-        if !dependencies.contains_key(name) {
+    for (name, provider) in &infrastructure.instances {
+        let pointer = pointer_join(&format!("/infrastructure/{INSTANCES}"), name.as_str());
+        match dependencies.get(name) {
+            Some((kind, _)) => {
+                if let Some(definition) = platform.types.get(kind.as_str()) {
+                    check_provider(definition, provider, origin, &pointer, out);
+                }
+            }
+            None => out.push(
+                unknown_reference("dependency", name.as_str(), &known, origin.clone(), &pointer)
+                    .on_key(),
+            ),
+        }
+    }
+}
+
+/// A provider fits its type: `helm` needs a chart; fields set only for
+/// outputs the type has; the fields the type requires of `external` set.
+fn check_provider(
+    definition: &InfraType,
+    provider: &Provider,
+    origin: &Origin,
+    pointer: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let kind = &definition.name;
+    let unsupported = |field: &str, message: String, help: String| {
+        Diagnostic::error(Code::SpecUnsupportedProvider, message)
+            .at(origin.clone(), pointer_join(pointer, field))
+            .on_key()
+            .with_help(help)
+    };
+    let needs_output = |field: &str, set: bool, output: Output, out: &mut Vec<Diagnostic>| {
+        if set && !definition.yields(output) {
+            out.push(unsupported(
+                field,
+                format!(
+                    "`{field}` is set, but the type `{kind}` has no `{}` output",
+                    output.as_str()
+                ),
+                format!("remove `{field}`: services using `{kind}` get no such value"),
+            ));
+        }
+    };
+    match provider {
+        Provider::Helm(helm) => {
+            if definition.helm.is_none() {
+                out.push(unsupported(
+                    "provider",
+                    format!("the type `{kind}` has no chart to run in the cluster"),
+                    format!("provide `{kind}` with `provider: external` and its `host`, or give the type a `helm` section"),
+                ));
+            }
+            needs_output("username", helm.username.is_some(), Output::Username, out);
+        }
+        Provider::External(external) => {
+            needs_output("database", external.database.is_some(), Output::Name, out);
+            needs_output("username", external.username.is_some(), Output::Username, out);
+            needs_output("secret", external.secret.is_some(), Output::Password, out);
+            needs_output("remoteKey", external.remote_key.is_some(), Output::Password, out);
+            for field in &definition.external.requires {
+                let set = match field {
+                    ExternalField::Port => external.port.is_some(),
+                    ExternalField::Database => external.database.is_some(),
+                    ExternalField::Username => external.username.is_some(),
+                    ExternalField::Cidr => external.cidr.is_some(),
+                };
+                if !set {
+                    out.push(
+                        Diagnostic::error(
+                            Code::SpecUnsupportedProvider,
+                            format!(
+                                "missing field `{}`: the type `{kind}` has no default for it",
+                                field.as_str()
+                            ),
+                        )
+                        .at(origin.clone(), pointer)
+                        .with_help(format!(
+                            "add `{}:`; the type lists it under `external.requires`",
+                            field.as_str()
+                        )),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// A type name the platform does not know, with the closest known one.
+fn unknown_type(
+    kind: &TypeName,
+    types: &Types,
+    origin: Origin,
+    pointer: String,
+    on_key: bool,
+) -> Diagnostic {
+    let known: Vec<&str> = types.names().collect();
+    let message = match suggest(kind.as_str(), known.iter().copied()) {
+        Some(close) => format!("unknown infrastructure type `{kind}`, did you mean `{close}`?"),
+        None => format!("unknown infrastructure type `{kind}`"),
+    };
+    let list = known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+    let diagnostic = Diagnostic::error(Code::SpecUnknownType, message)
+        .at(origin, pointer)
+        .with_help(format!("known types: {list}; define a new one in `types/{kind}.yaml`"));
+    if on_key { diagnostic.on_key() } else { diagnostic }
+}
+
+/// The checks of the platform's own type definitions.
+#[must_use]
+pub fn validate_types(platform: &Platform) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut repositories: BTreeMap<&str, (&TypeName, &str)> = BTreeMap::new();
+    for definition in platform.types.iter() {
+        if !definition.builtin {
+            out.extend(check_type(definition));
+        }
+        let Some(helm) = &definition.helm else { continue };
+        let repository = &helm.chart.repository;
+        match repositories.get(repository.name.as_str()) {
+            Some((first, url)) if *url != repository.url && !definition.builtin => out.push(
+                Diagnostic::error(
+                    Code::SpecInvalidType,
+                    format!(
+                        "the chart repository `{}` is `{url}` for the type `{first}`, but `{}` here",
+                        repository.name, repository.url
+                    ),
+                )
+                .at(Origin::Type(definition.name.clone()), "/helm/chart/repository/url")
+                .with_help("the helmfile names each repository once: use the same URL, or another name"),
+            ),
+            Some(_) => {}
+            None => {
+                repositories.insert(&repository.name, (&definition.name, &repository.url));
+            }
+        }
+    }
+    out
+}
+
+/// The names a type's own outputs cannot take: the fields and variable
+/// suffixes of the common outputs.
+const RESERVED_OUTPUT_NAMES: [&str; 8] =
+    ["host", "port", "name", "username", "user", "password", "password_secret", "url"];
+
+/// Every problem of one type definition on its own: the outputs and what
+/// each needs, the placeholders of its forms, its chart's Service rule and
+/// credentials.
+#[must_use]
+pub fn check_type(definition: &InfraType) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let origin = Origin::Type(definition.name.clone());
+    let error = |message: String, pointer: &str, help: String| {
+        Diagnostic::error(Code::SpecInvalidType, message)
+            .at(origin.clone(), pointer)
+            .with_help(help)
+    };
+    if definition.name.as_str() == INSTANCES {
+        out.push(error(
+            format!("a type cannot be called `{INSTANCES}`"),
+            "/name",
+            format!("`infrastructure.{INSTANCES}` holds the providers of single dependencies; choose another name"),
+        ));
+    }
+    check_outputs(definition, &error, &mut out);
+    check_forms(definition, &error, &mut out);
+    if let Some(helm) = &definition.helm {
+        check_chart(definition, helm, &error, &mut out);
+    }
+    out
+}
+
+/// The outputs: `host` and `port`, each once, each with its setting; the
+/// type's own named apart from the common ones.
+fn check_outputs(
+    definition: &InfraType,
+    error: &impl Fn(String, &str, String) -> Diagnostic,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut seen = BTreeSet::new();
+    for (index, output) in definition.outputs.iter().enumerate() {
+        if !seen.insert(*output) {
+            out.push(error(
+                format!("the output `{}` is listed twice", output.as_str()),
+                &format!("/outputs/{index}"),
+                "list each output once".to_owned(),
+            ));
+        }
+    }
+    for required in [Output::Host, Output::Port] {
+        if !definition.yields(required) {
+            out.push(error(
+                format!("missing output `{}`", required.as_str()),
+                "/outputs",
+                "every dependency is reached at a host and port: list `host` and `port` under `outputs`".to_owned(),
+            ));
+        }
+    }
+    let pairs = [
+        (
+            Output::Name,
+            "database",
+            definition.database.is_some(),
+            "`database: \"{dependency_underscored}\"` (the dependency's name) or a fixed value",
+        ),
+        (
+            Output::Username,
+            "username",
+            definition.username.is_some(),
+            "`username: app`, the user clients connect as unless a provider names one",
+        ),
+        (Output::Url, "url", definition.url.is_some(), "`url: {plain: ..., tls: ...}`"),
+    ];
+    for (output, field, set, example) in pairs {
+        output_and_setting(definition, output, field, set, example, error, out);
+    }
+    if let Some(helm) = &definition.helm {
+        output_and_setting(
+            definition,
+            Output::Password,
+            "helm/credentials",
+            helm.credentials.is_some(),
+            "`helm.credentials` with the chart's `passwordKey` and `keys`",
+            error,
+            out,
+        );
+    }
+    for name in definition.fixed_outputs.keys() {
+        if RESERVED_OUTPUT_NAMES.contains(&name.as_str()) {
             out.push(
-                unknown_reference(
-                    "dependency",
-                    name.as_str(),
-                    &known,
-                    origin.clone(),
-                    &pointer_join("/infrastructure/instances", name.as_str()),
+                error(
+                    format!("`{name}` is the name of a common output"),
+                    &pointer_join("/fixedOutputs", name.as_str()),
+                    "list common outputs under `outputs`; give the type's own output another name"
+                        .to_owned(),
                 )
                 .on_key(),
             );
         }
     }
+    for field in &definition.external.requires {
+        let output = match field {
+            ExternalField::Database => Some(Output::Name),
+            ExternalField::Username => Some(Output::Username),
+            ExternalField::Port | ExternalField::Cidr => None,
+        };
+        if let Some(output) = output.filter(|o| !definition.yields(*o)) {
+            out.push(error(
+                format!(
+                    "`external.requires` lists `{}`, but the type has no `{}` output",
+                    field.as_str(),
+                    output.as_str()
+                ),
+                "/external/requires",
+                format!("remove `{}` from `external.requires`", field.as_str()),
+            ));
+        }
+    }
+}
+
+/// The URL forms and the `database` form use only their placeholders, and
+/// those only for outputs the type has.
+fn check_forms(
+    definition: &InfraType,
+    error: &impl Fn(String, &str, String) -> Diagnostic,
+    out: &mut Vec<Diagnostic>,
+) {
+    if let Some(url) = &definition.url {
+        for (field, form) in [("plain", &url.plain), ("tls", &url.tls)] {
+            let pointer = format!("/url/{field}");
+            for placeholder in placeholders(form) {
+                let output = match placeholder {
+                    "name" | "name_segment" => Some(Output::Name),
+                    "username" => Some(Output::Username),
+                    _ => None,
+                };
+                if !URL_PLACEHOLDERS.contains(&placeholder) {
+                    out.push(unknown_placeholder(
+                        placeholder,
+                        &URL_PLACEHOLDERS,
+                        "a URL form",
+                        error,
+                        &pointer,
+                    ));
+                } else if let Some(output) = output.filter(|o| !definition.yields(*o)) {
+                    out.push(error(
+                        format!("`{{{placeholder}}}` stands for the `{}` output, which the type does not have", output.as_str()),
+                        &pointer,
+                        format!("add `{}` to `outputs`, or leave `{{{placeholder}}}` out", output.as_str()),
+                    ));
+                }
+            }
+        }
+    }
+    if let Some(database) = &definition.database {
+        for placeholder in placeholders(database) {
+            if !DATABASE_PLACEHOLDERS.contains(&placeholder) {
+                out.push(unknown_placeholder(
+                    placeholder,
+                    &DATABASE_PLACEHOLDERS,
+                    "`database`",
+                    error,
+                    "/database",
+                ));
+            }
+        }
+    }
+}
+
+/// The chart's Service rules name the release; its credentials list the
+/// keys they point at, once each.
+fn check_chart(
+    definition: &InfraType,
+    helm: &HelmChart,
+    error: &impl Fn(String, &str, String) -> Diagnostic,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (field, rule) in
+        [("standalone", &helm.service.standalone), ("replicated", &helm.service.replicated)]
+    {
+        let pointer = format!("/helm/service/{field}");
+        let found = placeholders(rule);
+        for placeholder in &found {
+            if *placeholder != SERVICE_PLACEHOLDER {
+                out.push(unknown_placeholder(
+                    placeholder,
+                    &[SERVICE_PLACEHOLDER],
+                    "a Service rule",
+                    error,
+                    &pointer,
+                ));
+            }
+        }
+        if !found.contains(&SERVICE_PLACEHOLDER) {
+            out.push(error(
+                format!("the Service rule `{rule}` does not name the release"),
+                &pointer,
+                "write the chart's Service name with `{release}` (`{release}-primary`): each release has its own".to_owned(),
+            ));
+        }
+    }
+    let Some(credentials) = &helm.credentials else { return };
+    let listed: Vec<&str> = credentials.keys.iter().map(|k| k.0.as_str()).collect();
+    for (field, key) in [
+        ("passwordKey", Some(&credentials.password_key)),
+        ("usernameKey", credentials.username_key.as_ref()),
+    ] {
+        if let Some(key) = key
+            && !listed.contains(&key.as_str())
+        {
+            out.push(error(
+                format!("`{key}` is not among the credentials' `keys`"),
+                &format!("/helm/credentials/{field}"),
+                format!("add `{key}` to `keys`: the Secret must hold it"),
+            ));
+        }
+    }
+    if credentials.username_key.is_some() && !definition.yields(Output::Username) {
+        out.push(error(
+            "`usernameKey` is set, but the type has no `username` output".to_owned(),
+            "/helm/credentials/usernameKey",
+            "add `username` to `outputs` (with a default `username`), or remove `usernameKey`"
+                .to_owned(),
+        ));
+    }
+    let mut keys = BTreeSet::new();
+    for (index, key) in listed.iter().enumerate() {
+        if !keys.insert(*key) {
+            out.push(error(
+                format!("the key `{key}` is listed twice"),
+                &format!("/helm/credentials/keys/{index}"),
+                "list each key once".to_owned(),
+            ));
+        }
+    }
+}
+
+/// An output listed without its setting, or the setting without the output.
+fn output_and_setting(
+    definition: &InfraType,
+    output: Output,
+    field: &str,
+    set: bool,
+    example: &str,
+    error: &impl Fn(String, &str, String) -> Diagnostic,
+    out: &mut Vec<Diagnostic>,
+) {
+    let name = output.as_str();
+    let shown = field.replace('/', ".");
+    match (definition.outputs.iter().position(|o| *o == output), set) {
+        (Some(index), false) => out.push(error(
+            format!("the `{name}` output needs `{shown}`"),
+            &format!("/outputs/{index}"),
+            format!("add {example}, or remove `{name}` from `outputs`"),
+        )),
+        (None, true) => out.push(
+            error(
+                format!("`{shown}` is set, but the type has no `{name}` output"),
+                &format!("/{field}"),
+                format!("add `{name}` to `outputs`, or remove `{shown}`"),
+            )
+            .on_key(),
+        ),
+        _ => {}
+    }
+}
+
+fn unknown_placeholder(
+    placeholder: &str,
+    known: &[&str],
+    place: &str,
+    error: &impl Fn(String, &str, String) -> Diagnostic,
+    pointer: &str,
+) -> Diagnostic {
+    let list = known.iter().map(|k| format!("`{{{k}}}`")).collect::<Vec<_>>().join(", ");
+    let help = match suggest(placeholder, known.iter().copied()) {
+        Some(close) => format!("did you mean `{{{close}}}`? {place} may use {list}"),
+        None => format!("{place} may use {list}"),
+    };
+    error(format!("unknown placeholder `{{{placeholder}}}` in {place}"), pointer, help)
+}
+
+/// The `{name}` placeholders of a form, in order.
+fn placeholders(form: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    let mut rest = form;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        match after.find('}') {
+            Some(end) => {
+                found.push(&after[..end]);
+                rest = &after[end + 1..];
+            }
+            None => break,
+        }
+    }
+    found
 }
 
 /// A reference to a name that does not exist, with the closest existing one.
@@ -789,4 +1237,24 @@ pub(crate) fn unknown_reference(
     Diagnostic::error(Code::SpecUnknownReference, format!("unknown {what} `{name}`"))
         .at(origin, pointer)
         .with_help(help)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The built-in types pass the checks a platform's own type passes.
+    #[test]
+    fn builtin_types_are_consistent() {
+        for definition in Types::builtin().iter() {
+            let problems = check_type(definition);
+            assert!(problems.is_empty(), "{}: {problems:?}", definition.name);
+        }
+    }
+
+    #[test]
+    fn placeholders_are_found_in_order() {
+        assert_eq!(placeholders("{a}://{b}@x/{c"), ["a", "b"]);
+        assert!(placeholders("plain").is_empty());
+    }
 }

@@ -44,7 +44,7 @@ pub fn resolve(
     environment: &Environment,
 ) -> Result<ResolvedEnvironment, Vec<Diagnostic>> {
     let namespace = environment.namespace();
-    let provided = dependencies::resolve(platform, environment, &namespace);
+    let provided = dependencies::resolve(platform, environment, &namespace)?;
     let scope = service::Scope { platform, environment, namespace: &namespace };
     let mut services = Vec::with_capacity(platform.services.len());
     let mut diagnostics = Vec::new();
@@ -102,7 +102,7 @@ pub fn resolve(
         .filter(|r| r.name == "external-secrets")
         .map(crate::helm::Release::id)
         .collect();
-    for mut release in dependencies::releases(&provided, &namespace).map_err(|d| vec![d])? {
+    for mut release in dependencies::releases(&provided, &namespace)? {
         release.needs.clone_from(&needs);
         releases.push(release);
     }

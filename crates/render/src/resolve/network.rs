@@ -84,7 +84,7 @@ pub(super) fn resolve(
             network.egress.push(EgressRule {
                 to,
                 ports: vec![(dependency.outputs.port, "TCP")],
-                note: format!("{} {}", dependency.descriptor.name, dependency.name),
+                note: format!("{} {}", dependency.definition.name, dependency.name),
             });
         }
         for egress in &service.egress {

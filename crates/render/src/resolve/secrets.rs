@@ -25,20 +25,17 @@ pub(super) fn resolve(
     let mut secrets: BTreeMap<String, BTreeMap<String, SecretSource>> = BTreeMap::new();
 
     for dependency in provided {
-        let (secret, keys) = dependency.credentials();
         let remote = match dependency.provider {
             Provider::External(external) => external.remote_key.clone(),
             Provider::Helm(_) => None,
         }
         .unwrap_or_else(|| format!("{prefix}{}", dependency.name));
-        for key in keys {
-            let source = match dependency.provider {
-                Provider::Helm(_) if environment.development => SecretSource::Generated,
-                Provider::Helm(_) | Provider::External(_) => {
-                    SecretSource::Store { key: remote.clone(), property: (*key).to_owned() }
-                }
-            };
-            secrets.entry(secret.to_string()).or_default().insert((*key).to_owned(), source);
+        let Some((secret, keys)) = dependency.credentials(environment.development, &remote) else {
+            continue;
+        };
+        let entry = secrets.entry(secret.to_string()).or_default();
+        for (key, source) in keys {
+            entry.insert(key, source);
         }
     }
     // The TLS certificate Secret routes name, from the store like any other.

@@ -282,8 +282,13 @@ impl Scope<'_> {
             "platform",
             &[("name", Value::from(self.platform.settings.name.as_str()))],
         );
-        let resources =
-            dependencies.iter().map(|d| (d.name.to_string(), d.fields.clone())).collect();
+        let resources = dependencies
+            .iter()
+            .map(|d| {
+                let fields = d.fields.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+                (d.name.to_string(), fields)
+            })
+            .collect();
         context.insert_nested("resources", &resources);
         context
     }

@@ -10,12 +10,11 @@ mod resources;
 mod routing;
 mod secrets;
 mod service;
+mod types;
 mod workload;
 
 pub use environment::{ClusterFlavour, Environment, Images, ServiceOverride};
-pub use infrastructure::{
-    DependencyType, ExternalProvider, HelmProvider, Infrastructure, Provider,
-};
+pub use infrastructure::{ExternalProvider, HelmProvider, INSTANCES, Infrastructure, Provider};
 pub use ingress::{
     AddressRange, Ingress, LoadBalancer, LoadBalancerScheme, Tls, TlsVersion, TraefikApiGroup,
 };
@@ -29,15 +28,25 @@ pub use secrets::{DevelopmentSecrets, SecretStore, SecretStoreKind};
 pub use service::{
     ConfigFile, Egress, Port, Probe, Probes, Protocol, RunAs, SecretKeyRef, Service, WorkloadKind,
 };
+pub use types::{
+    ChartRepository, ChartSource, CredentialKey, Credentials, DATABASE_PLACEHOLDERS,
+    DefaultRequests, ExternalField, ExternalRules, FixedOutput, HelmChart, InfraType, Output,
+    SERVICE_PLACEHOLDER, ServiceRule, Types, URL_PLACEHOLDERS, UrlForms,
+};
 pub use workload::{Autoscale, ConcurrencyPolicy, JobSettings};
 
 use crate::names::{EnvName, ServiceName};
 
-/// A whole platform: settings, services and environments, each sorted by name.
+/// A whole platform: settings, infrastructure types, services and
+/// environments, each sorted by name.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Platform {
     /// Settings from `platform.yaml`, or the defaults.
     pub settings: PlatformSettings,
+    /// The infrastructure types services may use: the built-in ones, and the
+    /// platform's own from `types/`, which replace built-in ones of the same
+    /// name.
+    pub types: Types,
     /// Every service, sorted by name.
     pub services: Vec<Service>,
     /// Every environment, sorted by name.
