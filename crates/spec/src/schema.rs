@@ -281,9 +281,11 @@ fn invalid_keys(
     subschema: Option<&Value>,
     found: Option<&Value>,
 ) -> Vec<Diagnostic> {
-    let Some(Format::Name(kind)) =
-        subschema.and_then(|s| s.get("propertyNames")).and_then(Format::of_value)
-    else {
+    // The error's schema path ends inside `propertyNames` or at it.
+    let format = subschema.and_then(|s| {
+        Format::of_value(s).or_else(|| s.get("propertyNames").and_then(Format::of_value))
+    });
+    let Some(Format::Name(kind)) = format else {
         return vec![
             Diagnostic::error(Code::SpecInvalidValue, "a key is not valid here")
                 .at_pointer(pointer),
