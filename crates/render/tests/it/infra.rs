@@ -201,6 +201,9 @@ fn rendered_values_use_only_keys_of_the_pinned_charts() {
     let expected = [
         "kafka 32.4.4",
         "metallb 0.16.1",
+        // The example platform's own types (types/mongodb.yaml, types/s3.yaml).
+        "minio 17.0.23",
+        "mongodb 17.0.2",
         "mysql 14.0.5",
         "postgresql 17.1.0",
         "rabbitmq 16.0.16",
