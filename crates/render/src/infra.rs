@@ -79,7 +79,9 @@ pub fn env_vars(definition: &InfraType, name: &DependencyName, outputs: &Outputs
     let common = definition.outputs.iter().filter_map(|output| {
         let source = match output {
             Output::Password => EnvSource::Secret(outputs.password.clone()?),
-            _ => EnvSource::Value(value_text(*output, outputs)?),
+            Output::Host | Output::Port | Output::Name | Output::Username | Output::Url => {
+                EnvSource::Value(value_text(*output, outputs)?)
+            }
         };
         Some(EnvVar { name: format!("{prefix}_{}", output.env_suffix()), source })
     });
@@ -99,7 +101,9 @@ pub fn template_fields(definition: &InfraType, outputs: &Outputs) -> Vec<(String
             let value = match output {
                 Output::Port => Value::from(outputs.port),
                 Output::Password => Value::from(outputs.password.as_ref()?.secret.as_str()),
-                _ => Value::from(value_text(*output, outputs)?),
+                Output::Host | Output::Name | Output::Username | Output::Url => {
+                    Value::from(value_text(*output, outputs)?)
+                }
             };
             Some((output.template_field().to_owned(), value))
         });

@@ -95,15 +95,16 @@ impl Provided<'_> {
 
 /// Every dependency the services use, with its provider in `environment`,
 /// in name order. Dependencies without a provider were reported by
-/// validation and are skipped; a type the platform does not know (a
-/// platform built in Rust and never validated) is an error.
+/// validation and are skipped; a type the platform does not know, or
+/// `provider: helm` for a type without a chart (in a platform built in Rust
+/// and never validated), is an error.
 pub(super) fn resolve<'a>(
     platform: &'a Platform,
     environment: &'a Environment,
     namespace: &NamespaceName,
 ) -> Result<Vec<Provided<'a>>, Vec<Diagnostic>> {
     let mut found = Vec::new();
-    let mut unknown = Vec::new();
+    let mut refused = Vec::new();
     for (name, (kind, users)) in dependencies(platform) {
         let Some(definition) = platform.types.get(kind.as_str()) else {
             let service = users.first().map(|s| s.name.clone());
@@ -118,20 +119,31 @@ pub(super) fn resolve<'a>(
                     platc_spec::source::pointer_join("/uses", name.as_str()),
                 );
             }
-            unknown.push(diagnostic);
+            refused.push(diagnostic);
             continue;
         };
         let Some(provider) = environment.infrastructure.provider(&name, &kind) else {
             continue;
         };
         let pointer = environment.infrastructure.provider_pointer(&name, &kind);
+        if matches!(provider, Provider::Helm(_)) && definition.helm.is_none() {
+            refused.push(
+                Diagnostic::error(
+                    Code::SpecUnsupportedProvider,
+                    format!("the type `{kind}` has no chart to run in the cluster"),
+                )
+                .at(Origin::Environment(environment.name.clone()), format!("{pointer}/provider"))
+                .with_help(format!("provide `{kind}` with `provider: external` and its `host`")),
+            );
+            continue;
+        }
         let outputs = infra::outputs(definition, endpoint(&name, definition, provider, namespace));
         let env = infra::env_vars(definition, &name, &outputs);
         let fields = infra::template_fields(definition, &outputs);
         let users = users.iter().map(|s| s.name.clone()).collect();
         found.push(Provided { name, definition, provider, pointer, users, outputs, env, fields });
     }
-    if unknown.is_empty() { Ok(found) } else { Err(unknown) }
+    if refused.is_empty() { Ok(found) } else { Err(refused) }
 }
 
 /// Where the provider puts the dependency `name` of type `definition`.
@@ -151,9 +163,8 @@ fn endpoint(
     match provider {
         Provider::Helm(helm) => {
             let replicas = helm.replicas.unwrap_or(1);
+            // A type without a chart was refused above.
             let chart = definition.helm.as_ref();
-            // A type without a chart was refused by validation; its host is
-            // then the dependency's name, which nothing serves.
             let service = chart
                 .map_or_else(|| name.to_string(), |c| c.service.service(name.as_str(), replicas));
             let password_key = chart.and_then(|c| c.credentials.as_ref()).map(|c| &c.password_key);
@@ -213,7 +224,7 @@ fn release(
     helm: &HelmProvider,
     namespace: &NamespaceName,
 ) -> Result<Option<Release>, Diagnostic> {
-    // A type without a chart was refused by validation.
+    // A type without a chart was refused when the dependency was resolved.
     let Some(chart) = dependency.definition.helm.as_ref() else { return Ok(None) };
     let context = ReleaseContext {
         release: dependency.name.as_str(),

@@ -240,3 +240,34 @@ fn template_values_keep_their_types_and_quote_strings() {
     assert!(values.starts_with("fullnameOverride: \"null\"\n"), "{values}");
     assert!(values.contains("replicaCount: 1\n"), "a number stays a number: {values}");
 }
+
+/// A platform built in Rust is not validated unless its author asks; an
+/// unknown type, or `helm` for a type without a chart, is still an error of
+/// the render, never a guess.
+#[test]
+fn a_platform_built_in_code_with_an_unknown_or_unfit_type_does_not_render() {
+    use platc_spec::model::{ClusterFlavour, Environment, Provider, Service};
+    let build = |kind: &str, provider: Provider| -> Platform {
+        let api = Service::web("api", "ghcr.io/acme/api")
+            .and_then(|s| s.port("http", 8080))
+            .and_then(|s| s.uses("db", kind))
+            .expect("valid names");
+        let production = Environment::new("production", "example.com", ClusterFlavour::Eks)
+            .and_then(|e| e.default_tag("1.0.0"))
+            .and_then(|e| e.provide(kind, provider))
+            .expect("valid names");
+        Platform::named("shop").expect("name").with_service(api).with_environment(production)
+    };
+    let unknown = build("postgress", Provider::external("db.example.com"));
+    let diagnostics = render(&unknown, "production").expect_err("unknown type");
+    assert_eq!(diagnostics[0].code, Code::SpecUnknownType, "{diagnostics:?}");
+
+    let mut chartless = build("postgres", Provider::helm());
+    let mut postgres = chartless.types.get("postgres").expect("built in").clone();
+    postgres.helm = None;
+    postgres.builtin = false;
+    chartless.types.insert(postgres);
+    let diagnostics = render(&chartless, "production").expect_err("no chart");
+    assert_eq!(diagnostics[0].code, Code::SpecUnsupportedProvider, "{diagnostics:?}");
+    assert_eq!(diagnostics[0].message, "the type `postgres` has no chart to run in the cluster");
+}
