@@ -316,6 +316,41 @@ pub fn values(
     }
 }
 
+/// The keys of `values`, written by the values template of `definition`,
+/// that the chart at its pinned version does not have: each an error in the
+/// type file, with the closest key the chart has.
+#[must_use]
+pub fn unknown_written_keys(
+    definition: &InfraType,
+    chart: &HelmChart,
+    values: &serde_json::Value,
+) -> Vec<Diagnostic> {
+    let Some(list) = chart.recorded_keys.as_deref() else { return Vec::new() };
+    platc_spec::chart_keys::paths(values)
+        .iter()
+        .filter(|path| !list.allows(path))
+        .map(|path| {
+            let key = platc_spec::chart_keys::dotted(path);
+            let help = match list.closest(path) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => format!(
+                    "see the chart's values.yaml at version {}; the type's `helm.keys` lists every key",
+                    chart.chart.version
+                ),
+            };
+            Diagnostic::error(
+                Code::RenderUnknownChartValue,
+                format!(
+                    "the values template of `{}` writes `{key}`, which is not a value of the {} chart {}",
+                    definition.name, chart.chart.name, chart.chart.version
+                ),
+            )
+            .at(Origin::Type(definition.name.clone()), "/helm/values")
+            .with_help(help)
+        })
+        .collect()
+}
+
 /// Requests and limits as a template value, in the order charts document
 /// them (requests first).
 fn resources(resources: &ResourcesValue) -> Value {

@@ -241,10 +241,11 @@ codes! {
     RenderSerialize = "render::serialize", Error,
     fix: "This is a bug in platc: report it with the model that causes it.";
 
-    /// A template in a string value does not render: an unknown variable or
-    /// a syntax error.
+    /// A template does not render: in a string value or an infrastructure
+    /// type's values template, an unknown variable or a syntax error; or a
+    /// values template that does not give a mapping of chart values.
     RenderTemplate = "render::template", Error,
-    fix: "Use the variables templates know (`environment.*`, `service.*`, `platform.name`, `resources.<name>.*`; the help suggests the closest); write `{{ '{{' }}` for a literal brace.";
+    fix: "Use the variables templates know (`environment.*`, `service.*`, `platform.name`, `resources.<name>.*`; in values templates `release`, `replicas`, `storage`, `resources`, `username`, `database`, `secret`; the help suggests the closest); write `{{ '{{' }}` for a literal brace.";
 
     /// Routes use a certificate resolver that Traefik's values in the
     /// environment do not define, so every route would get Traefik's
@@ -252,11 +253,12 @@ codes! {
     RenderUndefinedCertResolver = "render::undefined_cert_resolver", Warning,
     fix: "Define the resolver under `ingress.values.certificatesResolvers.<name>` (or in Traefik's `additionalArguments`), or serve a certificate from a Secret with `secretName`.";
 
-    /// An extra Helm value is not a key of the pinned chart. It is a warning
-    /// when the environment pins a chart version whose keys platc has not
-    /// recorded, and an error otherwise.
+    /// A Helm value is not a key of the pinned chart: an extra value of an
+    /// environment, or one an infrastructure type's values template writes.
+    /// It is a warning when the environment pins a chart version whose keys
+    /// platc has not recorded, and an error otherwise.
     RenderUnknownChartValue = "render::unknown_chart_value", ErrorOrWarning,
-    fix: "Check the key against the chart's `values.yaml` at the pinned version, then rename or remove it.";
+    fix: "Check the key against the chart's `values.yaml` at the pinned version (the type's `helm.keys` lists them), then rename or remove it.";
 
     /// The environment to render is not part of the platform.
     RenderUnknownEnvironment = "render::unknown_environment", Error,

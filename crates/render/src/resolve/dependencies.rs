@@ -212,7 +212,7 @@ pub(super) fn releases(
             match release(dependency, helm, namespace) {
                 Ok(Some(release)) => releases.push(release),
                 Ok(None) => {}
-                Err(diagnostic) => errors.push(diagnostic),
+                Err(mut found) => errors.append(&mut found),
             }
         }
     }
@@ -223,7 +223,7 @@ fn release(
     dependency: &Provided<'_>,
     helm: &HelmProvider,
     namespace: &NamespaceName,
-) -> Result<Option<Release>, Diagnostic> {
+) -> Result<Option<Release>, Vec<Diagnostic>> {
     // A type without a chart was refused when the dependency was resolved.
     let Some(chart) = dependency.definition.helm.as_ref() else { return Ok(None) };
     let context = ReleaseContext {
@@ -238,9 +238,19 @@ fn release(
         database: dependency.outputs.name.as_deref(),
         secret: dependency.outputs.password.as_ref().map(|p| p.secret.as_str()),
     };
-    let mut values = infra::values(dependency.definition, chart, &context)?;
+    let mut values = infra::values(dependency.definition, chart, &context).map_err(|d| vec![d])?;
+    // What the template writes is checked against the keys of the version
+    // the type pins; an environment that picks another version takes the
+    // chance (its own values are judged in `crate::validate`).
+    let chart_ref = infra::chart_ref(chart, helm.version.as_deref());
+    if chart_ref.version == chart.chart.version {
+        let unknown = infra::unknown_written_keys(dependency.definition, chart, &values);
+        if !unknown.is_empty() {
+            return Err(unknown);
+        }
+    }
     merge(&mut values, &serde_json::Value::Object(helm.values.clone().into_iter().collect()));
-    let chart = infra::chart_ref(chart, helm.version.as_deref());
+    let chart = chart_ref;
     Ok(Some(Release::new(dependency.name.as_str(), namespace.as_str(), chart, values)))
 }
 

@@ -271,3 +271,28 @@ fn a_platform_built_in_code_with_an_unknown_or_unfit_type_does_not_render() {
     assert_eq!(diagnostics[0].code, Code::SpecUnsupportedProvider, "{diagnostics:?}");
     assert_eq!(diagnostics[0].message, "the type `postgres` has no chart to run in the cluster");
 }
+
+/// What a values template writes is checked against the chart's recorded
+/// keys, when the type records them.
+#[test]
+fn keys_a_values_template_writes_must_exist_in_the_chart() {
+    let dir = changed_copy("types/memcached.yaml", |text| {
+        text.replace("  requests:\n", "  keys: memcached-7.9.0.keys\n  requests:\n")
+            .replace("replicaCount: {{ replicas }}", "replicaCont: {{ replicas }}")
+    });
+    fs::write(
+        dir.path().join("types/memcached-7.9.0.keys"),
+        "# a short list for the test\narchitecture\nfullnameOverride\nreplicaCount\nresources\nresources.*\n",
+    )
+    .expect("write");
+    let loaded = load_dir(dir.path()).unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
+    let diagnostics = render(&loaded.platform, "local").expect_err("must fail");
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0].code, Code::RenderUnknownChartValue);
+    assert_eq!(
+        diagnostics[0].message,
+        "the values template of `memcached` writes `replicaCont`, which is not a value of the memcached chart 7.9.0"
+    );
+    assert_eq!(diagnostics[0].help.as_deref(), Some("did you mean `replicaCount`?"));
+    assert_eq!(diagnostics[0].pointer.as_deref(), Some("/helm/values"));
+}
