@@ -45,7 +45,7 @@ fn development_secret(
     keys: &BTreeMap<&String, &SecretSource>,
 ) -> Placed {
     let mut metadata =
-        labels::metadata(name, env.namespace.as_str(), labels::platform_labels(env, "secret"));
+        labels::metadata(name, env.namespace.as_str(), labels::platform_labels(env, "secret", name));
     if let Some(labels) = metadata.labels.as_mut() {
         labels.insert(DEVELOPMENT_LABEL.to_owned(), "true".to_owned());
     }
@@ -111,7 +111,7 @@ fn external_secret(
         data,
     };
     let metadata =
-        labels::metadata(name, env.namespace.as_str(), labels::platform_labels(env, "secret"));
+        labels::metadata(name, env.namespace.as_str(), labels::platform_labels(env, "secret", name));
     let object = CustomResource::new(external_secrets::API_VERSION, metadata, spec);
     Placed { owner: Owner::Platform, object: Object::ExternalSecret(Box::new(object)) }
 }

@@ -176,6 +176,10 @@ codes! {
     CheckUnknownKind = "check::unknown_kind", Error,
     fix: "Render the tree again so `crds/` and `helmfile.yaml` come with the objects, or install the CRD of the kind before applying.";
 
+    /// `platc init` would write a file that already exists; it writes nothing.
+    InitExistingFile = "init::existing_file", Error,
+    fix: "Run `platc init` in an empty directory, or name a new one: `platc init my-platform`.";
+
     /// The edited environment file would not load back as the same
     /// environment running the promoted tags; nothing was written.
     PromoteEditFailed = "promote::edit_failed", Error,
@@ -262,9 +266,14 @@ codes! {
     RenderUnknownEnvironment = "render::unknown_environment", Error,
     fix: "Name an environment by its name (`production`), its file or `env/production`.";
 
-    /// A middleware judges clients by their address (an IP allow list, a
-    /// per-client rate limit), but the environment trusts no proxy, so it
-    /// would see the load balancer's address instead of the client's.
+    /// A kind named in `--kinds` is not one platc renders.
+    RenderUnknownKind = "render::unknown_kind", Error,
+    fix: "Name kinds as Kubernetes spells them (`Deployment,Service`), in any case; the help lists every kind platc renders.";
+
+    /// Middlewares judge clients by their address (an IP allow list, a
+    /// per-client rate limit), but the environment trusts no proxy, so they
+    /// would see the load balancer's address instead of the client's. One
+    /// warning per environment lists every route middleware affected.
     RenderUntrustedClientIp = "render::untrusted_client_ip", Warning,
     fix: "Set `ingress.trustedProxies` to the address range of the load balancer in front of Traefik.";
 
@@ -498,7 +507,7 @@ impl serde::Serialize for Code {
 }
 
 /// The stages in the order `docs/diagnostics.md` presents them, with a heading and an introduction.
-const STAGES: [(&str, &str, &str); 4] = [
+const STAGES: [(&str, &str, &str); 5] = [
     (
         "spec",
         "The model",
@@ -515,6 +524,7 @@ const STAGES: [(&str, &str, &str); 4] = [
         "Reported by `platc check`: output checks on the rendered manifests, input policies, committed schemas and golden drift.",
     ),
     ("promote", "Promotion", "Reported by `platc promote` before it writes anything."),
+    ("init", "A new platform", "Reported by `platc init` before it writes anything."),
 ];
 
 /// The Markdown reference of every code, as `docs/diagnostics.md` holds it.

@@ -1,0 +1,40 @@
+//! `platc completions SHELL` and `platc man`: the shell completion script
+//! and the manual page, both generated from the argument definitions of the
+//! binary that prints them, so they never go stale.
+
+use clap::{Args, CommandFactory as _};
+use clap_complete::Shell;
+
+use crate::Outcome;
+use crate::args::Cli;
+use crate::output::print;
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell: bash (`source <(platc completions bash)`), zsh (into a
+    /// directory of `$fpath` as `_platc`), fish (`~/.config/fish/completions/platc.fish`),
+    /// elvish or powershell.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {}
+
+/// Prints the completion script of a shell.
+pub fn completions(args: &CompletionsArgs) -> anyhow::Result<Outcome> {
+    let mut command = Cli::command();
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut command, "platc", &mut script);
+    print(&String::from_utf8_lossy(&script))?;
+    Ok(Outcome::Success)
+}
+
+/// Prints the manual page: the synopsis, every option and every command
+/// with what it does.
+pub fn man(_: &ManArgs) -> anyhow::Result<Outcome> {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+    print(&String::from_utf8_lossy(&page))?;
+    Ok(Outcome::Success)
+}
