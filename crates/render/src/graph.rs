@@ -110,7 +110,7 @@ pub fn service_map(env: &ResolvedEnvironment) -> ServiceMap {
                 from: id.clone(),
                 to: format!("svc:{backend}"),
                 kind: EdgeKind::Route,
-                label: Some(paths.join(" ")),
+                label: Some(paths.join(", ")),
             });
         }
     }

@@ -437,6 +437,45 @@ mod tests {
         assert_eq!(suggest("xyz", fields), None);
     }
 
+    fn at_line(file: &str, line: usize) -> Diagnostic {
+        Diagnostic::warning(Code::CheckMissingProbe, "same cause")
+            .with_help("same fix")
+            .in_file(file, Some(Position { line, column: 1, offset: 0, len: 1 }))
+    }
+
+    #[test]
+    fn repeated_causes_merge_into_one_with_every_place() {
+        let other = Diagnostic::warning(Code::CheckMissingProbe, "another cause");
+        let merged = merge_repeated(vec![
+            at_line("a.yaml", 1),
+            other.clone(),
+            at_line("b.yaml", 2),
+            at_line("a.yaml", 1),
+            at_line("c.yaml", 3),
+        ]);
+        assert_eq!(merged.len(), 2, "{merged:#?}");
+        assert_eq!(merged[1], other);
+        let first = &merged[0];
+        assert_eq!(first.place(), Some("a.yaml:1:1".to_owned()));
+        let also: Vec<Option<String>> = first.also.iter().map(Place::describe).collect();
+        assert_eq!(also, [Some("b.yaml:2:1".to_owned()), Some("c.yaml:3:1".to_owned())]);
+        assert_eq!(first.place_count(), 3);
+        assert!(first.short().ends_with("same cause (and 2 more place(s)); help: same fix"));
+        let rendered = first.render(None, false);
+        assert!(rendered.contains("also at 2 more place(s): b.yaml:2:1, c.yaml:3:1"), "{rendered}");
+    }
+
+    #[test]
+    fn a_long_list_of_places_shows_the_first_few() {
+        let merged = merge_repeated((1..=12).map(|line| at_line("a.yaml", line)).collect());
+        assert_eq!(merged.len(), 1);
+        assert_eq!(merged[0].also.len(), 11);
+        assert_eq!(
+            merged[0].also_note().as_deref(),
+            Some("also at 11 more place(s): a.yaml:2:1, a.yaml:3:1, a.yaml:4:1, a.yaml:5:1, a.yaml:6:1, and 6 more")
+        );
+    }
+
     #[test]
     fn short_form_names_place_code_and_key() {
         let d = Diagnostic::error(Code::SpecUnknownField, "unknown field `replcas`")

@@ -68,8 +68,8 @@ pub struct Grouped {
 
 /// Checks a request and chooses each service's tag: the one it runs in
 /// `from` (its own tag, else the default). A service named in a release
-/// group brings the group's other services along ([`Plan::grouped`]), each
-/// right after it. Every problem is reported at once:
+/// group brings the group's other services along ([`Plan::grouped`]), after
+/// the services named. Every problem is reported at once:
 /// unknown environments or services, the same environment twice, services
 /// with no tag in `from`, and `latest` tags for an environment that is not
 /// for development (once per place in `from`'s file).
@@ -280,13 +280,14 @@ fn find_services(
     let mut grouped: Vec<Grouped> = Vec::new();
     for name in names {
         match platform.service(name) {
-            Some(service) if !found.contains(&service.name) => {
-                found.push(service.name.clone());
-                add_groups(platform, &service.name, &mut found, &mut grouped);
-            }
+            Some(service) if !found.contains(&service.name) => found.push(service.name.clone()),
             Some(_) => {}
             None => problems.push(unknown(Code::PromoteUnknownService, "service", name, &known)),
         }
+    }
+    // Services named by hand are not "brought along", whatever their order.
+    for service in found.clone() {
+        add_groups(platform, &service, &mut found, &mut grouped);
     }
     (found, grouped)
 }
