@@ -194,7 +194,8 @@ impl ServiceMap {
         let id = |node: &str| ids.get(node).cloned().unwrap_or_else(|| mermaid_safe(node));
         let mut out = format!("flowchart LR\n  %% platc graph {}\n", self.environment);
         for node in &self.nodes {
-            let label = node.label.iter().map(|l| mermaid_text(l)).collect::<Vec<_>>().join("<br/>");
+            let label =
+                node.label.iter().map(|l| mermaid_text(l)).collect::<Vec<_>>().join("<br/>");
             let (open, close) = match node.kind {
                 NodeKind::Web => ("[\"", "\"]"),
                 NodeKind::Worker => ("[[\"", "\"]]"),

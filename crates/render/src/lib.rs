@@ -11,8 +11,8 @@
 //! Pipeline position: load → validate → **validate env → resolve → build →
 //! emit → diff**. The builders ([`workload`], [`network`], [`config`],
 //! [`scaling`], [`ingress`], [`secrets`], [`platform`], [`applyset`],
-//! [`labels`]) and the chart values writers ([`components`], `infra/<type>.rs`)
-//! read only [`resolved`] values.
+//! [`labels`]), the chart values writers ([`components`], `infra/<type>.rs`)
+//! and the service map ([`graph`]) read only [`resolved`] values.
 
 // A library reports through return values; printing and exiting belong to the binary.
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]

@@ -335,7 +335,9 @@ fn describe_place(
     origin: Option<&Origin>,
 ) -> Option<String> {
     match location {
-        Some(Location { file, position: Some(p) }) => Some(format!("{file}:{}:{}", p.line, p.column)),
+        Some(Location { file, position: Some(p) }) => {
+            Some(format!("{file}:{}:{}", p.line, p.column))
+        }
         Some(Location { file, position: None }) => Some(file.clone()),
         None => object.cloned().or_else(|| origin.map(ToString::to_string)),
     }
@@ -358,21 +360,18 @@ pub fn merge_repeated(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
             diagnostic.message.clone(),
             diagnostic.help.clone(),
         );
-        match index.get(&key) {
-            Some(&at) => {
-                let first = &mut merged[at];
-                let mut places = vec![diagnostic.own_place()];
-                places.extend(diagnostic.also);
-                for place in places {
-                    if place != first.own_place() && !first.also.contains(&place) {
-                        first.also.push(place);
-                    }
+        if let Some(&at) = index.get(&key) {
+            let first = &mut merged[at];
+            let mut places = vec![diagnostic.own_place()];
+            places.extend(diagnostic.also);
+            for place in places {
+                if place != first.own_place() && !first.also.contains(&place) {
+                    first.also.push(place);
                 }
             }
-            None => {
-                index.insert(key, merged.len());
-                merged.push(diagnostic);
-            }
+        } else {
+            index.insert(key, merged.len());
+            merged.push(diagnostic);
         }
     }
     merged
@@ -472,7 +471,9 @@ mod tests {
         assert_eq!(merged[0].also.len(), 11);
         assert_eq!(
             merged[0].also_note().as_deref(),
-            Some("also at 11 more place(s): a.yaml:2:1, a.yaml:3:1, a.yaml:4:1, a.yaml:5:1, a.yaml:6:1, and 6 more")
+            Some(
+                "also at 11 more place(s): a.yaml:2:1, a.yaml:3:1, a.yaml:4:1, a.yaml:5:1, a.yaml:6:1, and 6 more"
+            )
         );
     }
 

@@ -11,6 +11,7 @@
 //!
 //! Nothing here touches the file system: [`files`] returns what to write.
 
+use crate::model::PlatformSettings;
 use crate::names::ObjectName;
 use crate::schema::{FileKind, json_schema_text};
 
@@ -18,7 +19,7 @@ use crate::schema::{FileKind, json_schema_text};
 pub const SCHEMA_DIR: &str = "schema";
 
 /// The platform name `platc init` uses when the directory's name is not a
-/// valid one.
+/// valid one: the name of a platform that names none.
 pub const FALLBACK_NAME: &str = "platform";
 
 /// One file of a new platform: its path relative to the platform root, with
@@ -45,9 +46,7 @@ pub fn platform_name(directory: &str) -> ObjectName {
         }
     }
     let name: String = name.trim_matches('-').chars().take(40).collect();
-    ObjectName::new(name.trim_end_matches('-'))
-        .or_else(|_| ObjectName::new(FALLBACK_NAME))
-        .expect("the fallback is a valid name")
+    ObjectName::new(name.trim_end_matches('-')).unwrap_or_else(|_| PlatformSettings::default().name)
 }
 
 /// The modeline that points yaml-language-server at the schema of `kind`
@@ -168,6 +167,11 @@ fn vscode_settings() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fallback_is_the_default_name() {
+        assert_eq!(PlatformSettings::default().name.as_str(), FALLBACK_NAME);
+    }
 
     #[test]
     fn platform_names_from_directories() {

@@ -68,7 +68,9 @@ pub fn run(root: &Path, args: &DiffArgs, style: Style) -> anyhow::Result<Outcome
         if let Some(file) = &args.output {
             let text = match args.format {
                 DiffFormat::Text => String::new(),
-                DiffFormat::Markdown => format!("### platc diff: {}\n\nNo differences.\n", labels.title),
+                DiffFormat::Markdown => {
+                    format!("### platc diff: {}\n\nNo differences.\n", labels.title)
+                }
             };
             write_output(file, &text)?;
         }

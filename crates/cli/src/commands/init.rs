@@ -46,7 +46,9 @@ pub fn run(root: &Path, args: &InitArgs, style: Style) -> anyhow::Result<Outcome
                     Code::InitExistingFile,
                     "platc init writes only new files, and this one exists",
                 )
-                .with_help("run it in an empty directory, or name a new one: `platc init my-platform`")
+                .with_help(
+                    "run it in an empty directory, or name a new one: `platc init my-platform`",
+                )
                 .in_file(target(dir, path).display().to_string(), None)
             })
             .collect();

@@ -85,7 +85,12 @@ pub fn render_tree_of_kinds(
                 style,
                 &format!(
                     "rendered {} ({} files) in {}",
-                    rendered.environments.iter().map(EnvName::as_str).collect::<Vec<_>>().join(", "),
+                    rendered
+                        .environments
+                        .iter()
+                        .map(EnvName::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     rendered.tree.len(),
                     elapsed_ms(start)
                 ),

@@ -95,8 +95,7 @@ pub fn run(root: &Path, args: &PromoteArgs, style: Style) -> anyhow::Result<Outc
     if diff.is_empty() {
         note(style, &format!("{env}: the new tags change no rendered file"));
     } else {
-        let labels =
-            Labels {
+        let labels = Labels {
             title: env.to_string(),
             old: "before".to_owned(),
             new: "after".to_owned(),

@@ -3,16 +3,32 @@
 use crate::{platc, workspace};
 
 /// Every command of platc, as the completions and the manual must list them.
-const COMMANDS: [&str; 10] =
-    ["render", "golden", "diff", "schema", "check", "promote", "graph", "init", "completions", "man"];
+const COMMANDS: [&str; 10] = [
+    "render",
+    "golden",
+    "diff",
+    "schema",
+    "check",
+    "promote",
+    "graph",
+    "init",
+    "completions",
+    "man",
+];
 
 #[test]
 fn completions_name_every_command() {
     let dir = workspace();
-    for (shell, marker) in [("bash", "_platc()"), ("zsh", "#compdef platc"), ("fish", "complete -c platc")] {
+    for (shell, marker) in
+        [("bash", "_platc()"), ("zsh", "#compdef platc"), ("fish", "complete -c platc")]
+    {
         let run = platc(&dir, &["completions", shell]);
         assert_eq!(run.code, 0, "{shell}: {}", run.stderr);
-        assert!(run.stdout.contains(marker), "{shell}: {}", &run.stdout[..200.min(run.stdout.len())]);
+        assert!(
+            run.stdout.contains(marker),
+            "{shell}: {}",
+            &run.stdout[..200.min(run.stdout.len())]
+        );
         for command in COMMANDS {
             assert!(run.stdout.contains(command), "{shell} completions lack `{command}`");
         }

@@ -73,22 +73,33 @@ fn markdown_diff_for_ci_fits_a_comment_and_goes_to_a_file() {
     assert!(markdown.contains("| environment | changed | added | removed |"));
     for summary in markdown.lines().filter(|l| l.starts_with("<details><summary>")) {
         assert!(
-            ["<b>local</b>", "<b>production</b>", "<b>staging</b>"].iter().any(|e| summary.contains(e)),
+            ["<b>local</b>", "<b>production</b>", "<b>staging</b>"]
+                .iter()
+                .any(|e| summary.contains(e)),
             "{summary}"
         );
     }
+    assert!(
+        markdown.contains(
+            "<details><summary><code>~</code> <b>local</b> · Namespace acme-shop</summary>"
+        )
+    );
     assert!(markdown.contains(
-        "<details><summary><code>~</code> <b>local</b> · Namespace acme-shop</summary>"
+        "- `metadata.labels[\"app.kubernetes.io/part-of\"]`: `acme-shop` → `acme-store`"
     ));
-    assert!(markdown.contains("- `metadata.labels[\"app.kubernetes.io/part-of\"]`: `acme-shop` → `acme-store`"));
     // Truncated, and saying so with counts and the commands to run.
-    assert!(markdown.contains("> **Truncated** to fit 60,000 characters; left out: "), "{}", &markdown[markdown.len() - 600..]);
+    assert!(
+        markdown.contains("> **Truncated** to fit 60,000 characters; left out: "),
+        "{}",
+        &markdown[markdown.len() - 600..]
+    );
     assert!(markdown.contains("`platc diff production`"), "{}", &markdown[markdown.len() - 600..]);
     assert!(run.stderr.contains("platc: the markdown diff leaves out "), "{}", run.stderr);
     assert!(run.stderr.contains("platc: wrote the diff to diff.md"), "{}", run.stderr);
 
     // A smaller budget is kept too.
-    let small = platc(tmp.path(), &["diff", "production", "--format", "markdown", "--max-chars", "5000"]);
+    let small =
+        platc(tmp.path(), &["diff", "production", "--format", "markdown", "--max-chars", "5000"]);
     assert_eq!(small.code, 1);
     assert!(small.stdout.chars().count() <= 5_000, "{}", small.stdout.chars().count());
     assert!(small.stdout.starts_with("### platc diff: production\n"), "{}", small.stdout);

@@ -41,11 +41,22 @@ fn dot_for_graphviz() {
     let dot = &run.stdout;
     assert!(dot.starts_with("digraph \"production\" {\n  rankdir=LR;\n"), "{dot}");
     assert!(dot.ends_with("}\n"));
-    assert!(dot.contains("  \"svc:orders-migrate\" [label=\"orders-migrate\\njob\", shape=hexagon];\n"), "{dot}");
-    assert!(dot.contains("  \"dep:cache\" [label=\"cache\\nredis · in-cluster\", shape=cylinder];\n"));
+    assert!(
+        dot.contains("  \"svc:orders-migrate\" [label=\"orders-migrate\\njob\", shape=hexagon];\n"),
+        "{dot}"
+    );
+    assert!(
+        dot.contains("  \"dep:cache\" [label=\"cache\\nredis · in-cluster\", shape=cylinder];\n")
+    );
     assert!(dot.contains("shape=cylinder, style=dashed];\n"), "external dependencies are dashed");
-    assert!(dot.contains("  \"host:api.acme-shop.com\" -> \"svc:orders-api\" [label=\"/orders/v1\"];\n"));
-    assert!(dot.contains("  \"svc:storefront\" -> \"svc:graphql-gateway\" [label=\"calls\", style=dashed];\n"));
+    assert!(
+        dot.contains(
+            "  \"host:api.acme-shop.com\" -> \"svc:orders-api\" [label=\"/orders/v1\"];\n"
+        )
+    );
+    assert!(dot.contains(
+        "  \"svc:storefront\" -> \"svc:graphql-gateway\" [label=\"calls\", style=dashed];\n"
+    ));
     assert!(dot.contains("  \"svc:orders-api\" -> \"dep:orders-db\";\n"));
     // Every node an edge names is declared.
     for line in dot.lines().filter(|l| l.contains(" -> ")) {
@@ -60,6 +71,8 @@ fn an_unknown_environment_is_bad_input() {
     let run = platc(tmp.path(), &["graph", "prodution"]);
     assert_eq!(run.code, 2);
     assert_eq!(run.stdout, "");
-    assert!(run.stderr.contains("error[render::unknown_environment]: unknown environment `prodution`"));
+    assert!(
+        run.stderr.contains("error[render::unknown_environment]: unknown environment `prodution`")
+    );
     assert!(run.stderr.contains("did you mean `production`?"), "{}", run.stderr);
 }

@@ -9,7 +9,11 @@ fn a_new_platform_checks_clean_and_renders() {
     let tmp = tempfile::tempdir().expect("tmp");
     let run = platc(tmp.path(), &["init", "Acme Web"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("platc: created the platform `acme-web` in Acme Web: "), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("platc: created the platform `acme-web` in Acme Web: "),
+        "{}",
+        run.stderr
+    );
     let dir = tmp.path().join("Acme Web");
     let mut files: Vec<String> = walk(&dir);
     files.sort();
@@ -26,11 +30,18 @@ fn a_new_platform_checks_clean_and_renders() {
         ]
     );
     let read = |path: &str| fs::read_to_string(dir.join(path)).expect(path);
-    assert!(read("platform.yaml").starts_with("# yaml-language-server: $schema=schema/platform.schema.json\n"));
-    assert!(read("services/hello.yaml")
-        .starts_with("# yaml-language-server: $schema=../schema/service.schema.json\n"));
-    assert!(read("environments/local.yaml")
-        .starts_with("# yaml-language-server: $schema=../schema/environment.schema.json\n"));
+    assert!(
+        read("platform.yaml")
+            .starts_with("# yaml-language-server: $schema=schema/platform.schema.json\n")
+    );
+    assert!(
+        read("services/hello.yaml")
+            .starts_with("# yaml-language-server: $schema=../schema/service.schema.json\n")
+    );
+    assert!(
+        read("environments/local.yaml")
+            .starts_with("# yaml-language-server: $schema=../schema/environment.schema.json\n")
+    );
     assert!(read("platform.yaml").contains("\nname: acme-web\n"));
     let settings: serde_json::Value =
         serde_json::from_str(&read(".vscode/settings.json")).expect("settings are JSON");
@@ -47,7 +58,12 @@ fn a_new_platform_checks_clean_and_renders() {
     assert_eq!(render.code, 0, "{}", render.stderr);
     assert_eq!(render.stderr, "");
     assert!(render.stdout.contains("\nkind: Deployment\n"));
-    assert!(render.stdout.contains("host: hello.acme-web.localhost") || render.stdout.contains("Host(`hello.acme-web.localhost`)"), "{}", render.stdout);
+    assert!(
+        render.stdout.contains("host: hello.acme-web.localhost")
+            || render.stdout.contains("Host(`hello.acme-web.localhost`)"),
+        "{}",
+        render.stdout
+    );
     // And it can be taken further: a golden tree, then a clean check with it.
     assert_eq!(platc(&dir, &["golden"]).code, 0);
     assert_eq!(platc(&dir, &["check"]).code, 0);
@@ -63,7 +79,11 @@ fn init_never_overwrites() {
     assert_eq!(run.code, 2);
     assert_eq!(run.stderr.matches("error[init::existing_file]").count(), 1, "{}", run.stderr);
     assert!(run.stderr.contains("note: in ./platform.yaml"), "{}", run.stderr);
-    assert!(run.stderr.contains("also at 1 more place(s): ./services/hello.yaml"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("also at 1 more place(s): ./services/hello.yaml"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.ends_with("platc: 1 error(s); nothing was written\n"), "{}", run.stderr);
     assert_eq!(fs::read_to_string(tmp.path().join("services/hello.yaml")).unwrap(), "mine\n");
     assert!(!tmp.path().join("environments").exists(), "nothing was written");

@@ -228,7 +228,8 @@ fn a_release_group_is_promoted_together_and_says_so() {
     assert!(run.stdout.contains("Deployment shop/search"), "the diff shows both: {}", run.stdout);
 
     // Promoting a service outside any group moves it alone.
-    let alone = promote(tmp.path(), &["mailer", "--from", "staging", "--to", "production", "--dry-run"]);
+    let alone =
+        promote(tmp.path(), &["mailer", "--from", "staging", "--to", "production", "--dry-run"]);
     assert_eq!(alone.code, 0, "{}", alone.stderr);
     assert!(!alone.stderr.contains("ships with"), "{}", alone.stderr);
 }
@@ -238,7 +239,11 @@ fn a_release_group_names_known_services() {
     let tmp = promote_copy();
     let platform = tmp.path().join("platform.yaml");
     let settings = fs::read_to_string(&platform).unwrap();
-    fs::write(&platform, format!("{settings}releaseGroups:\n  indexing:\n    - api\n    - serch\n")).unwrap();
+    fs::write(
+        &platform,
+        format!("{settings}releaseGroups:\n  indexing:\n    - api\n    - serch\n"),
+    )
+    .unwrap();
     let run = promote(tmp.path(), &["api", "--from", "staging", "--to", "production"]);
     assert_eq!(run.code, 2);
     assert!(

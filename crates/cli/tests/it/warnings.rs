@@ -22,7 +22,12 @@ fn one_warning_per_cause_on_render() {
     let tmp = staging_without_trusted_proxies();
     let run = platc(tmp.path(), &["render", "staging"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(run.stderr.matches("warning[render::untrusted_client_ip]").count(), 1, "{}", run.stderr);
+    assert_eq!(
+        run.stderr.matches("warning[render::untrusted_client_ip]").count(),
+        1,
+        "{}",
+        run.stderr
+    );
     assert!(
         run.stderr.contains(
             "`staging` trusts no proxy, but 17 route middleware(s) judge clients by address \

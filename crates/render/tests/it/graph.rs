@@ -14,7 +14,11 @@ fn services_by_kind_routes_and_schedules() {
         map.nodes.iter().map(|n| (n.id.as_str(), n.kind, n.label.join(" | "))).collect();
     assert!(nodes.contains(&("svc:api", NodeKind::Web, "api | web".to_owned())), "{nodes:?}");
     assert!(nodes.contains(&("svc:migrate", NodeKind::Job, "migrate | job".to_owned())));
-    assert!(nodes.contains(&("svc:report", NodeKind::CronJob, "report | cronjob 30 2 * * *".to_owned())));
+    assert!(nodes.contains(&(
+        "svc:report",
+        NodeKind::CronJob,
+        "report | cronjob 30 2 * * *".to_owned()
+    )));
     let hosts: Vec<&str> =
         map.nodes.iter().filter(|n| n.kind == NodeKind::Host).map(|n| n.id.as_str()).collect();
     assert_eq!(hosts, ["host:admin.example.com", "host:api.example.com", "host:shop.example.com"]);
@@ -68,8 +72,16 @@ fn dependencies_with_their_provider() {
     assert_eq!(users, ["svc:orders", "svc:worker"]);
 
     let (local, _) = service_map(&platform, "local").expect("maps");
-    assert!(local.nodes.iter().filter(|n| n.id.starts_with("dep:")).all(|n| n.kind == NodeKind::InCluster));
-    assert!(local.mermaid().contains("  dep_orders_db[(\"orders-db<br/>postgres · in-cluster\")]\n"));
+    assert!(
+        local
+            .nodes
+            .iter()
+            .filter(|n| n.id.starts_with("dep:"))
+            .all(|n| n.kind == NodeKind::InCluster)
+    );
+    assert!(
+        local.mermaid().contains("  dep_orders_db[(\"orders-db<br/>postgres · in-cluster\")]\n")
+    );
 }
 
 #[test]

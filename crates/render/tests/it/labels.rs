@@ -60,13 +60,23 @@ fn platform_objects_are_their_own_instance_and_selectors_stay() {
 #[test]
 fn kinds_are_the_kinds_platc_renders() {
     use platc_render::object::parse_kinds;
-    assert_eq!(parse_kinds(&["deployment", "SERVICE", "Deployment"]).unwrap(), ["Deployment", "Service"]);
-    assert_eq!(parse_kinds(&["tlsoption", "ipaddresspool"]).unwrap(), ["TLSOption", "IPAddressPool"]);
+    assert_eq!(
+        parse_kinds(&["deployment", "SERVICE", "Deployment"]).unwrap(),
+        ["Deployment", "Service"]
+    );
+    assert_eq!(
+        parse_kinds(&["tlsoption", "ipaddresspool"]).unwrap(),
+        ["TLSOption", "IPAddressPool"]
+    );
     let problems = parse_kinds(&["Deploymnt", "Gateway"]).unwrap_err();
     assert_eq!(problems.len(), 2);
     assert_eq!(problems[0].code, platc_spec::Code::RenderUnknownKind);
     assert_eq!(problems[0].message, "unknown kind `Deploymnt` in `--kinds`");
-    assert!(problems[0].help.as_deref().unwrap_or_default().starts_with("did you mean `Deployment`?"));
-    assert!(problems[1].help.as_deref().unwrap_or_default().starts_with("platc renders ConfigMap, "));
+    assert!(
+        problems[0].help.as_deref().unwrap_or_default().starts_with("did you mean `Deployment`?")
+    );
+    assert!(
+        problems[1].help.as_deref().unwrap_or_default().starts_with("platc renders ConfigMap, ")
+    );
     assert_eq!(Object::KINDS.len(), 17);
 }

@@ -1,14 +1,19 @@
 //! The markdown diff for pull-request comments: grouped by environment, and
 //! never longer than its budget.
 
+use std::fmt::Write as _;
+
 use platc_render::diff::markdown::{DEFAULT_BUDGET, LeftOut, Options, Section, markdown};
 use platc_render::{Tree, TreeDiff, diff_trees};
 
 /// A deployment-like file of `lines` lines for object `name`, with `version`.
 fn object(name: &str, version: u32, lines: usize) -> String {
-    let mut text = format!("kind: Deployment\nmetadata:\n  name: {name}\n  namespace: shop\nspec:\n  version: \"{version}\"\n  env:\n");
+    let mut text = format!(
+        "kind: Deployment\nmetadata:\n  name: {name}\n  namespace: shop\nspec:\n  version: \"{version}\"\n  env:\n"
+    );
     for i in 0..lines {
-        text.push_str(&format!("  - name: VAR_{i}\n    value: \"{}\"\n", if i % 7 == 0 { version } else { 0 }));
+        let value = if i % 7 == 0 { version } else { 0 };
+        let _ = write!(text, "  - name: VAR_{i}\n    value: \"{value}\"\n");
     }
     text
 }
@@ -39,7 +44,13 @@ fn sections(diff: &TreeDiff) -> Vec<Section<'_>> {
 }
 
 fn options(budget: usize) -> Options<'static> {
-    Options { title: "all environments", old_label: "golden", new_label: "rendered", unified: true, budget }
+    Options {
+        title: "all environments",
+        old_label: "golden",
+        new_label: "rendered",
+        unified: true,
+        budget,
+    }
 }
 
 #[test]
@@ -55,7 +66,10 @@ fn a_large_diff_is_cut_to_the_budget_and_says_what_it_left_out() {
     // Every environment's counts stay.
     for env in ["local", "production", "staging"] {
         assert!(text.contains(&format!("| {env} | 400 | 1 | 0 |")), "{env}");
-        assert!(text.contains(&format!("\n#### {env}: 400 changed, 1 added, 0 removed\n")), "{env}");
+        assert!(
+            text.contains(&format!("\n#### {env}: 400 changed, 1 added, 0 removed\n")),
+            "{env}"
+        );
     }
     // Field summaries come first: shown objects list their fields, in order.
     let shown = text.matches("<details><summary>").count();
@@ -127,5 +141,7 @@ fn stat_leaves_out_unified_diffs_without_a_note() {
     assert!(!text.contains("left out"));
     // One environment: no table, no section heading.
     assert!(!text.contains("####"));
-    assert!(text.starts_with("### platc diff: all environments\n\n**2 changed, 1 added, 0 removed**\n"));
+    assert!(
+        text.starts_with("### platc diff: all environments\n\n**2 changed, 1 added, 0 removed**\n")
+    );
 }

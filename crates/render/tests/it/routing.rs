@@ -3,10 +3,10 @@
 use std::collections::BTreeSet;
 
 use platc_render::{Tree, diff_trees, render};
-use platc_spec::names::{EnvName, ServiceName};
-use platc_spec::{Code, Origin};
 use platc_spec::Platform;
 use platc_spec::model::{Environment, MaintenancePage, TraefikApiGroup};
+use platc_spec::names::{EnvName, ServiceName};
+use platc_spec::{Code, Origin};
 
 use crate::load;
 

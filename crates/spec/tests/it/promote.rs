@@ -113,7 +113,11 @@ fn a_release_group_comes_along_transitively_in_order() {
     let name = |s: &str| platc_spec::names::ServiceName::new(s).expect("name");
     let group = |s: &str| platc_spec::names::ObjectName::new(s).expect("name");
     // api ships with mailer, mailer with latest-one's sibling in another group.
-    loaded.platform.settings.release_groups.insert(group("mail"), vec![name("api"), name("mailer")]);
+    loaded
+        .platform
+        .settings
+        .release_groups
+        .insert(group("mail"), vec![name("api"), name("mailer")]);
     let services = ["mailer".to_owned()];
     let planned =
         plan(&loaded.platform, &request("staging", "production", &services)).expect("plans");
@@ -138,7 +142,8 @@ fn a_release_group_comes_along_transitively_in_order() {
 
     // Naming every member by hand promotes each once, with nothing added.
     let all = ["api".to_owned(), "mailer".to_owned(), "latest-one".to_owned()];
-    let development = plan(&loaded.platform, &request("production", "staging", &all)).expect("plans");
+    let development =
+        plan(&loaded.platform, &request("production", "staging", &all)).expect("plans");
     assert!(development.grouped.is_empty());
 }
 
@@ -146,8 +151,11 @@ fn a_release_group_comes_along_transitively_in_order() {
 fn release_groups_name_known_services() {
     let tmp = tempfile::tempdir().expect("tmp");
     platform(tmp.path());
-    fs::write(tmp.path().join("platform.yaml"), "name: shop\nreleaseGroups:\n  mail: [api, mailr]\n")
-        .expect("write");
+    fs::write(
+        tmp.path().join("platform.yaml"),
+        "name: shop\nreleaseGroups:\n  mail: [api, mailr]\n",
+    )
+    .expect("write");
     let failure = load_dir(tmp.path()).expect_err("an unknown service");
     let found: Vec<(Code, Option<&str>, Option<&str>)> = failure
         .diagnostics
@@ -156,8 +164,13 @@ fn release_groups_name_known_services() {
         .collect();
     assert_eq!(
         found,
-        [(Code::SpecUnknownReference, Some("/releaseGroups/mail/1"), Some("did you mean `mailer`?"))]
+        [(
+            Code::SpecUnknownReference,
+            Some("/releaseGroups/mail/1"),
+            Some("did you mean `mailer`?")
+        )]
     );
-    let position = failure.diagnostics[0].location.as_ref().and_then(|l| l.position).expect("located");
+    let position =
+        failure.diagnostics[0].location.as_ref().and_then(|l| l.position).expect("located");
     assert_eq!((position.line, position.column), (3, 15));
 }
