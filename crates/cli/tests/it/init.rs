@@ -70,6 +70,17 @@ fn a_new_platform_checks_clean_and_renders() {
 }
 
 #[test]
+fn the_readme_commands() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    assert_eq!(platc(tmp.path(), &["init", "my-platform"]).code, 0);
+    let check = platc(tmp.path(), &["--root", "my-platform", "check"]);
+    assert_eq!(check.code, 0, "{}", check.stdout);
+    let render = platc(tmp.path(), &["--root", "my-platform", "render", "local"]);
+    assert_eq!(render.code, 0, "{}", render.stderr);
+    assert!(render.stdout.contains("\n  name: hello\n"), "{}", render.stdout);
+}
+
+#[test]
 fn init_never_overwrites() {
     let tmp = tempfile::tempdir().expect("tmp");
     fs::create_dir_all(tmp.path().join("services")).expect("mkdir");

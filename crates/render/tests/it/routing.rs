@@ -126,11 +126,13 @@ fn client_address_middlewares_warn_without_trusted_proxies() {
     assert_eq!(warning.origin, Some(Origin::Environment(EnvName::new("legacy").unwrap())));
     let also: Vec<(Option<&Origin>, Option<&str>)> =
         warning.also.iter().map(|p| (p.origin.as_ref(), p.pointer.as_deref())).collect();
+    let admin = Origin::Service(ServiceName::new("admin").unwrap());
     let api = Origin::Service(ServiceName::new("api").unwrap());
+    // admin's `office-only`, api's `per-client`.
     assert_eq!(
         also,
         [
-            (Some(&api), Some("/routes/0/middlewares/0")),
+            (Some(&admin), Some("/routes/0/middlewares/0")),
             (Some(&api), Some("/routes/0/middlewares/1")),
         ]
     );
