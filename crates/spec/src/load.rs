@@ -988,7 +988,15 @@ pub fn reload_environments(
         }
         let (environment, found) = check_merged(&merged);
         problems.extend(found);
-        environments.extend(environment);
+        match environment {
+            Some(environment) if environment.name != chain[0].0 => {
+                problems.push(Diagnostic::error(
+                    Code::PromoteEditFailed,
+                    format!("the edited file names another environment, `{}`", environment.name),
+                ));
+            }
+            environment => environments.extend(environment),
+        }
     }
     if problems.is_empty() { Ok(environments) } else { Err(problems) }
 }
