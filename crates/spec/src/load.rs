@@ -1,5 +1,8 @@
 //! Loading a platform directory: files → located YAML trees → schema
 //! validation → model types, reporting every problem of every file at once.
+//! Environments that extend others are merged with the files they extend
+//! first ([`crate::extends`]), and [`Sources`] keeps the merge, so their
+//! diagnostics are located in the file that set the value.
 //!
 //! This module is the only place in `spec` that reads files.
 

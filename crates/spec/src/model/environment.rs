@@ -15,7 +15,9 @@ use crate::names::{
     DomainName, EnvName, EnvVarName, ImageTag, NamespaceName, ObjectName, ServiceName, keyed_by,
 };
 
-/// One place the platform runs.
+/// One place the platform runs. A file that `extends` another holds only
+/// what differs: the fields marked required must be set by the time the
+/// chain is merged, in this file or one it extends.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schemars(title = "platc environment")]
@@ -33,6 +35,7 @@ pub struct Environment {
     pub extends: Option<EnvName>,
     /// Marks a base that other environments extend and that is never
     /// rendered itself; it may leave out required fields such as `domain`.
+    /// Abstract environments are not part of the loaded platform.
     #[serde(default, rename = "abstract", skip_serializing_if = "std::ops::Not::not")]
     pub is_abstract: bool,
     /// Values that must differ per environment but are kept from the
