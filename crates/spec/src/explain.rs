@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Origin, suggest};
-use crate::extends::Merged;
+use crate::extends::{Chain, Merged};
 use crate::load::Sources;
 use crate::names::EnvName;
 use crate::position::{key_path, pointer_join};
@@ -100,11 +100,10 @@ pub fn explain(
     let mut leaves = Vec::new();
     leaves_of(node, &pointer, &mut leaves);
     let place = |index: usize, node: &Node| {
-        let (environment, file) = chain
-            .iter()
-            .find(|(_, i)| *i == index)
-            .map(|(env, _)| (env.clone(), sources.file_at(index).display_path()))
-            .unwrap_or_else(|| (name.clone(), String::new()));
+        let (environment, file) = chain.iter().find(|(_, i)| *i == index).map_or_else(
+            || (name.clone(), String::new()),
+            |(env, _)| (env.clone(), sources.file_at(index).display_path()),
+        );
         Place { environment, file, line: node.position.line, column: node.position.column }
     };
     let values = leaves
@@ -134,12 +133,12 @@ pub fn explain(
     Ok(Explanation { environment: name, path: path.to_owned(), files, values })
 }
 
-/// The environment's name, its chain of files (itself first) and, for an
+/// An environment's name, its chain of files (itself first) and, for an
 /// environment written in one file, that file as a merged document.
-fn files_of(
-    sources: &Sources,
-    environment: &str,
-) -> Result<(EnvName, Vec<(EnvName, usize)>, Option<Merged>), Diagnostic> {
+type Files = (EnvName, Chain, Option<Merged>);
+
+/// The [`Files`] of `environment`.
+fn files_of(sources: &Sources, environment: &str) -> Result<Files, Diagnostic> {
     let name = sources
         .environment_names()
         .find(|name| name.as_str() == environment)
@@ -211,15 +210,12 @@ fn unknown_path(name: &EnvName, merged: &Merged, pointer: &str, path: &str) -> D
     let mut missing = "";
     for token in &tokens {
         let next = pointer_join(&found, &token.replace("~1", "/").replace("~0", "~"));
-        match merged.root.find(&next) {
-            Some((child, _)) => {
-                found = next;
-                node = child;
-            }
-            None => {
-                missing = token;
-                break;
-            }
+        if let Some((child, _)) = merged.root.find(&next) {
+            found = next;
+            node = child;
+        } else {
+            missing = token;
+            break;
         }
     }
     let missing = missing.replace("~1", "/").replace("~0", "~");

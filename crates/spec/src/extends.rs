@@ -47,12 +47,15 @@ const EXTERNAL_FIELDS: [&str; 4] = ["host", "username", "remoteKey", "secret"];
 /// extends, besides those of external providers.
 const OWN_VALUES: [&str; 3] = ["/domain", "/namespace", "/secretStore/prefix"];
 
+/// The environments whose files make one environment, itself first, each
+/// with its file's index in [`Sources`](crate::Sources).
+pub(crate) type Chain = Vec<(EnvName, usize)>;
+
 /// An environment merged from its own file and the files it extends.
 #[derive(Debug, Clone)]
 pub struct Layering {
-    /// The environments whose files make this one, itself first, with the
-    /// index of each file in [`Sources`].
-    chain: Vec<(EnvName, usize)>,
+    /// The environments whose files make this one.
+    chain: Chain,
     is_abstract: bool,
     merged: Merged,
 }
@@ -60,7 +63,7 @@ pub struct Layering {
 impl Layering {
     /// An environment of the files `chain` (itself first, with each file's
     /// index), merged into `merged`.
-    pub(crate) fn new(chain: Vec<(EnvName, usize)>, is_abstract: bool, merged: Merged) -> Self {
+    pub(crate) fn new(chain: Chain, is_abstract: bool, merged: Merged) -> Self {
         Self { chain, is_abstract, merged }
     }
 
@@ -387,8 +390,8 @@ impl ChainError {
 pub(crate) fn chain_of(
     name: &EnvName,
     known: &BTreeMap<EnvName, Known>,
-) -> Result<Vec<(EnvName, usize)>, ChainError> {
-    let mut chain: Vec<(EnvName, usize)> = Vec::new();
+) -> Result<Chain, ChainError> {
+    let mut chain: Chain = Vec::new();
     let mut current = name.clone();
     loop {
         if let Some(start) = chain.iter().position(|(n, _)| *n == current) {

@@ -705,7 +705,7 @@ fn io_diagnostic(error: &io::Error) -> Diagnostic {
 /// One environment file after reading.
 enum Read {
     /// Loaded like any model file.
-    Checked(LoadedFile<Environment>),
+    Checked(Box<LoadedFile<Environment>>),
     /// To be merged with the files it extends.
     Layered(EnvName, ReadFile, Header),
 }
@@ -719,21 +719,21 @@ fn load_environments(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Environment> {
     let files = model_files(root, ENVIRONMENTS_DIR, diagnostics);
-    let name_of = |relative: &Path| EnvName::new(&file_stem(relative)).ok();
+    let name_of = |relative: &Path| EnvName::new(file_stem(relative)).ok();
     // Files are independent until they are merged: read and check them on
     // every core, then take the results in file order.
     let read = crate::parallel::map(&files, |(path, relative)| {
         match read_model_file(path, relative.clone()) {
-            Err(unread) => Read::Checked(LoadedFile::unread(unread)),
+            Err(unread) => Read::Checked(Box::new(LoadedFile::unread(unread))),
             Ok(file) => {
                 let header = Header::of(file.json.as_ref());
                 match name_of(relative) {
                     Some(name) if header.layered() => Read::Layered(name, file, header),
-                    name => Read::Checked(check_file(
+                    name => Read::Checked(Box::new(check_file(
                         file,
                         FileKind::Environment,
                         name.map(Origin::Environment),
-                    )),
+                    ))),
                 }
             }
         }
@@ -772,59 +772,66 @@ fn load_environments(
         })
         .collect();
     for (name, entry) in known.iter().filter(|(_, k)| k.header.layered()) {
-        let origin = Origin::Environment(name.clone());
-        let chain = match extends::chain_of(name, &known) {
-            Ok(chain) => chain,
-            Err(problem) => {
-                diagnostics.extend(problem.diagnostic(name, &known));
-                continue;
-            }
-        };
-        let Some((merged, idle)) = merge_files(sources, &chain) else { continue };
-        diagnostics.extend(
-            idle.into_iter()
-                .map(|(file, pointer)| removes_nothing(sources, file, &pointer, &known)),
-        );
-        if entry.header.is_abstract {
-            if !parents.contains(name.as_str()) {
-                diagnostics.push(
-                    Diagnostic::warning(
-                        Code::SpecUnextendedAbstract,
-                        format!("no environment extends the abstract environment `{name}`"),
-                    )
-                    .at(origin.clone(), "/abstract")
-                    .on_key()
-                    .with_help(format!(
-                        "add `extends: {name}` to an environment, or delete the file"
-                    )),
-                );
-            }
-            sources.add_layering(name.clone(), Layering::new(chain, true, merged));
-            continue;
-        }
-        if let Some((parent, _)) = chain.get(1)
-            && let Some((parent_merged, _)) = merge_files(sources, &chain[1..])
-        {
-            diagnostics.extend(extends::check_inherited(name, parent, &merged, &parent_merged));
-        }
-        let (environment, mut found) = check_merged(&merged);
-        for diagnostic in &mut found {
-            diagnostic.origin = Some(origin.clone());
-        }
-        diagnostics.extend(found);
-        sources.add_layering(name.clone(), Layering::new(chain, false, merged));
-        if let Some(environment) = environment {
-            accept(
-                environment,
-                &entry.relative,
-                Some(origin),
-                sources,
-                diagnostics,
-                &mut environments,
-            );
+        let is_parent = parents.contains(name.as_str());
+        let layered = load_layered(name, entry, &known, is_parent, sources, diagnostics);
+        if let Some(environment) = layered {
+            let origin = Some(Origin::Environment(name.clone()));
+            accept(environment, &entry.relative, origin, sources, diagnostics, &mut environments);
         }
     }
     environments
+}
+
+/// Merges one environment that extends another (or is abstract) with its
+/// chain and checks it; keeps the merge in `sources`. Returns the
+/// environment when it is concrete and loaded.
+fn load_layered(
+    name: &EnvName,
+    entry: &Known,
+    known: &BTreeMap<EnvName, Known>,
+    is_parent: bool,
+    sources: &mut Sources,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Environment> {
+    let origin = Origin::Environment(name.clone());
+    let chain = match extends::chain_of(name, known) {
+        Ok(chain) => chain,
+        Err(problem) => {
+            diagnostics.extend(problem.diagnostic(name, known));
+            return None;
+        }
+    };
+    let (merged, idle) = merge_files(sources, &chain)?;
+    diagnostics.extend(
+        idle.into_iter().map(|(file, pointer)| removes_nothing(sources, file, &pointer, known)),
+    );
+    if entry.header.is_abstract {
+        if !is_parent {
+            diagnostics.push(
+                Diagnostic::warning(
+                    Code::SpecUnextendedAbstract,
+                    format!("no environment extends the abstract environment `{name}`"),
+                )
+                .at(origin.clone(), "/abstract")
+                .on_key()
+                .with_help(format!("add `extends: {name}` to an environment, or delete the file")),
+            );
+        }
+        sources.add_layering(name.clone(), Layering::new(chain, true, merged));
+        return None;
+    }
+    if let Some((parent, _)) = chain.get(1)
+        && let Some((parent_merged, _)) = merge_files(sources, &chain[1..])
+    {
+        diagnostics.extend(extends::check_inherited(name, parent, &merged, &parent_merged));
+    }
+    let (environment, mut found) = check_merged(&merged);
+    for diagnostic in &mut found {
+        diagnostic.origin = Some(origin.clone());
+    }
+    diagnostics.extend(found);
+    sources.add_layering(name.clone(), Layering::new(chain, false, merged));
+    environment
 }
 
 /// Takes a loaded environment: its name must match its file's.

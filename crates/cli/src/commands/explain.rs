@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use platc_spec::explain::{Explanation, Place, explain};
+use platc_spec::names::EnvName;
 use serde_json::Value;
 
 use super::{environment_name, load};
@@ -54,7 +55,7 @@ fn text(explanation: &Explanation, style: Style) -> String {
             );
         }
         if !value.inherited_by.is_empty() {
-            let names: Vec<&str> = value.inherited_by.iter().map(|n| n.as_str()).collect();
+            let names: Vec<&str> = value.inherited_by.iter().map(EnvName::as_str).collect();
             let _ = writeln!(out, "  inherited by {}", names.join(", "));
         }
     }

@@ -116,7 +116,10 @@ fn maps_merge_lists_replace_and_null_removes_through_a_chain() {
         (Some(1), Some("4Gi".to_owned()))
     );
     // `null` removes an inherited key.
-    assert_eq!(qa.overrides.keys().map(|k| k.as_str()).collect::<Vec<_>>(), ["api"]);
+    assert_eq!(
+        qa.overrides.keys().map(platc_spec::names::ServiceName::as_str).collect::<Vec<_>>(),
+        ["api"]
+    );
     // Lists replace.
     let proxies: Vec<String> = qa.ingress.trusted_proxies.iter().map(ToString::to_string).collect();
     assert_eq!(proxies, ["10.9.0.0/16"]);
@@ -130,7 +133,9 @@ fn maps_merge_lists_replace_and_null_removes_through_a_chain() {
     let layering = loaded.sources.layering("qa").expect("qa is layered");
     let chain: Vec<&str> = layering.chain().map(EnvName::as_str).collect();
     assert_eq!(chain, ["qa", "staging", "base"]);
-    assert!(loaded.sources.layering("base").is_some_and(|l| l.is_abstract()));
+    assert!(
+        loaded.sources.layering("base").is_some_and(platc_spec::extends::Layering::is_abstract)
+    );
 }
 
 #[test]
