@@ -18,8 +18,7 @@ use crate::diagnostic::{Diagnostic, Location, Origin};
 use crate::extends::{self, Header, Known, Layering, Merged, Parent};
 use crate::model::{Environment, Platform, PlatformSettings, Service};
 use crate::names::{EnvName, ServiceName};
-use crate::position::Position;
-use crate::position::key_path;
+use crate::position::{Position, key_path};
 use crate::schema::{self, FileKind};
 use crate::source::{Node, NodeValue, SourceFile, display_path, parse_options, parse_yaml};
 use crate::validate;
@@ -46,11 +45,7 @@ pub struct Sources {
 
 impl Sources {
     /// Keeps a loaded file's source and diagnostics; returns its value.
-    pub(crate) fn take<T>(
-        &mut self,
-        file: LoadedFile<T>,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) -> Option<T> {
+    fn take<T>(&mut self, file: LoadedFile<T>, diagnostics: &mut Vec<Diagnostic>) -> Option<T> {
         diagnostics.extend(file.diagnostics);
         if let Some(source) = file.source {
             self.add(file.origin, source);
@@ -58,7 +53,7 @@ impl Sources {
         file.value
     }
 
-    pub(crate) fn add(&mut self, origin: Option<Origin>, file: SourceFile) -> usize {
+    fn add(&mut self, origin: Option<Origin>, file: SourceFile) -> usize {
         self.files.push(file);
         let index = self.files.len() - 1;
         if let Some(origin) = origin {
@@ -71,7 +66,7 @@ impl Sources {
     /// goes by it: an entity whose `name` differs from its file name is
     /// checked under the name written inside, and its diagnostics belong in
     /// that file.
-    pub(crate) fn alias(&mut self, origin: Origin, path: &Path) {
+    fn alias(&mut self, origin: Origin, path: &Path) {
         if let Some(index) = self.files.iter().rposition(|f| f.path == path) {
             self.by_origin.entry(origin).or_insert(index);
         }
@@ -94,7 +89,7 @@ impl Sources {
     }
 
     /// Keeps how an environment was merged from several files.
-    pub(crate) fn add_layering(&mut self, name: EnvName, layering: Layering) {
+    fn add_layering(&mut self, name: EnvName, layering: Layering) {
         self.layers.insert(name, layering);
     }
 
@@ -360,13 +355,13 @@ pub fn dedup_diagnostics(diagnostics: &mut Vec<Diagnostic>) {
     });
 }
 
-pub(crate) fn file_stem(relative: &Path) -> String {
+fn file_stem(relative: &Path) -> String {
     relative.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
 /// The `.yaml` and `.yml` files of a model directory, sorted by path so the
 /// load order never depends on the file system.
-pub(crate) fn model_files(
+fn model_files(
     root: &Path,
     dir: &str,
     diagnostics: &mut Vec<Diagnostic>,
@@ -431,7 +426,7 @@ pub(crate) fn model_files(
     files
 }
 
-pub(crate) fn check_name(
+fn check_name(
     name: &str,
     stem: &str,
     what: &str,
@@ -455,27 +450,27 @@ pub(crate) fn check_name(
 
 /// One model file, read and checked: its source (for snippets), the value
 /// when it loaded, and its problems, located.
-pub(crate) struct LoadedFile<T> {
-    pub(crate) origin: Option<Origin>,
-    pub(crate) source: Option<SourceFile>,
-    pub(crate) value: Option<T>,
-    pub(crate) diagnostics: Vec<Diagnostic>,
+struct LoadedFile<T> {
+    origin: Option<Origin>,
+    source: Option<SourceFile>,
+    value: Option<T>,
+    diagnostics: Vec<Diagnostic>,
 }
 
 impl<T> LoadedFile<T> {
     /// A file that could not be read: the problem, and its lossy text when
     /// it is not UTF-8.
-    pub(crate) fn unread((diagnostic, source): (Diagnostic, Option<SourceFile>)) -> Self {
+    fn unread((diagnostic, source): (Diagnostic, Option<SourceFile>)) -> Self {
         Self { origin: None, source, value: None, diagnostics: vec![diagnostic] }
     }
 }
 
 /// A model file read and parsed the fast way, not yet checked: its text and,
 /// when it parsed as a mapping, its JSON form.
-pub(crate) struct ReadFile {
-    pub(crate) relative: PathBuf,
-    pub(crate) text: String,
-    pub(crate) json: Option<serde_json::Value>,
+struct ReadFile {
+    relative: PathBuf,
+    text: String,
+    json: Option<serde_json::Value>,
 }
 
 /// Reads, parses, schema-validates and deserializes one model file.
@@ -498,7 +493,7 @@ fn load_file<T: DeserializeOwned>(
 /// Reads one model file and parses it the fast way, straight into JSON.
 /// The error is located in the file; a lossy copy of text that is not UTF-8
 /// comes with it, for the snippet.
-pub(crate) fn read_model_file(
+fn read_model_file(
     path: &Path,
     relative: PathBuf,
 ) -> Result<ReadFile, (Diagnostic, Option<SourceFile>)> {
@@ -519,7 +514,7 @@ pub(crate) fn read_model_file(
 /// Schema-validates and deserializes a file that was read: the common case
 /// — a valid file — straight from its JSON form, the located tree only
 /// built when a problem needs a position.
-pub(crate) fn check_file<T: DeserializeOwned>(
+fn check_file<T: DeserializeOwned>(
     file: ReadFile,
     kind: FileKind,
     origin: Option<Origin>,
@@ -568,9 +563,7 @@ fn deserialize<T: DeserializeOwned>(root: &Node) -> Result<T, Diagnostic> {
     deserialize_json(root.to_json())
 }
 
-pub(crate) fn deserialize_json<T: DeserializeOwned>(
-    json: serde_json::Value,
-) -> Result<T, Diagnostic> {
+fn deserialize_json<T: DeserializeOwned>(json: serde_json::Value) -> Result<T, Diagnostic> {
     serde_path_to_error::deserialize::<_, T>(json).map_err(|error| {
         let pointer = path_to_pointer(error.path());
         Diagnostic::error(Code::SpecInvalidValue, error.into_inner().to_string())
