@@ -58,6 +58,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Copy image tags from one environment's file to another's, editing it in place, and print the rendered diff.
     Promote(PromoteArgs),
+    /// Print an environment's value at a key path and the file, line and column each part of it comes from.
+    Explain(ExplainArgs),
     /// Draw an environment's service map: services, dependencies, routes and calls, as Mermaid or DOT.
     Graph(crate::commands::graph::GraphArgs),
     /// Start a platform repository: platform.yaml, a service, an environment, schemas and editor settings.
@@ -66,6 +68,28 @@ pub enum Command {
     Completions(crate::commands::completions::CompletionsArgs),
     /// Print platc's manual page (roff), for `man -l -` or a man directory.
     Man(crate::commands::completions::ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The environment: a name, its file or `env/NAME`.
+    #[arg(value_name = "ENV")]
+    pub environment: String,
+    /// The key path, as in the file: `infrastructure.redis.replicas`, `ingress.trustedProxies[0]`; the whole environment when left out.
+    #[arg(value_name = "PATH")]
+    pub path: Option<String>,
+    /// `text` for people, `json` for programs.
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+}
+
+/// How an explanation is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    /// Each value with where it was set, what it overrides and who inherited it.
+    Text,
+    /// One JSON object.
+    Json,
 }
 
 #[derive(Debug, Args)]

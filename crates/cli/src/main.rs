@@ -62,6 +62,7 @@ fn main() -> ExitCode {
         Command::Schema(args) => commands::schema::run(&args),
         Command::Check(args) => commands::check::run(&root, &args, style),
         Command::Promote(args) => commands::promote::run(&root, &args, style),
+        Command::Explain(args) => commands::explain::run(&root, &args, style),
         Command::Graph(args) => commands::graph::run(&root, &args, style),
         Command::Init(args) => commands::init::run(&root, &args, style),
         Command::Completions(args) => commands::completions::completions(&args),

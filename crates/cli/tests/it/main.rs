@@ -11,6 +11,7 @@ mod cluster;
 mod completions;
 mod diff;
 mod example;
+mod extends;
 mod graph;
 mod init;
 mod promote;

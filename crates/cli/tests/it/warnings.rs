@@ -108,7 +108,7 @@ fn quiet_prints_errors_only_and_verbose_prints_timings() {
 
     let verbose = platc(tmp.path(), &["render", "staging", "--out", "out", "--verbose"]);
     assert!(
-        verbose.stderr.contains("platc: loaded 28 service(s) and 3 environment(s) from . in "),
+        verbose.stderr.contains("platc: loaded 28 service(s) and 4 environment(s) from . in "),
         "{}",
         verbose.stderr
     );
