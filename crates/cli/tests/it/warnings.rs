@@ -58,19 +58,35 @@ fn one_finding_per_cause_on_check() {
     assert_eq!(run.code, 1, "a warning is a finding\n{}", run.stdout);
     let findings: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
     let findings = findings.as_array().expect("an array");
-    assert_eq!(findings.len(), 1, "{findings:#?}");
-    let finding = &findings[0];
-    assert_eq!(finding["code"], "render::untrusted_client_ip");
-    assert_eq!(finding["file"], "environments/staging.yaml");
-    assert_eq!(finding["places"], 18);
-    let also = finding["also"].as_array().expect("places");
-    assert_eq!(also.len(), 17);
-    assert!(also.iter().all(|p| p["file"].as_str().is_some_and(|f| f.starts_with("services/"))));
-    assert!(also.iter().all(|p| p["line"].as_u64().is_some_and(|l| l > 1)), "{also:#?}");
+    // Two causes: staging trusts no proxy, and qa, which extends staging,
+    // inherits that. One finding each, not 17 each.
+    let messages: Vec<&str> = findings.iter().filter_map(|f| f["message"].as_str()).collect();
+    assert_eq!(findings.len(), 2, "{messages:#?}");
+    assert!(
+        messages.iter().any(|m| m.starts_with("`qa` trusts no proxy, but 17 route middleware(s)"))
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("`staging` trusts no proxy, but 17 route middleware(s)"))
+    );
+    for finding in findings {
+        assert_eq!(finding["code"], "render::untrusted_client_ip");
+        assert_eq!(finding["places"], 18);
+        let also = finding["also"].as_array().expect("places");
+        assert_eq!(also.len(), 17);
+        assert!(
+            also.iter().all(|p| p["file"].as_str().is_some_and(|f| f.starts_with("services/")))
+        );
+        assert!(also.iter().all(|p| p["line"].as_u64().is_some_and(|l| l > 1)), "{also:#?}");
+    }
+    let staging =
+        findings.iter().find(|f| f["message"].as_str().is_some_and(|m| m.starts_with("`staging`")));
+    assert_eq!(staging.map(|f| &f["file"]), Some(&serde_json::json!("environments/staging.yaml")));
 
     let text = platc(tmp.path(), &["check"]);
-    assert_eq!(text.stdout.matches("warning[render::untrusted_client_ip]").count(), 1);
-    assert!(text.stdout.ends_with("platc check: 1 finding(s): 0 error(s), 1 warning(s)\n"));
+    assert_eq!(text.stdout.matches("warning[render::untrusted_client_ip]").count(), 2);
+    assert!(text.stdout.ends_with("platc check: 2 finding(s): 0 error(s), 2 warning(s)\n"));
 }
 
 #[test]
