@@ -18,6 +18,7 @@ pub mod cron;
 pub mod diagnostic;
 pub mod edit;
 pub mod file;
+mod kubernetes;
 pub mod load;
 pub mod model;
 pub mod names;

@@ -62,6 +62,7 @@ pub fn json_schema(kind: FileKind) -> Value {
         FileKind::Platform => generator.into_root_schema_for::<PlatformSettings>(),
     };
     let mut value = schema.to_value();
+    crate::kubernetes::refine(&mut value);
     forbid_null(&mut value);
     value
 }

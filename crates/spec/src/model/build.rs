@@ -24,7 +24,7 @@ use indexmap::IndexMap;
 
 use super::{
     ClusterFlavour, DependencyType, Egress, Environment, ExternalProvider, HelmProvider, Images,
-    Infrastructure, Ingress, LoadBalancer, Platform, PlatformSettings, Port, Probe, Probes,
+    Infrastructure, Ingress, Lifecycle, LoadBalancer, PodSettings, Platform, PlatformSettings, Port, Probe, Probes,
     Protocol, Provider, Resources, Route, RoutePath, SecretKeyRef, Service, ServiceOverride,
     WorkloadKind,
 };
@@ -60,6 +60,11 @@ impl Service {
             routes: Vec::new(),
             middlewares: IndexMap::new(),
             allow_plaintext: IndexMap::new(),
+            pod: PodSettings::default(),
+            lifecycle: Lifecycle::default(),
+            volumes: Vec::new(),
+            sidecars: Vec::new(),
+            init_containers: Vec::new(),
         })
     }
 
@@ -210,6 +215,7 @@ impl Environment {
             secret_store: None,
             maintenance: false,
             development_secrets: IndexMap::new(),
+            patches: Vec::new(),
         })
     }
 
