@@ -197,17 +197,25 @@ fn patched(
     let read_back = typed.to_json().map_err(|e| {
         crate::emit::serialize_error(&format!("{what} after patch {}", patch.index), &e)
     })?;
-    if let Some(path) = first_difference(&document, &read_back, &mut Vec::new()) {
-        return Err(refused(
-            format!(
-                "patch {} sets `{}`, which {what} does not have: a {} has no such field",
-                patch.index,
-                dotted(&path),
-                object.kind()
+    if let Some((difference, path)) = first_difference(&document, &read_back, &mut Vec::new()) {
+        let (field, kind, index) = (dotted(&path), object.kind(), patch.index);
+        let (message, help) = match difference {
+            Difference::Unknown => (
+                format!("patch {index} sets `{field}`, which {what} does not have: a {kind} has no such field"),
+                "check the spelling and nesting against the kind's API reference (`kubectl explain`); rendered objects keep to their type",
             ),
-            pointer_under(&at, &path),
-            "check the spelling and nesting against the kind's API reference (`kubectl explain`); rendered objects keep to their type",
-        ));
+            Difference::Required => (
+                format!("patch {index} removes `{field}`, which a {kind} requires"),
+                "keep the field: set it to another value instead of `null`",
+            ),
+            Difference::Value => (
+                format!("patch {index} sets `{field}` to a value a {kind} does not hold as written"),
+                "give the field the type and form the kind's API reference gives it (`kubectl explain`)",
+            ),
+        };
+        // A required field is reported at the mapping the patch removed it from.
+        let located = if difference == Difference::Required { &path[..path.len() - 1] } else { &path[..] };
+        return Err(refused(message, pointer_under(&at, located), help));
     }
     Ok(match typed {
         Object::Job(mut job) => {
@@ -247,16 +255,31 @@ fn lookup<'v>(value: &'v Value, path: &[&str]) -> Option<&'v Value> {
     path.iter().try_fold(value, |value, key| value.get(key))
 }
 
-/// The first path where `written` holds something `read` does not: what a
-/// type dropped when it read the document.
-fn first_difference(written: &Value, read: &Value, path: &mut Vec<String>) -> Option<Vec<String>> {
+/// How a document and what its type read of it differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Difference {
+    /// The document has a field the type does not.
+    Unknown,
+    /// The type filled in a field the document lacks: a required one.
+    Required,
+    /// The type holds a value differently than the document writes it.
+    Value,
+}
+
+/// The first place where `written` and `read`, the same document as its
+/// type read it, differ.
+fn first_difference(
+    written: &Value,
+    read: &Value,
+    path: &mut Vec<String>,
+) -> Option<(Difference, Vec<String>)> {
     match (written, read) {
         (Value::Object(a), Value::Object(b)) => {
             for (key, value) in a {
                 path.push(key.clone());
                 let found = match b.get(key) {
                     Some(other) => first_difference(value, other, path),
-                    None => Some(path.clone()),
+                    None => Some((Difference::Unknown, path.clone())),
                 };
                 path.pop();
                 if found.is_some() {
@@ -266,7 +289,7 @@ fn first_difference(written: &Value, read: &Value, path: &mut Vec<String>) -> Op
             b.keys().find(|key| !a.contains_key(*key)).map(|key| {
                 let mut at = path.clone();
                 at.push(key.clone());
-                at
+                (Difference::Required, at)
             })
         }
         (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
@@ -278,7 +301,7 @@ fn first_difference(written: &Value, read: &Value, path: &mut Vec<String>) -> Op
             })
         }
         _ if written == read => None,
-        _ => Some(path.clone()),
+        _ => Some((Difference::Value, path.clone())),
     }
 }
 
@@ -362,9 +385,19 @@ mod tests {
     fn the_first_difference_is_what_the_type_dropped() {
         let written = json!({"spec": {"replicas": 2, "replcas": 3}});
         let read = json!({"spec": {"replicas": 2}});
+        let at = |path: &[&str]| path.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
         assert_eq!(
             first_difference(&written, &read, &mut Vec::new()),
-            Some(vec!["spec".to_owned(), "replcas".to_owned()])
+            Some((Difference::Unknown, at(&["spec", "replcas"])))
+        );
+        assert_eq!(
+            first_difference(&read, &written, &mut Vec::new()),
+            Some((Difference::Required, at(&["spec", "replcas"])))
+        );
+        let floats = json!({"spec": {"replicas": 2.0}});
+        assert_eq!(
+            first_difference(&floats, &read, &mut Vec::new()),
+            Some((Difference::Value, at(&["spec", "replicas"])))
         );
         assert_eq!(first_difference(&read, &read, &mut Vec::new()), None);
     }
