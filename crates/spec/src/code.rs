@@ -464,9 +464,11 @@ codes! {
     SpecReservedAnnotation = "spec::reserved_annotation", Error,
     fix: "Use a prefix of your own, such as `acme-shop.com/owner`.";
 
-    /// A dependency takes the release name of a platform component (`traefik`, `metallb`).
+    /// A name platc uses itself: a dependency named after a platform
+    /// component's release (`traefik`, `metallb`), a volume named `tmp` or
+    /// `config`.
     SpecReservedName = "spec::reserved_name", Error,
-    fix: "Name the dependency after what it holds, such as `orders-db`.";
+    fix: "Name the dependency or volume after what it holds, such as `orders-db` or `cache`.";
 
     /// A service that is not `web` has routes.
     SpecRouteWithoutPort = "spec::route_without_port", Error,

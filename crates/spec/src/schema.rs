@@ -597,8 +597,9 @@ fn conform(value: &str, accepts: impl Fn(&str) -> bool) -> Option<String> {
         untagged,
         value.replace('-', "_"),
         upper.replace('-', "_"),
-        lower.replace(['_', ' ', '.'], "-"),
+        // Lowercase alone first: dots may belong (`Example.com` → `example.com`).
         lower.clone(),
+        lower.replace(['_', ' ', '.'], "-"),
         lower.trim_matches(|c: char| !c.is_ascii_alphanumeric()).replace(['_', ' '], "-"),
     ]
     .into_iter()

@@ -22,6 +22,9 @@ const RESERVED_PREFIX: &str = "platc.dev/";
 const DEFAULT_GRACE_SECONDS: i64 = 30;
 /// Where every container of a pod has its writable scratch directory.
 const TMP: &str = "/tmp";
+/// The names of the volumes platc gives every pod (`/tmp`) and the pods of
+/// services with config files.
+const RESERVED_VOLUMES: [&str; 2] = ["tmp", "config"];
 
 /// Where the values being checked were written: the service file, or one
 /// environment's override of it.
@@ -232,6 +235,16 @@ fn check_volumes(scope: &Scope<'_>, hatches: &Hatches<'_>, out: &mut Vec<Diagnos
                 .with_help("for example `emptyDir: {}` for scratch space"),
             );
         }
+        if RESERVED_VOLUMES.contains(&volume.name.as_str()) {
+            out.push(
+                Diagnostic::error(
+                    Code::SpecReservedName,
+                    format!("the volume name `{}` is platc's own", volume.name),
+                )
+                .at(origin.clone(), format!("{at}/name"))
+                .with_help("platc's `tmp` holds `/tmp` and its `config` the config files; name the volume after what it holds"),
+            );
+        }
         if let Some(first) = names.insert(volume.name.as_str(), i) {
             out.push(
                 Diagnostic::error(
@@ -257,7 +270,11 @@ fn mount_collision(path: &str, what: &str, origin: Origin, pointer: String) -> D
         format!("`{path}` meets {what}: one mount would hide the other"),
     )
     .at(origin, pointer)
-    .with_help("mount it at a directory of its own, such as `/var/cache/<name>`; `/tmp` is already writable scratch space")
+    .with_help(if what.contains("`/tmp`") {
+        "mount it at a directory of its own, such as `/var/cache/<name>`: `/tmp` is already writable scratch space of its own"
+    } else {
+        "mount it at a directory of its own, such as `/var/cache/<name>`"
+    })
 }
 
 /// One sidecar or init container with where it is written.
