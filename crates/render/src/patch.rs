@@ -201,7 +201,9 @@ fn patched(
         let (field, kind, index) = (dotted(&path), object.kind(), patch.index);
         let (message, help) = match difference {
             Difference::Unknown => (
-                format!("patch {index} sets `{field}`, which {what} does not have: a {kind} has no such field"),
+                format!(
+                    "patch {index} sets `{field}`, which {what} does not have: a {kind} has no such field"
+                ),
                 "check the spelling and nesting against the kind's API reference (`kubectl explain`); rendered objects keep to their type",
             ),
             Difference::Required => (
@@ -209,12 +211,15 @@ fn patched(
                 "keep the field: set it to another value instead of `null`",
             ),
             Difference::Value => (
-                format!("patch {index} sets `{field}` to a value a {kind} does not hold as written"),
+                format!(
+                    "patch {index} sets `{field}` to a value a {kind} does not hold as written"
+                ),
                 "give the field the type and form the kind's API reference gives it (`kubectl explain`)",
             ),
         };
         // A required field is reported at the mapping the patch removed it from.
-        let located = if difference == Difference::Required { &path[..path.len() - 1] } else { &path[..] };
+        let located =
+            if difference == Difference::Required { &path[..path.len() - 1] } else { &path[..] };
         return Err(refused(message, pointer_under(&at, located), help));
     }
     Ok(match typed {
@@ -310,7 +315,8 @@ fn dotted(path: &[String]) -> String {
 }
 
 fn pointer_under(base: &str, path: &[String]) -> String {
-    path.iter().fold(base.to_owned(), |pointer, token| platc_spec::source::pointer_join(&pointer, token))
+    path.iter()
+        .fold(base.to_owned(), |pointer, token| platc_spec::source::pointer_join(&pointer, token))
 }
 
 /// `document` read as an object of the kind of `like`: on failure the path

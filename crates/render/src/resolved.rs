@@ -232,12 +232,13 @@ impl PodExtras {
     /// Every Secret key the extras read: their containers' `secrets` and the
     /// keys of Secret volumes.
     pub fn secret_keys(&self) -> impl Iterator<Item = (String, String)> + '_ {
-        let env = self.sidecars.iter().chain(&self.init_containers).flat_map(|c| &c.env).filter_map(
-            |var| match &var.source {
-                EnvSource::Secret(key) => Some((key.secret.to_string(), key.key.clone())),
-                EnvSource::Value(_) => None,
-            },
-        );
+        let env =
+            self.sidecars.iter().chain(&self.init_containers).flat_map(|c| &c.env).filter_map(
+                |var| match &var.source {
+                    EnvSource::Secret(key) => Some((key.secret.to_string(), key.key.clone())),
+                    EnvSource::Value(_) => None,
+                },
+            );
         let volumes = self.volumes.iter().flat_map(|volume| match &volume.source {
             VolumeSource::Secret { name, keys } => {
                 keys.iter().map(|key| (name.to_string(), key.clone())).collect()

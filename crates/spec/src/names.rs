@@ -590,7 +590,8 @@ mod tests {
         ] {
             assert!(ImageReference::new(good.as_str()).is_ok(), "{good}");
         }
-        for bad in ["busybox", "localhost:5000/acme/tool", "ghcr.io/Acme/x:1", "x:", "x@sha256:ab"] {
+        for bad in ["busybox", "localhost:5000/acme/tool", "ghcr.io/Acme/x:1", "x:", "x@sha256:ab"]
+        {
             assert!(ImageReference::new(bad).is_err(), "{bad}");
         }
         let image = ImageReference::new("localhost:5000/acme/tool:latest").unwrap();
@@ -602,7 +603,12 @@ mod tests {
 
     #[test]
     fn metadata_keys_are_qualified_names() {
-        for good in ["team", "app.kubernetes.io/name", "cluster-autoscaler.kubernetes.io/safe-to-evict", "A_b.c"] {
+        for good in [
+            "team",
+            "app.kubernetes.io/name",
+            "cluster-autoscaler.kubernetes.io/safe-to-evict",
+            "A_b.c",
+        ] {
             assert!(MetadataKey::new(good).is_ok(), "{good}");
         }
         for bad in ["", "-team", "Example.com/team", "a/b/c", "team-", &"a".repeat(64)] {

@@ -4,12 +4,12 @@
 //! layered like the service's, their probes' ports named.
 
 use k8s_openapi::api::core::v1::Lifecycle;
+use platc_spec::Origin;
 use platc_spec::model::{
     ContainerParts, Environment, Layer, Platform, Probe, Resources, Service, Sidecar,
     StorageMedium, Volume,
 };
 use platc_spec::source::pointer_join;
-use platc_spec::Origin;
 
 use super::plaintext::{Guard, Place};
 use super::resources::{self, BelowRequest, limit_below_request};

@@ -6,8 +6,8 @@ use std::cmp::Ordering;
 
 use platc_spec::model::{ResourceList, Resources};
 use platc_spec::names::EnvName;
-use platc_spec::{Code, Diagnostic};
 use platc_spec::quantity::Quantity;
+use platc_spec::{Code, Diagnostic};
 
 use crate::resolved::EffectiveResources;
 
@@ -81,7 +81,9 @@ pub(super) fn limit_below_request(
 ) -> Diagnostic {
     Diagnostic::error(
         Code::RenderLimitBelowRequest,
-        format!("the {field} limit {limit} is below the {field} request {request} in `{environment}`"),
+        format!(
+            "the {field} limit {limit} is below the {field} request {request} in `{environment}`"
+        ),
     )
     .with_help("raise the limit or lower the request")
 }

@@ -117,14 +117,9 @@ impl Scope<'_> {
         let args = templates.render_all(&service.args, &origin, "/args");
         guard_arguments(&mut guard, &origin, &command, &args);
         let routes = self.routes(service, &mut templates);
-        let extras = Extras {
-            platform,
-            environment,
-            service,
-            templates: &mut templates,
-            guard: &mut guard,
-        }
-        .resolve();
+        let extras =
+            Extras { platform, environment, service, templates: &mut templates, guard: &mut guard }
+                .resolve();
         let findings = guard.finish();
         diagnostics.extend(findings.errors);
 

@@ -67,8 +67,14 @@ fn production() -> Origin {
 fn every_escape_hatch_is_rendered() {
     let platform = load("hatches");
     let rendered = render(&platform, "staging").expect("renders");
-    insta::assert_snapshot!("hatches-staging-api", file(&rendered, "manifests/services/api/deployment.yaml"));
-    insta::assert_snapshot!("hatches-staging-migrate", file(&rendered, "manifests/services/migrate/job.yaml"));
+    insta::assert_snapshot!(
+        "hatches-staging-api",
+        file(&rendered, "manifests/services/api/deployment.yaml")
+    );
+    insta::assert_snapshot!(
+        "hatches-staging-migrate",
+        file(&rendered, "manifests/services/migrate/job.yaml")
+    );
 
     let pod = pod_spec(deployment(&rendered, "api"));
     let init: Vec<(&str, Option<&str>)> = pod
@@ -115,7 +121,8 @@ fn overrides_merge_maps_and_replace_lists() {
     let deployment = deployment(&rendered, "api");
     let pod = pod_spec(deployment);
     let template = &deployment.spec.as_ref().expect("spec").template;
-    let annotations = template.metadata.as_ref().and_then(|m| m.annotations.clone()).expect("annotations");
+    let annotations =
+        template.metadata.as_ref().and_then(|m| m.annotations.clone()).expect("annotations");
     // Annotations merge: the override's value wins, the service's others stay.
     assert_eq!(annotations["example.com/team"], "payments");
     assert_eq!(annotations["example.com/on-call"], "payments-primary");
@@ -131,12 +138,18 @@ fn overrides_merge_maps_and_replace_lists() {
     assert!(affinity.node_affinity.is_some());
     let anti = affinity.pod_anti_affinity.as_ref().expect("anti-affinity");
     assert!(anti.preferred_during_scheduling_ignored_during_execution.is_none());
-    assert_eq!(anti.required_during_scheduling_ignored_during_execution.as_ref().map(Vec::len), Some(1));
+    assert_eq!(
+        anti.required_during_scheduling_ignored_during_execution.as_ref().map(Vec::len),
+        Some(1)
+    );
     assert_eq!(pod.termination_grace_period_seconds, Some(60));
     assert_eq!(pod.priority_class_name.as_deref(), Some("shop-critical"), "kept");
     // Lifecycle merges hook by hook.
     let lifecycle = pod.containers[0].lifecycle.as_ref().expect("lifecycle");
-    assert_eq!(lifecycle.pre_stop.as_ref().and_then(|h| h.sleep.as_ref()).map(|s| s.seconds), Some(20));
+    assert_eq!(
+        lifecycle.pre_stop.as_ref().and_then(|h| h.sleep.as_ref()).map(|s| s.seconds),
+        Some(20)
+    );
     assert!(lifecycle.post_start.is_some());
     // Lists replace: the override's one sidecar, no init container.
     let init: Vec<(&str, Option<&str>)> = pod
@@ -178,7 +191,8 @@ fn sidecars_and_init_containers_are_hardened() {
     }
     // Unset resources come from the platform's defaults, as for services.
     let tail = &pod.init_containers.as_ref().expect("init")[1];
-    let resources = serde_json::to_value(tail.resources.as_ref().expect("resources")).expect("json");
+    let resources =
+        serde_json::to_value(tail.resources.as_ref().expect("resources")).expect("json");
     assert_eq!(
         resources,
         json!({"limits": {"cpu": "50m", "memory": "256Mi"}, "requests": {"cpu": "50m", "memory": "64Mi"}})
@@ -194,7 +208,10 @@ fn secrets_of_sidecars_and_volumes_reach_the_secret_store() {
     let platform = load("hatches");
     let rendered = render(&platform, "staging").expect("renders");
     let proxy = file(&rendered, "manifests/platform/externalsecret-db-proxy.yaml");
-    assert!(proxy.contains("key: shop/staging/db-proxy") && proxy.contains("property: password"), "{proxy}");
+    assert!(
+        proxy.contains("key: shop/staging/db-proxy") && proxy.contains("property: password"),
+        "{proxy}"
+    );
     let signing = file(&rendered, "manifests/platform/externalsecret-api-signing.yaml");
     assert!(signing.contains("property: private.pem"), "{signing}");
     // Secret files are readable by the pod's group only.
@@ -239,7 +256,10 @@ fn a_patch_changes_its_object() {
     let spec = deployment.spec.as_ref().expect("spec");
     assert_eq!(spec.revision_history_limit, Some(3));
     let dns = pod_spec(deployment).dns_config.as_ref().expect("dnsConfig");
-    assert_eq!(serde_json::to_value(dns).expect("json"), json!({"options": [{"name": "ndots", "value": "2"}]}));
+    assert_eq!(
+        serde_json::to_value(dns).expect("json"),
+        json!({"options": [{"name": "ndots", "value": "2"}]})
+    );
     // The rest of the object is as built.
     assert_eq!(pod_spec(deployment).containers[0].name, "api");
 

@@ -24,9 +24,9 @@ use indexmap::IndexMap;
 
 use super::{
     ClusterFlavour, DependencyType, Egress, Environment, ExternalProvider, HelmProvider, Images,
-    Infrastructure, Ingress, Lifecycle, LoadBalancer, PodSettings, Platform, PlatformSettings, Port, Probe, Probes,
-    Protocol, Provider, Resources, Route, RoutePath, SecretKeyRef, Service, ServiceOverride,
-    WorkloadKind,
+    Infrastructure, Ingress, Lifecycle, LoadBalancer, Platform, PlatformSettings, PodSettings,
+    Port, Probe, Probes, Protocol, Provider, Resources, Route, RoutePath, SecretKeyRef, Service,
+    ServiceOverride, WorkloadKind,
 };
 use crate::names::{
     DependencyName, DomainName, EnvName, EnvVarName, ImageRepository, ImageTag, NameError,

@@ -50,7 +50,9 @@ pub struct PatchTarget {
 /// Custom resources (Traefik's, MetalLB's, `ExternalSecret`) are written
 /// through platc's narrow types of the fields it uses, so a patch could not
 /// add to them and stay typed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 pub enum PatchKind {
     /// `apps/v1` Deployment.
     Deployment,

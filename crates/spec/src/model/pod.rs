@@ -20,16 +20,16 @@
 use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
-use k8s_openapi::api::core::v1::{Affinity, LifecycleHandler, Toleration, TopologySpreadConstraint};
+use k8s_openapi::api::core::v1::{
+    Affinity, LifecycleHandler, Toleration, TopologySpreadConstraint,
+};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::environment::ServiceOverride;
 use super::resources::Resources;
 use super::service::{Probe, Protocol, SecretKeyRef, Service};
-use crate::names::{
-    EnvVarName, ImageReference, MetadataKey, ObjectName, PortName, keyed_by,
-};
+use crate::names::{EnvVarName, ImageReference, MetadataKey, ObjectName, PortName, keyed_by};
 use crate::quantity::Quantity;
 
 /// Settings of the pod itself: annotations and where and how it is scheduled

@@ -156,19 +156,16 @@ fn check_grace(scope: &Scope<'_>, hatches: &Hatches<'_>, out: &mut Vec<Diagnosti
     let Some(sleep) = hatches.lifecycle.pre_stop.as_ref().and_then(|h| h.sleep.as_ref()) else {
         return;
     };
-    let grace = hatches
-        .pod
-        .termination_grace_period_seconds
-        .map_or(DEFAULT_GRACE_SECONDS, i64::from);
+    let grace =
+        hatches.pod.termination_grace_period_seconds.map_or(DEFAULT_GRACE_SECONDS, i64::from);
     if sleep.seconds < grace {
         return;
     }
     // In an override pass, only when the override set one of the two.
     let (hook_here, grace_here) = match scope.over {
-        Some((_, o)) => (
-            o.lifecycle.pre_stop.is_some(),
-            o.pod.termination_grace_period_seconds.is_some(),
-        ),
+        Some((_, o)) => {
+            (o.lifecycle.pre_stop.is_some(), o.pod.termination_grace_period_seconds.is_some())
+        }
         None => (true, true),
     };
     if !hook_here && !grace_here {
@@ -214,7 +211,8 @@ fn check_volumes(scope: &Scope<'_>, hatches: &Hatches<'_>, out: &mut Vec<Diagnos
     }
     let (origin, base) = scope.at(layer.from_override, "volumes");
     // What the service's container mounts before the volumes.
-    let mut mounted: Vec<(String, String)> = vec![(TMP.to_owned(), "the writable `/tmp`".to_owned())];
+    let mut mounted: Vec<(String, String)> =
+        vec![(TMP.to_owned(), "the writable `/tmp`".to_owned())];
     for file in &scope.service.files {
         mounted.push((file.path.clone(), format!("the config file `{}`", file.path)));
     }
@@ -252,7 +250,9 @@ fn check_volumes(scope: &Scope<'_>, hatches: &Hatches<'_>, out: &mut Vec<Diagnos
                     format!("two volumes are named `{}`", volume.name),
                 )
                 .at(origin.clone(), format!("{at}/name"))
-                .with_help(format!("the first is `volumes[{first}]`; give each volume its own name")),
+                .with_help(format!(
+                    "the first is `volumes[{first}]`; give each volume its own name"
+                )),
             );
         }
         if let Some(path) = &volume.path {
@@ -322,11 +322,8 @@ fn check_containers(scope: &Scope<'_>, hatches: &Hatches<'_>, out: &mut Vec<Diag
     let volumes: BTreeSet<&str> = hatches.volumes.items.iter().map(|v| v.name.as_str()).collect();
     let mut names: BTreeMap<&str, String> =
         BTreeMap::from([(service.name.as_str(), "the service's own container".to_owned())]);
-    let mut port_names: BTreeMap<&str, String> = service
-        .ports
-        .iter()
-        .map(|p| (p.name.as_str(), "the service's ports".to_owned()))
-        .collect();
+    let mut port_names: BTreeMap<&str, String> =
+        service.ports.iter().map(|p| (p.name.as_str(), "the service's ports".to_owned())).collect();
     let mut port_numbers: BTreeMap<(u16, Protocol), String> = service
         .ports
         .iter()
@@ -383,7 +380,8 @@ fn check_containers(scope: &Scope<'_>, hatches: &Hatches<'_>, out: &mut Vec<Diag
     }
     if scope.reports(hatches.sidecars.from_override) {
         for (index, sidecar) in hatches.sidecars.items.iter().enumerate() {
-            let (origin, base) = scope.at(hatches.sidecars.from_override, &format!("sidecars/{index}"));
+            let (origin, base) =
+                scope.at(hatches.sidecars.from_override, &format!("sidecars/{index}"));
             let ports: Vec<&str> = sidecar.ports.iter().map(|p| p.name.as_str()).collect();
             for (slot, probe) in sidecar.probes.slots() {
                 if let Some(probe) = probe {
@@ -459,9 +457,14 @@ fn check_mounts(
         }
         if !path.starts_with('/') {
             out.push(
-                Diagnostic::error(Code::SpecInvalidValue, format!("`{path}` is not an absolute path"))
-                    .at(origin.clone(), at.clone())
-                    .with_help(format!("write the directory from the root, such as `/var/lib/{volume}`")),
+                Diagnostic::error(
+                    Code::SpecInvalidValue,
+                    format!("`{path}` is not an absolute path"),
+                )
+                .at(origin.clone(), at.clone())
+                .with_help(format!(
+                    "write the directory from the root, such as `/var/lib/{volume}`"
+                )),
             );
             continue;
         }
