@@ -28,7 +28,7 @@ fn pod_spec(deployment: &Deployment) -> &PodSpec {
     deployment.spec.as_ref().and_then(|s| s.template.spec.as_ref()).expect("pod spec")
 }
 
-fn file<'r>(rendered: &'r Rendered, path: &str) -> String {
+fn file(rendered: &Rendered, path: &str) -> String {
     let tree = rendered.tree().expect("serializes");
     tree.get(path).unwrap_or_else(|| panic!("no {path}")).to_owned()
 }
@@ -292,7 +292,10 @@ fn with_patch(kind: PatchKind, name: &str, merge: Value) -> Platform {
     environment.patches = vec![Patch {
         target: PatchTarget { kind, name: name.to_owned(), namespace: None },
         reason: "a test".to_owned(),
-        merge: merge.as_object().expect("an object").clone(),
+        merge: match merge {
+            Value::Object(map) => map,
+            other => panic!("a patch is a mapping, not {other}"),
+        },
     }];
     platform
 }
