@@ -23,6 +23,8 @@ use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Secret, Service, ServiceAccount};
 use k8s_openapi::api::networking::v1::NetworkPolicy;
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+use k8s_openapi::schemars::JsonSchema;
+use k8s_openapi::schemars::generate::SchemaSettings;
 use platc_spec::{Code, Diagnostic, Origin, Platform};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -199,12 +201,20 @@ fn patched(
     })?;
     if let Some((difference, path)) = first_difference(&document, &read_back, &mut Vec::new()) {
         let (field, kind, index) = (dotted(&path), object.kind(), patch.index);
+        let close = match (difference, path.split_last()) {
+            (Difference::Unknown, Some((last, parent))) => {
+                let fields = fields_at(object, parent);
+                platc_spec::diagnostic::suggest(last, fields.iter().map(String::as_str))
+                    .map(|close| format!("did you mean `{close}`?"))
+            }
+            _ => None,
+        };
         let (message, help) = match difference {
             Difference::Unknown => (
                 format!(
                     "patch {index} sets `{field}`, which {what} does not have: a {kind} has no such field"
                 ),
-                "check the spelling and nesting against the kind's API reference (`kubectl explain`); rendered objects keep to their type",
+                close.as_deref().unwrap_or("check the spelling and nesting against the kind's API reference (`kubectl explain`); rendered objects keep to their type"),
             ),
             Difference::Required => (
                 format!("patch {index} removes `{field}`, which a {kind} requires"),
@@ -220,7 +230,12 @@ fn patched(
         // A required field is reported at the mapping the patch removed it from.
         let located =
             if difference == Difference::Required { &path[..path.len() - 1] } else { &path[..] };
-        return Err(refused(message, pointer_under(&at, located), help));
+        let diagnostic = refused(message, pointer_under(&at, located), help);
+        return Err(if difference == Difference::Unknown {
+            diagnostic.on_key()
+        } else {
+            diagnostic
+        });
     }
     Ok(match typed {
         Object::Job(mut job) => {
@@ -317,6 +332,60 @@ fn dotted(path: &[String]) -> String {
 fn pointer_under(base: &str, path: &[String]) -> String {
     path.iter()
         .fold(base.to_owned(), |pointer, token| platc_spec::source::pointer_join(&pointer, token))
+}
+
+/// The field names the kind of `like` has at `parent` (a path into the
+/// object), from k8s-openapi's JSON Schema of the kind.
+fn fields_at(like: &Object, parent: &[String]) -> Vec<String> {
+    fn schema<T: JsonSchema>() -> Value {
+        SchemaSettings::draft07().into_generator().into_root_schema_for::<T>().to_value()
+    }
+    let root = match like {
+        Object::Deployment(_) => schema::<Deployment>(),
+        Object::CronJob(_) => schema::<CronJob>(),
+        Object::Job(_) => schema::<Job>(),
+        Object::Service(_) => schema::<Service>(),
+        Object::ServiceAccount(_) => schema::<ServiceAccount>(),
+        Object::ConfigMap(_) => schema::<ConfigMap>(),
+        Object::Secret(_) => schema::<Secret>(),
+        Object::Namespace(_) => schema::<Namespace>(),
+        Object::HorizontalPodAutoscaler(_) => schema::<HorizontalPodAutoscaler>(),
+        Object::PodDisruptionBudget(_) => schema::<PodDisruptionBudget>(),
+        Object::NetworkPolicy(_) => schema::<NetworkPolicy>(),
+        _ => return Vec::new(),
+    };
+    // Draft-07 writes a reference with a description beside it as
+    // `allOf: [{$ref}]`.
+    let resolve = |node: &Value| -> Option<Value> {
+        let node = match node.get("allOf").and_then(Value::as_array) {
+            Some(only) if only.len() == 1 => &only[0],
+            _ => node,
+        };
+        match node.get("$ref").and_then(Value::as_str) {
+            Some(reference) => {
+                let name = reference.strip_prefix("#/definitions/")?;
+                root.get("definitions")?.get(name).cloned()
+            }
+            None => Some(node.clone()),
+        }
+    };
+    let mut node = root.clone();
+    for segment in parent {
+        let Some(current) = resolve(&node) else { return Vec::new() };
+        let next = match current.get("items") {
+            Some(items) if segment.parse::<usize>().is_ok() => items.clone(),
+            _ => match current.get("properties").and_then(|p| p.get(segment)) {
+                Some(property) => property.clone(),
+                None => return Vec::new(),
+            },
+        };
+        node = next;
+    }
+    resolve(&node)
+        .and_then(|n| {
+            n.get("properties").and_then(Value::as_object).map(|p| p.keys().cloned().collect())
+        })
+        .unwrap_or_default()
 }
 
 /// `document` read as an object of the kind of `like`: on failure the path

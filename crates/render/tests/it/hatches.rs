@@ -322,10 +322,11 @@ fn a_patch_that_breaks_the_type_is_refused() {
         "api",
         json!({"spec": {"template": {"spec": {"dnsConfg": {"options": []}}}}}),
     );
-    let (origin, pointer, message, _) = error(&platform, "production", Code::RenderPatchType);
+    let (origin, pointer, message, help) = error(&platform, "production", Code::RenderPatchType);
     assert_eq!(origin, production());
     assert_eq!(pointer, "/patches/0/merge/spec/template/spec/dnsConfg");
     assert!(message.contains("`spec.template.spec.dnsConfg`"), "{message}");
+    assert_eq!(help, "did you mean `dnsConfig`?");
 
     // A value of the wrong type.
     let platform = with_patch(PatchKind::Deployment, "api", json!({"spec": {"replicas": "three"}}));
