@@ -11,6 +11,7 @@ mod check;
 mod crds;
 mod determinism;
 mod graph;
+mod hatches;
 mod infra;
 mod labels;
 mod library;
