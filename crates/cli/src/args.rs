@@ -24,6 +24,13 @@ pub struct Global {
     /// When to colour output; `auto` colours a terminal unless NO_COLOR is set.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+    /// Print errors only: no warnings and no notes on stderr (what a command
+    /// outputs is unchanged).
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also say what was loaded and rendered, and how long each step took.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
 }
 
 /// When to colour output.
@@ -51,6 +58,38 @@ pub enum Command {
     Check(CheckArgs),
     /// Copy image tags from one environment's file to another's, editing it in place, and print the rendered diff.
     Promote(PromoteArgs),
+    /// Print an environment's value at a key path and the file, line and column each part of it comes from.
+    Explain(ExplainArgs),
+    /// Draw an environment's service map: services, dependencies, routes and calls, as Mermaid or DOT.
+    Graph(crate::commands::graph::GraphArgs),
+    /// Start a platform repository: platform.yaml, a service, an environment, schemas and editor settings.
+    Init(crate::commands::init::InitArgs),
+    /// Print the completion script of a shell.
+    Completions(crate::commands::completions::CompletionsArgs),
+    /// Print platc's manual page (roff), for `man -l -` or a man directory.
+    Man(crate::commands::completions::ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The environment: a name, its file or `env/NAME`.
+    #[arg(value_name = "ENV")]
+    pub environment: String,
+    /// The key path, as in the file: `infrastructure.redis.replicas`, `ingress.trustedProxies[0]`; the whole environment when left out.
+    #[arg(value_name = "PATH")]
+    pub path: Option<String>,
+    /// `text` for people, `json` for programs.
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+}
+
+/// How an explanation is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    /// Each value with where it was set, what it overrides and who inherited it.
+    Text,
+    /// One JSON object.
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -139,6 +178,15 @@ pub struct DiffArgs {
     /// `text` for a terminal, `markdown` for a pull-request comment.
     #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
     pub format: DiffFormat,
+    /// The most characters a markdown diff may have: it keeps every object's
+    /// changed fields, then unified diffs while they fit, and says what it left
+    /// out. The default stays below GitHub's 65,536-character comment limit.
+    #[arg(long, value_name = "N", default_value_t = platc_render::diff::markdown::DEFAULT_BUDGET)]
+    pub max_chars: usize,
+    /// Write the diff into FILE instead of stdout (always written, also when
+    /// nothing differs), e.g. for CI to post as a comment.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// How a diff is printed.

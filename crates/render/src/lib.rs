@@ -9,10 +9,10 @@
 //! [`emit::read_tree`].
 //!
 //! Pipeline position: load → validate → **validate env → resolve → build →
-//! emit → diff**. The builders ([`workload`], [`network`], [`config`],
+//! patch → emit → diff**. The builders ([`workload`], [`network`], [`config`],
 //! [`scaling`], [`ingress`], [`secrets`], [`platform`], [`applyset`],
-//! [`labels`]) and the chart values writers ([`components`], `infra/<type>.rs`)
-//! read only [`resolved`] values.
+//! [`labels`]), the chart values writers ([`components`], `infra/<type>.rs`)
+//! and the service map ([`graph`]) read only [`resolved`] values.
 
 // A library reports through return values; printing and exiting belong to the binary.
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
@@ -26,12 +26,14 @@ pub mod crd;
 pub mod crds;
 pub mod diff;
 pub mod emit;
+pub mod graph;
 pub mod helm;
 pub mod infra;
 pub mod ingress;
 pub mod labels;
 pub mod network;
 pub mod object;
+pub mod patch;
 pub mod plaintext;
 pub mod platform;
 pub mod resolve;
@@ -159,13 +161,12 @@ struct Compiled<T> {
     warnings: Vec<Diagnostic>,
 }
 
-/// Compiles the environment called `environment`, passing each batch of
-/// built objects to `take` on the core that built it.
-fn compile<T: Send>(
+/// The environment called `environment`, checked and resolved, with the
+/// warnings found on the way.
+fn checked(
     platform: &Platform,
     environment: &str,
-    take: impl Fn(Vec<Placed>) -> Result<T, Diagnostic> + Sync,
-) -> Result<Compiled<T>, Vec<Diagnostic>> {
+) -> Result<(resolved::ResolvedEnvironment, Vec<Diagnostic>), Vec<Diagnostic>> {
     let Some(env) = platform.environment(environment) else {
         let known: Vec<&str> = platform.environment_names().map(EnvName::as_str).collect();
         let mut diagnostic = Diagnostic::error(
@@ -186,16 +187,44 @@ fn compile<T: Send>(
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
     }
+    Ok((resolved, diagnostics))
+}
+
+/// The service map of the environment called `environment` (see
+/// [`graph`]), with the warnings its checks found.
+pub fn service_map(
+    platform: &Platform,
+    environment: &str,
+) -> Result<(graph::ServiceMap, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let (resolved, warnings) = checked(platform, environment)?;
+    Ok((graph::service_map(&resolved), warnings))
+}
+
+/// Compiles the environment called `environment`, passing each batch of
+/// built objects to `take` on the core that built it.
+fn compile<T: Send>(
+    platform: &Platform,
+    environment: &str,
+    take: impl Fn(Vec<Placed>) -> Result<T, Diagnostic> + Sync,
+) -> Result<Compiled<T>, Vec<Diagnostic>> {
+    let (resolved, diagnostics) = checked(platform, environment)?;
 
     let mut shared = Vec::new();
     platform::build(&resolved, &mut shared);
     secrets::build(&resolved, &mut shared);
     ingress::build_platform(&resolved, &mut shared);
     network::build_platform(&resolved, &mut shared);
+    let mut errors = Vec::new();
+    // Patches change the objects after they are built, before anything is
+    // emitted; a batch's outcome says which patches it matched.
+    let mut applied = Vec::new();
+    match patch::apply(&resolved, &mut shared) {
+        Ok(found) => applied.push(found),
+        Err(diagnostic) => errors.push(diagnostic),
+    }
     // Bootstrap objects are applied on their own, outside the set.
     let mut members = applyset::Members::of(&shared, |placed| placed.owner != Owner::Bootstrap);
     let mut batches = Vec::with_capacity(resolved.services.len() + 2);
-    let mut errors = Vec::new();
     match take(shared) {
         Ok(batch) => batches.push(batch),
         Err(diagnostic) => errors.push(diagnostic),
@@ -213,17 +242,22 @@ fn compile<T: Send>(
         config::build(&resolved, service, &mut objects);
         scaling::build(&resolved, service, &mut objects);
         ingress::build(&resolved, service, &mut objects);
+        let found = patch::apply(&resolved, &mut objects)?;
         let members = applyset::Members::of(&objects, |_| true);
-        Ok((take(objects)?, members))
+        Ok((take(objects)?, members, found))
     });
     for result in built {
         match result {
-            Ok((batch, service_members)) => {
+            Ok((batch, service_members, found)) => {
                 batches.push(batch);
                 members.merge(service_members);
+                applied.push(found);
             }
             Err(diagnostic) => errors.push(diagnostic),
         }
+    }
+    if errors.is_empty() {
+        errors = patch::unmatched(&resolved, &applied);
     }
     if !errors.is_empty() {
         return Err(errors);

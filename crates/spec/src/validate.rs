@@ -14,6 +14,8 @@ use crate::model::{
 use crate::names::{DependencyName, ObjectName, TypeName};
 use crate::position::pointer_join;
 
+mod pod;
+
 /// Every problem in `platform` that involves more than one field or file.
 #[must_use]
 pub fn validate(platform: &Platform) -> Vec<Diagnostic> {
@@ -76,9 +78,30 @@ pub fn validate_services(platform: &Platform) -> Vec<Diagnostic> {
         check_workload(service, &mut out);
         check_routes(platform, service, &mut out);
         check_calls(platform, service, &mut out);
+        pod::check(service, None, &mut out);
     }
     check_dependency_types(platform, &mut out);
+    check_release_groups(platform, &mut out);
     out
+}
+
+/// Every service of a release group exists.
+fn check_release_groups(platform: &Platform, out: &mut Vec<Diagnostic>) {
+    let known: Vec<&str> = platform.services.iter().map(|s| s.name.as_str()).collect();
+    for (group, services) in &platform.settings.release_groups {
+        for (i, name) in services.iter().enumerate() {
+            if platform.service(name.as_str()).is_none() {
+                let pointer = format!("{}/{i}", pointer_join("/releaseGroups", group.as_str()));
+                out.push(unknown_reference(
+                    "service",
+                    name.as_str(),
+                    &known,
+                    Origin::Platform,
+                    &pointer,
+                ));
+            }
+        }
+    }
 }
 
 /// Settings fit the workload kind: a schedule for cronjobs, autoscaling for
@@ -336,6 +359,7 @@ pub fn validate_environments(platform: &Platform) -> Vec<Diagnostic> {
     for environment in &platform.environments {
         check_environment(platform, environment, &mut out);
     }
+    pod::check_images(&platform.services, &platform.environments, &mut out);
     out
 }
 
@@ -675,6 +699,7 @@ fn check_overrides(
             check_autoscale(autoscale, origin, &format!("{base}/autoscale"), out);
         }
         check_override_env(&platform.types, service, environment, overrides, origin, out);
+        pod::check(service, Some((environment, overrides)), out);
     }
 }
 

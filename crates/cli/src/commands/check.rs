@@ -9,6 +9,7 @@ use std::path::Path;
 use platc_render::check::check_tree;
 use platc_render::{diff_trees, read_tree, render_all};
 use platc_spec::Code;
+use platc_spec::diagnostic::merge_repeated;
 use platc_spec::{Diagnostic, Severity, Sources, load_dir};
 
 use crate::Outcome;
@@ -50,6 +51,7 @@ fn findings(root: &Path, args: &CheckArgs) -> (Vec<Diagnostic>, Sources, Outcome
     }
 
     findings.extend(platc_spec::validate::policy(&loaded.platform));
+    findings.extend(platc_render::patch::in_effect(&loaded.platform));
 
     let rendered = match render_all(&loaded.platform) {
         Ok(rendered) => rendered,
@@ -90,7 +92,11 @@ fn findings(root: &Path, args: &CheckArgs) -> (Vec<Diagnostic>, Sources, Outcome
     }
     loaded.sources.locate_all(&mut findings);
     platc_spec::load::sort_diagnostics(&mut findings);
-    let outcome = if findings.is_empty() { Outcome::Success } else { Outcome::Differs };
+    // Each cause once, with every place it shows up.
+    let findings = merge_repeated(findings);
+    // Notes (the patches in effect) inform reviewers; they fail nothing.
+    let clean = findings.iter().all(|d| d.severity == Severity::Note);
+    let outcome = if clean { Outcome::Success } else { Outcome::Differs };
     (findings, loaded.sources, outcome)
 }
 
@@ -104,13 +110,18 @@ fn format_findings(
     match format {
         Format::Text => {
             let mut out = sources.render(findings, style.stdout);
-            let errors = findings.iter().filter(|d| d.is_error()).count();
-            let _ = writeln!(
+            let count = |severity| findings.iter().filter(|d| d.severity == severity).count();
+            let (errors, warnings, notes) =
+                (count(Severity::Error), count(Severity::Warning), count(Severity::Note));
+            let _ = write!(
                 out,
-                "platc check: {} finding(s): {errors} error(s), {} warning(s)",
-                findings.len(),
-                findings.len() - errors
+                "platc check: {} finding(s): {errors} error(s), {warnings} warning(s)",
+                errors + warnings
             );
+            let _ = match notes {
+                0 => writeln!(out),
+                n => writeln!(out, "; {n} note(s)"),
+            };
             out
         }
         Format::Json => {
@@ -136,6 +147,19 @@ fn finding_json(finding: &Diagnostic) -> serde_json::Value {
         "column": position.map(|p| p.column),
         "key": finding.key(),
         "object": finding.object,
+        "places": finding.place_count(),
+        "also": finding.also.iter().map(place_json).collect::<Vec<_>>(),
+    })
+}
+
+/// Another place of a finding, as JSON.
+fn place_json(place: &platc_spec::diagnostic::Place) -> serde_json::Value {
+    let position = place.location.as_ref().and_then(|l| l.position);
+    serde_json::json!({
+        "file": place.location.as_ref().map(|l| l.file.clone()),
+        "line": position.map(|p| p.line),
+        "column": position.map(|p| p.column),
+        "object": place.object,
     })
 }
 
@@ -144,6 +168,7 @@ fn github_annotation(finding: &Diagnostic) -> String {
     let level = match finding.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
+        Severity::Note => "notice",
     };
     let mut properties = Vec::new();
     if let Some(location) = &finding.location {
@@ -157,6 +182,9 @@ fn github_annotation(finding: &Diagnostic) -> String {
     let mut message = finding.message.clone();
     if let Some(object) = &finding.object {
         let _ = write!(message, " ({object})");
+    }
+    if let Some(also) = finding.also_note() {
+        let _ = write!(message, "\n{also}");
     }
     if let Some(help) = &finding.help {
         let _ = write!(message, "\nhelp: {help}");

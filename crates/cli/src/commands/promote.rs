@@ -1,6 +1,7 @@
 //! `platc promote SERVICE… --from A --to B` (or `--all`): copy the image tags
 //! services run in environment A into environment B's file, edited in place,
-//! and print the rendered diff this causes in B.
+//! and print the rendered diff this causes in B and in every environment
+//! that extends B.
 //!
 //! The plan, the edit and the platform after it come from
 //! [`platc_spec::promote`]; this command prints them, renders both sides and
@@ -12,6 +13,7 @@ use std::path::Path;
 use platc_render::{Tree, diff_trees, render_environments};
 use platc_spec::edit::TagEdit;
 use platc_spec::file::{Durability, replace_file};
+use platc_spec::names::EnvName;
 use platc_spec::promote::{PromoteError, Request, Services, TagChange, plan, promote};
 use platc_spec::source::SourceFile;
 use platc_spec::{Origin, Platform, Sources};
@@ -20,7 +22,7 @@ use super::diff::{Labels, format_text};
 use super::{environment_name, load, report_located};
 use crate::Outcome;
 use crate::args::PromoteArgs;
-use crate::output::{Style, print, report};
+use crate::output::{Style, note, print, report};
 
 pub fn run(root: &Path, args: &PromoteArgs, style: Style) -> anyhow::Result<Outcome> {
     let Some(loaded) = load(root, style) else { return Ok(Outcome::BadInput) };
@@ -36,14 +38,23 @@ pub fn run(root: &Path, args: &PromoteArgs, style: Style) -> anyhow::Result<Outc
         }
     };
 
+    for grouped in &plan.grouped {
+        note(
+            style,
+            &format!(
+                "{} ships with {} (release group `{}` in platform.yaml): promoting it too",
+                grouped.service, grouped.with, grouped.group
+            ),
+        );
+    }
     for (service, tag) in &plan.unchanged {
-        eprintln!("platc: {service}: already at {tag} in {}", plan.to);
+        note(style, &format!("{service}: already at {tag} in {}", plan.to));
     }
     if plan.tags.is_empty() {
         let origin = Origin::Environment(plan.to.clone());
         let file =
             loaded.sources.file(&origin).map_or_else(|| to.clone(), SourceFile::display_path);
-        eprintln!("platc: nothing to promote; {file} is unchanged");
+        note(style, &format!("nothing to promote; {file} is unchanged"));
         return Ok(Outcome::Success);
     }
 
@@ -65,13 +76,18 @@ pub fn run(root: &Path, args: &PromoteArgs, style: Style) -> anyhow::Result<Outc
         Err(error @ PromoteError::NoFile(_)) => return Err(error.into()),
     };
 
-    let env = plan.to.as_str();
-    let Some(old_tree) = rendered(platform, env, &loaded.sources, style, false) else {
-        return Ok(Outcome::BadInput);
-    };
-    let Some(new_tree) = rendered(&promotion.platform, env, &loaded.sources, style, true) else {
-        return Ok(Outcome::BadInput);
-    };
+    // Environments that extend B inherit the tags it sets: they change too.
+    let mut trees = Vec::new();
+    for env in promotion.environments.iter().map(EnvName::as_str) {
+        let Some(old_tree) = rendered(platform, env, &loaded.sources, style, false) else {
+            return Ok(Outcome::BadInput);
+        };
+        let Some(new_tree) = rendered(&promotion.platform, env, &loaded.sources, style, true)
+        else {
+            return Ok(Outcome::BadInput);
+        };
+        trees.push((env, old_tree, new_tree));
+    }
     if !args.dry_run {
         // An edited model file is synced before it replaces the old one.
         replace_file(&root.join(&promotion.path), promotion.text.as_bytes(), Durability::Synced)?;
@@ -80,20 +96,26 @@ pub fn run(root: &Path, args: &PromoteArgs, style: Style) -> anyhow::Result<Outc
     for TagChange { service, old, new, edit } in &promotion.changes {
         let old = old.as_ref().map_or_else(|| "no tag".to_owned(), ToString::to_string);
         let added = if *edit == TagEdit::Added { " (added to images.tags)" } else { "" };
-        eprintln!("platc: {service}: {old} -> {new}{added}");
+        note(style, &format!("{service}: {old} -> {new}{added}"));
     }
-    let diff = diff_trees(&old_tree, &new_tree);
-    if diff.is_empty() {
-        eprintln!("platc: {env}: the new tags change no rendered file");
-    } else {
-        let labels =
-            Labels { title: env.to_string(), old: "before".to_owned(), new: "after".to_owned() };
-        print(&format_text(&diff, &labels, false, style))?;
+    for (env, old_tree, new_tree) in &trees {
+        let diff = diff_trees(old_tree, new_tree);
+        if diff.is_empty() {
+            note(style, &format!("{env}: the new tags change no rendered file"));
+        } else {
+            let labels = Labels {
+                title: (*env).to_string(),
+                old: "before".to_owned(),
+                new: "after".to_owned(),
+                command: None,
+            };
+            print(&format_text(&diff, &labels, false, style))?;
+        }
     }
     if args.dry_run {
-        eprintln!("platc: dry run: {} was not written", promotion.file);
+        note(style, &format!("dry run: {} was not written", promotion.file));
     } else {
-        eprintln!("platc: updated {}", promotion.file);
+        note(style, &format!("updated {}", promotion.file));
     }
     Ok(Outcome::Success)
 }
