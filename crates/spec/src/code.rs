@@ -246,6 +246,14 @@ codes! {
     RenderTemplate = "render::template", Error,
     fix: "Use the variables templates know (`environment.*`, `service.*`, `platform.name`, `resources.<name>.*`; the help suggests the closest); write `{{ '{{' }}` for a literal brace.";
 
+    /// A value of a service (an environment variable, a config file, an
+    /// argument) names another service or an in-cluster release by its host
+    /// — `http://orders-api:8080` — that the service does not declare in
+    /// `calls` or `uses`: the NetworkPolicies platc writes will refuse the
+    /// connection.
+    RenderUndeclaredConnection = "render::undeclared_connection", Warning,
+    fix: "Add the service to `calls` (or the dependency to `uses`), or remove the reference.";
+
     /// Routes use a certificate resolver that Traefik's values in the
     /// environment do not define, so every route would get Traefik's
     /// self-signed certificate.
@@ -261,6 +269,12 @@ codes! {
     /// The environment to render is not part of the platform.
     RenderUnknownEnvironment = "render::unknown_environment", Error,
     fix: "Name an environment by its name (`production`), its file or `env/production`.";
+
+    /// A value names a port of another service that its Service does not
+    /// expose: the connection fails, and its NetworkPolicy admits only the
+    /// declared ports.
+    RenderUnknownServicePort = "render::unknown_service_port", Warning,
+    fix: "Use a port the service declares under `ports`.";
 
     /// A middleware judges clients by their address (an IP allow list, a
     /// per-client rate limit), but the environment trusts no proxy, so it

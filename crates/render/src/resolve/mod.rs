@@ -17,6 +17,7 @@
 //! | `network.rs` | the connections each service's pods may accept and open |
 //! | `checks.rs` | checks of rendered values: route hosts, route collisions |
 //! | `plaintext.rs` | plaintext secrets in settled values, with the model's opt-outs |
+//! | `reach.rs` | connections values name that `calls` and `uses` do not declare |
 //!
 //! Checks that need only the model run before, in [`crate::validate`].
 
@@ -26,6 +27,7 @@ mod ingress;
 mod maintenance;
 mod network;
 mod plaintext;
+mod reach;
 mod secrets;
 mod service;
 
@@ -91,6 +93,13 @@ pub fn resolve(
     }
     let mut maintenance = maintenance;
     network::resolve(&platform.services, &mut services, maintenance.as_mut(), &provided);
+    warnings.extend(reach::undeclared(
+        &platform.services,
+        environment,
+        &namespace,
+        &services,
+        &provided,
+    ));
 
     let ingress = ingress::ingress(platform, environment);
     let secrets = secrets::resolve(platform, environment, &provided);

@@ -12,6 +12,7 @@ mod crds;
 mod determinism;
 mod infra;
 mod library;
+mod network;
 mod plaintext;
 mod properties;
 mod routing;
