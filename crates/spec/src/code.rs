@@ -151,7 +151,7 @@ codes! {
     /// wait for it to be ready, and a hung pod is not restarted; `probes.optOut` with a
     /// reason silences it.
     CheckMissingProbe = "check::missing_probe", Warning,
-    fix: "Add `probes: {readiness: {http: /ready}, liveness: {http: /healthz}}`, or `tcp: <port>` for a service without HTTP.";
+    fix: "Add `probes: {readiness: {http: /ready}, liveness: {http: /healthz}}` (`tcp: <port>` for a service without HTTP, `exec: [...]` for a worker without ports), or give the reason in `probes.optOut`.";
 
     /// A container does not request and limit both CPU and memory.
     CheckMissingResources = "check::missing_resources", Error,
