@@ -209,6 +209,8 @@ pub struct CronJobRun {
     pub successful_jobs_history_limit: u32,
     /// Failed runs kept.
     pub failed_jobs_history_limit: u32,
+    /// Seconds after its time within which a run may still start.
+    pub starting_deadline_seconds: u32,
     /// Whether new runs are held back here.
     pub suspend: bool,
     /// How each run goes.

@@ -131,6 +131,7 @@ fn cron_job(env: &ResolvedEnvironment, service: &ResolvedService, cron: &CronJob
             concurrency_policy: Some(cron.concurrency_policy.to_owned()),
             successful_jobs_history_limit: Some(saturating_i32(cron.successful_jobs_history_limit)),
             failed_jobs_history_limit: Some(saturating_i32(cron.failed_jobs_history_limit)),
+            starting_deadline_seconds: Some(i64::from(cron.starting_deadline_seconds)),
             suspend: cron.suspend.then_some(true),
             job_template: JobTemplateSpec {
                 metadata: Some(ObjectMeta {

@@ -42,6 +42,8 @@ const DEFAULT_RUN_AS: RunAsIds = RunAsIds { user: 10001, group: 10001 };
 const DEFAULT_BACKOFF_LIMIT: u32 = 2;
 /// Finished runs of a cronjob kept unless the service says otherwise.
 const DEFAULT_SUCCESSFUL_JOBS_HISTORY: u32 = 3;
+/// A cronjob run may start up to an hour late (see `JobSettings`).
+const DEFAULT_STARTING_DEADLINE_SECONDS: u32 = 3600;
 /// Failed runs of a cronjob kept unless the service says otherwise.
 const DEFAULT_FAILED_JOBS_HISTORY: u32 = 1;
 
@@ -199,6 +201,9 @@ impl Scope<'_> {
                 failed_jobs_history_limit: settings
                     .failed_jobs_history_limit
                     .unwrap_or(DEFAULT_FAILED_JOBS_HISTORY),
+                starting_deadline_seconds: settings
+                    .starting_deadline_seconds
+                    .unwrap_or(DEFAULT_STARTING_DEADLINE_SECONDS),
                 suspend: overrides.is_some_and(|o| o.suspend),
                 run,
             }),

@@ -9,6 +9,7 @@
 mod architecture;
 mod check;
 mod crds;
+mod cronjob;
 mod determinism;
 mod infra;
 mod library;
