@@ -140,7 +140,6 @@ fn cron_job(env: &ResolvedEnvironment, service: &ResolvedService, cron: &CronJob
                 }),
                 spec: Some(job_spec(env, service, &cron.run)),
             },
-            ..CronJobSpec::default()
         }),
         ..CronJob::default()
     }
