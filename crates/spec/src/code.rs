@@ -1,6 +1,7 @@
 //! Diagnostic codes: one [`Code`] per kind of problem platc reports, from
 //! loading the model (`spec::`) through compiling it (`render::`), checking
-//! the output (`check::`) and promoting tags (`promote::`).
+//! the output (`check::`), explaining values (`explain::`) and promoting
+//! tags (`promote::`).
 //!
 //! A code is what scripts and CI match on, so its text never changes; the
 //! message beside it may. Each variant says what the problem means (its doc
@@ -176,6 +177,15 @@ codes! {
     CheckUnknownKind = "check::unknown_kind", Error,
     fix: "Render the tree again so `crds/` and `helmfile.yaml` come with the objects, or install the CRD of the kind before applying.";
 
+    /// `platc explain` names an environment the platform does not have.
+    ExplainUnknownEnvironment = "explain::unknown_environment", Error,
+    fix: "Name an environment of `environments/`: its name, its file, or `env/<name>`.";
+
+    /// `platc explain` asks for a key path that the environment does not
+    /// set, in its own file or in the files it extends.
+    ExplainUnknownPath = "explain::unknown_path", Error,
+    fix: "Write the path as in the file, with dots between keys and `[n]` for list items (`infrastructure.redis.replicas`); the help names the keys set at the deepest level that exists.";
+
     /// The edited environment file would not load back as the same
     /// environment running the promoted tags; nothing was written.
     PromoteEditFailed = "promote::edit_failed", Error,
@@ -201,6 +211,11 @@ codes! {
     /// A service to promote is not part of the platform.
     PromoteUnknownService = "promote::unknown_service", Error,
     fix: "Check the spelling against `services/`, or promote every service with `--all`.";
+
+    /// An abstract environment was asked to be rendered: it is only a base
+    /// for the environments that extend it.
+    RenderAbstractEnvironment = "render::abstract_environment", Error,
+    fix: "Render one of the environments that extend it, or remove `abstract: true` and give it what an environment needs.";
 
     /// A route's host, with its templates rendered, is not a DNS name.
     RenderInvalidHost = "render::invalid_host", Error,
@@ -341,9 +356,25 @@ codes! {
     SpecEmptyFile = "spec::empty_file", Error,
     fix: "Describe the service or environment in the file, or delete it.";
 
+    /// Environments extend each other in a circle, so none of them has a
+    /// complete set of settings to start from.
+    SpecExtendsCycle = "spec::extends_cycle", Error,
+    fix: "Remove `extends:` from one environment of the cycle, which then starts from its own settings.";
+
+    /// `extends:` names an environment that has no file in `environments/`.
+    SpecExtendsUnknown = "spec::extends_unknown", Error,
+    fix: "Name an environment of `environments/` (the file name without `.yaml`), or remove `extends:`.";
+
     /// A model file is larger than platc reads (4 MiB).
     SpecFileTooLarge = "spec::file_too_large", Error,
     fix: "Keep large configuration out of the model, or split it.";
+
+    /// An environment keeps a value of the environment it extends that must
+    /// differ per environment (its domain, namespace, secret-store prefix, or
+    /// an external provider's host, user name, remote key or Secret): staging's
+    /// credentials in qa are how one environment ends up reading another's data.
+    SpecInheritedValue = "spec::inherited_value", Error,
+    fix: "Set each value listed in the environment's own file, or keep the parent's on purpose with `acceptInherited: {<key path>: <why>}`, which reviewers see.";
 
     /// Autoscaling would scale from more pods down to fewer, or has no target.
     SpecInvalidAutoscale = "spec::invalid_autoscale", Error,
@@ -417,6 +448,12 @@ codes! {
     SpecNotUtf8 = "spec::not_utf8", Error,
     fix: "Save the file as UTF-8.";
 
+    /// A `null` in an environment that extends another removes an inherited
+    /// key, but no environment it extends sets this one: probably a value
+    /// left unfinished or a misspelt key.
+    SpecNullRemovesNothing = "spec::null_removes_nothing", Error,
+    fix: "Give the key a value, correct its name, or delete the line.";
+
     /// An environment that is not marked `development: true` holds
     /// `developmentSecrets`, plaintext secret values.
     SpecPlaintextSecret = "spec::plaintext_secret", Error,
@@ -446,6 +483,11 @@ codes! {
     SpecUnexpectedDirectory = "spec::unexpected_directory", Error,
     fix: "Model files live directly in their directory, one `<name>.yaml` per entity.";
 
+    /// An abstract environment that no environment extends: it is never
+    /// rendered, so its settings are never checked or used.
+    SpecUnextendedAbstract = "spec::unextended_abstract", Warning,
+    fix: "Have an environment extend it with `extends:`, or delete the file.";
+
     /// A key the file's schema does not have, often a typo.
     SpecUnknownField = "spec::unknown_field", Error,
     fix: "Use the key the message suggests, or one of those the help lists.";
@@ -462,6 +504,11 @@ codes! {
     SpecUnreadable = "spec::unreadable", Error,
     fix: "Make it a regular file, readable for the user running platc.";
 
+    /// An entry of `acceptInherited` keeps nothing: the environment sets its
+    /// own value there, or the key is not one that must differ per environment.
+    SpecUnusedAcceptInherited = "spec::unused_accept_inherited", Warning,
+    fix: "Remove the entry, or correct its key path.";
+
     /// A web service has no port.
     SpecWebWithoutPort = "spec::web_without_port", Error,
     fix: "Add `ports: [{name: http, port: 8080}]`, or make it a `worker`.";
@@ -477,8 +524,8 @@ codes! {
 }
 
 impl Code {
-    /// The part of platc that reports the code: `spec`, `render`, `check`
-    /// or `promote`.
+    /// The part of platc that reports the code: `spec`, `render`, `check`,
+    /// `explain` or `promote`.
     #[must_use]
     pub fn stage(self) -> &'static str {
         self.as_str().split_once("::").map_or("", |(stage, _)| stage)
@@ -512,7 +559,7 @@ impl serde::Serialize for Code {
 }
 
 /// The stages in the order `docs/diagnostics.md` presents them, with a heading and an introduction.
-const STAGES: [(&str, &str, &str); 4] = [
+const STAGES: [(&str, &str, &str); 5] = [
     (
         "spec",
         "The model",
@@ -527,6 +574,11 @@ const STAGES: [(&str, &str, &str); 4] = [
         "check",
         "Checks",
         "Reported by `platc check`: output checks on the rendered manifests, input policies, committed schemas and golden drift.",
+    ),
+    (
+        "explain",
+        "Explaining a value",
+        "Reported by `platc explain` when the environment or the key path it is asked about does not exist.",
     ),
     ("promote", "Promotion", "Reported by `platc promote` before it writes anything."),
 ];

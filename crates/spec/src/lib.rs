@@ -17,6 +17,8 @@ pub mod code;
 pub mod cron;
 pub mod diagnostic;
 pub mod edit;
+pub mod explain;
+pub mod extends;
 pub mod file;
 pub mod load;
 pub mod model;

@@ -34,7 +34,7 @@ pub struct Document<'a> {
 #[must_use]
 pub fn markdown() -> String {
     let schemas: Vec<(FileKind, Value)> =
-        FileKind::ALL.into_iter().map(|kind| (kind, schema::json_schema(kind))).collect();
+        FileKind::ALL.into_iter().map(|kind| (kind, schema::document_schema(kind))).collect();
     let documents: Vec<Document<'_>> = schemas
         .iter()
         .map(|(kind, schema)| {
@@ -748,7 +748,7 @@ mod tests {
     fn every_field_of_the_model_is_in_the_reference() {
         let text = markdown();
         for kind in FileKind::ALL {
-            let schema = schema::json_schema(kind);
+            let schema = schema::document_schema(kind);
             let fields = schema["properties"].as_object().expect("top-level fields");
             for name in fields.keys() {
                 assert!(text.contains(&format!("| `{name}` |")), "{kind:?} field `{name}` missing");

@@ -198,6 +198,9 @@ impl Environment {
     pub fn new(name: &str, domain: &str, cluster: ClusterFlavour) -> Result<Self, NameError> {
         Ok(Self {
             name: EnvName::new(name)?,
+            extends: None,
+            is_abstract: false,
+            accept_inherited: IndexMap::new(),
             namespace: None,
             domain: DomainName::new(domain)?,
             cluster,

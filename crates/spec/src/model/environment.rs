@@ -15,13 +15,34 @@ use crate::names::{
     DomainName, EnvName, EnvVarName, ImageTag, NamespaceName, ObjectName, ServiceName, keyed_by,
 };
 
-/// One place the platform runs.
+/// One place the platform runs. A file that `extends` another holds only
+/// what differs: the fields marked required must be set by the time the
+/// chain is merged, in this file or one it extends.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schemars(title = "platc environment")]
 pub struct Environment {
     /// The environment's name; it must match the file name (`environments/<name>.yaml`).
     pub name: EnvName,
+    /// Another environment this one is based on: its settings are inherited
+    /// and this file's override them. Mappings merge key by key, lists and
+    /// scalars replace, `null` removes an inherited key; `name`, `extends`,
+    /// `abstract` and `acceptInherited` are never inherited. Values that must
+    /// differ per environment (`domain`, `namespace`, `secretStore.prefix`,
+    /// an external provider's `host`, `username`, `remoteKey` and `secret`)
+    /// may not be the parent's unless `acceptInherited` says why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extends: Option<EnvName>,
+    /// Marks a base that other environments extend and that is never
+    /// rendered itself; it may leave out required fields such as `domain`.
+    /// Abstract environments are not part of the loaded platform.
+    #[serde(default, rename = "abstract", skip_serializing_if = "std::ops::Not::not")]
+    pub is_abstract: bool,
+    /// Values that must differ per environment but are kept from the
+    /// environment this one extends on purpose: the key path
+    /// (`infrastructure.kafka.host`) mapped to the reason, for reviewers.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub accept_inherited: IndexMap<String, String>,
     /// The Kubernetes namespace the services run in; defaults to the environment's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<NamespaceName>,
@@ -67,6 +88,10 @@ pub struct Environment {
 }
 
 impl Environment {
+    /// The keys of an environment file that belong to the file itself and
+    /// are never inherited through `extends`.
+    pub const OWN_KEYS: [&'static str; 4] = ["name", "extends", "abstract", "acceptInherited"];
+
     /// The namespace the services run in.
     #[must_use]
     pub fn namespace(&self) -> NamespaceName {
