@@ -18,6 +18,9 @@ pub enum Severity {
     Error,
     /// The input compiles, but probably not into what was meant.
     Warning,
+    /// Information for reviewers about what the input does on purpose (a
+    /// patch in effect); never a problem, so no command fails on it.
+    Note,
 }
 
 impl Severity {
@@ -27,6 +30,7 @@ impl Severity {
         match self {
             Self::Error => "error",
             Self::Warning => "warning",
+            Self::Note => "note",
         }
     }
 }
@@ -85,6 +89,7 @@ macro_rules! codes {
     };
     (@severity Error) => { &[Severity::Error] };
     (@severity Warning) => { &[Severity::Warning] };
+    (@severity Note) => { &[Severity::Note] };
     (@severity ErrorOrWarning) => { &[Severity::Error, Severity::Warning] };
 }
 
@@ -163,6 +168,12 @@ codes! {
     CheckNotRestricted = "check::not_restricted", Error,
     fix: "Remove what grants the privilege: host namespaces, hostPath volumes, added capabilities, running as root, a writable root filesystem. platc's own objects comply; a finding comes from a hand-edited manifest.";
 
+    /// A patch of the environment file is in effect: the object it names is
+    /// rendered with the patch applied. Listed with the patch's reason so
+    /// reviewers see every exception to the model.
+    CheckPatchInEffect = "check::patch_in_effect", Note,
+    fix: "Nothing to fix. When the model or its escape hatches can say what the patch does, say it there and remove the patch.";
+
     /// A container or Service port is outside 1 to 65535.
     CheckPortRange = "check::port_range", Error,
     fix: "Use a port number from 1 to 65535.";
@@ -231,6 +242,18 @@ codes! {
     RenderMaintenanceImage = "render::maintenance_image", Error,
     fix: "Name an image as `registry/repository:tag`, in lowercase, optionally with `@sha256:<digest>`.";
 
+    /// A patch names an object the environment does not render: no object
+    /// of its kind has its name (and namespace).
+    RenderPatchTarget = "render::patch_target", Error,
+    fix: "Correct the patch's `target` (the help lists the objects of that kind), or remove the patch if what it changed is gone.";
+
+    /// A patch leaves an object that is not of its kind any more: a field
+    /// the kind does not have (often a misspelt key), a value of the wrong
+    /// type, or a changed `apiVersion`, `kind`, name or namespace.
+    /// Rendered objects stay typed, so the patch is refused.
+    RenderPatchType = "render::patch_type", Error,
+    fix: "Correct the field the message names against the kind's API reference (`kubectl explain`), and keep the object's identity.";
+
     /// A development environment writes a value that looks like a secret in
     /// plaintext: allowed there, refused in every other environment.
     RenderPlaintextInDevelopment = "render::plaintext_in_development", Warning,
@@ -243,8 +266,9 @@ codes! {
     /// URL with a password in its userinfo, or a well-known credential
     /// format (gitleaks' rules: AWS, Stripe, GitHub, GitLab, Slack, PEM
     /// private keys, JWTs, Google, SendGrid, Twilio, ...). Environment
-    /// variables, config files, commands and arguments are checked after
-    /// their templates render, and the Helm values of every release.
+    /// variables, config files, commands and arguments (of sidecars and init
+    /// containers too) are checked after their templates render, and the
+    /// Helm values of every release and the values patches set.
     RenderPlaintextSecret = "render::plaintext_secret", Error,
     fix: "Use `secrets:` with a reference (`KEY: {secret: <name>, key: <key>}`) and keep the value in the environment's secret store; in Helm values, the chart's existingSecret-style key. If the value is not a secret, say why under the service's or the override's `allowPlaintext`.";
 
@@ -401,6 +425,10 @@ codes! {
     SpecLatestTag = "spec::latest_tag", Error,
     fix: "Pin a version under the environment's `images`.";
 
+    /// A lifecycle hook names none or several of `exec`, `httpGet` and `sleep`.
+    SpecLifecycleAction = "spec::lifecycle_action", Error,
+    fix: "Give each hook exactly one action, such as `preStop: {sleep: {seconds: 5}}`.";
+
     /// An environment on kind gives MetalLB no addresses to hand out.
     SpecMissingAddressPool = "spec::missing_address_pool", Error,
     fix: "Add `loadBalancer.addresses`, a range from kind's Docker network such as `172.18.255.200-172.18.255.250`.";
@@ -420,6 +448,12 @@ codes! {
     /// Services have no image tag in an environment that is not for development.
     SpecMissingTag = "spec::missing_tag", Error,
     fix: "Set `images.defaultTag`, or a tag per service under `images.tags`.";
+
+    /// Two mounts of one container meet: a volume's path is `/tmp`, a config
+    /// file's path or another mount's path, or lies inside or around one.
+    /// Kubernetes would hide one under the other.
+    SpecMountCollision = "spec::mount_collision", Error,
+    fix: "Mount the volume at a directory of its own, such as `/var/cache/<service>`; `/tmp` is already a writable scratch directory.";
 
     /// The name written in a model file differs from the file's name.
     SpecNameMismatch = "spec::name_mismatch", Error,
@@ -459,6 +493,11 @@ codes! {
     SpecPlaintextSecret = "spec::plaintext_secret", Error,
     fix: "Reference existing Secrets, or name a `secretStore`; plaintext values are only for local development.";
 
+    /// A `preStop` hook sleeps as long as the termination grace period or
+    /// longer, so the container is killed before it stops on its own.
+    SpecPreStopOutlastsGrace = "spec::pre_stop_outlasts_grace", Warning,
+    fix: "Set `pod.terminationGracePeriodSeconds` above the sleep plus the time the service needs to stop (Kubernetes' default is 30 seconds).";
+
     /// A probe names none or several of `http`, `tcp` and `exec`.
     SpecProbeAction = "spec::probe_action", Error,
     fix: "Give each probe exactly one action, such as `readiness: {http: /ready}`.";
@@ -471,9 +510,16 @@ codes! {
     SpecReplicasAndAutoscale = "spec::replicas_and_autoscale", Error,
     fix: "Keep one: with `autoscale`, the HorizontalPodAutoscaler sets the number of pods.";
 
-    /// A dependency takes the release name of a platform component (`traefik`, `metallb`).
+    /// A pod annotation uses the `platc.dev/` prefix, which platc's own
+    /// annotations (config checksum, probe opt-out) use.
+    SpecReservedAnnotation = "spec::reserved_annotation", Error,
+    fix: "Use a prefix of your own, such as `acme-shop.com/owner`.";
+
+    /// A name platc uses itself: a dependency named after a platform
+    /// component's release (`traefik`, `metallb`), a volume named `tmp` or
+    /// `config`.
     SpecReservedName = "spec::reserved_name", Error,
-    fix: "Name the dependency after what it holds, such as `orders-db`.";
+    fix: "Name the dependency or volume after what it holds, such as `orders-db` or `cache`.";
 
     /// A service that is not `web` has routes.
     SpecRouteWithoutPort = "spec::route_without_port", Error,
@@ -508,6 +554,10 @@ codes! {
     /// own value there, or the key is not one that must differ per environment.
     SpecUnusedAcceptInherited = "spec::unused_accept_inherited", Warning,
     fix: "Remove the entry, or correct its key path.";
+
+    /// A volume names none or several of `emptyDir`, `secret` and `configMap`.
+    SpecVolumeSource = "spec::volume_source", Error,
+    fix: "Give each volume exactly one source, such as `emptyDir: {}`.";
 
     /// A web service has no port.
     SpecWebWithoutPort = "spec::web_without_port", Error,
@@ -594,7 +644,8 @@ pub fn markdown() -> String {
         "Every problem platc reports carries a stable code, printed as `error[spec::unknown_field]` \
          and given as `code` by `platc check --format json`. The codes stay; messages may be \
          reworded. An error stops the command (exit 2) and nothing is written; a warning is \
-         printed and the command goes on (`platc check` exits 1 on any finding).\n\n",
+         printed and the command goes on (`platc check` exits 1 on any finding); a note \
+         informs reviewers and fails nothing.\n\n",
     );
     for (stage, title, _) in STAGES {
         let _ = writeln!(out, "- [`{stage}::`: {title}](#{stage})");

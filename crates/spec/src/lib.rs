@@ -20,6 +20,7 @@ pub mod edit;
 pub mod explain;
 pub mod extends;
 pub mod file;
+mod kubernetes;
 pub mod load;
 pub mod model;
 pub mod names;

@@ -583,14 +583,28 @@ fn cell(text: &str) -> String {
 }
 
 /// A description as one table cell: wrapped lines joined, paragraphs kept
-/// apart, pipes escaped.
+/// apart, pipes escaped, and `<` outside code spans written as `&lt;` (the
+/// descriptions of Kubernetes' types write `<key,value,effect>` in prose,
+/// which Markdown would take for HTML).
 fn text(description: &str) -> String {
     let paragraphs: Vec<String> = description
         .split("\n\n")
         .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
         .filter(|p| !p.is_empty())
         .collect();
-    cell(&paragraphs.join("<br><br>"))
+    let mut in_code = false;
+    let mut escaped = String::with_capacity(description.len());
+    for c in cell(&paragraphs.join("\n")).chars() {
+        match c {
+            '`' => {
+                in_code = !in_code;
+                escaped.push(c);
+            }
+            '<' if !in_code => escaped.push_str("&lt;"),
+            _ => escaped.push(c),
+        }
+    }
+    escaped.replace('\n', "<br><br>")
 }
 
 #[cfg(test)]

@@ -81,6 +81,7 @@ pub fn document_schema(kind: FileKind) -> Value {
         FileKind::Platform => generator.into_root_schema_for::<PlatformSettings>(),
     };
     let mut value = schema.to_value();
+    crate::kubernetes::refine(&mut value);
     forbid_null(&mut value);
     value
 }
@@ -663,8 +664,9 @@ fn conform(value: &str, accepts: impl Fn(&str) -> bool) -> Option<String> {
         untagged,
         value.replace('-', "_"),
         upper.replace('-', "_"),
-        lower.replace(['_', ' ', '.'], "-"),
+        // Lowercase alone first: dots may belong (`Example.com` → `example.com`).
         lower.clone(),
+        lower.replace(['_', ' ', '.'], "-"),
         lower.trim_matches(|c: char| !c.is_ascii_alphanumeric()).replace(['_', ' '], "-"),
     ]
     .into_iter()

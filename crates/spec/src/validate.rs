@@ -13,6 +13,8 @@ use crate::model::{
 use crate::names::{DependencyName, ObjectName};
 use crate::position::pointer_join;
 
+mod pod;
+
 /// Every problem in `platform` that involves more than one field or file.
 #[must_use]
 pub fn validate(platform: &Platform) -> Vec<Diagnostic> {
@@ -82,6 +84,7 @@ pub fn validate_services(platform: &Platform) -> Vec<Diagnostic> {
         check_workload(service, &mut out);
         check_routes(platform, service, &mut out);
         check_calls(platform, service, &mut out);
+        pod::check(service, None, &mut out);
     }
     check_dependency_types(platform, &mut out);
     out
@@ -332,6 +335,7 @@ pub fn validate_environments(platform: &Platform) -> Vec<Diagnostic> {
     for environment in &platform.environments {
         check_environment(platform, environment, &mut out);
     }
+    pod::check_images(&platform.services, &platform.environments, &mut out);
     out
 }
 
@@ -669,6 +673,7 @@ fn check_overrides(
             check_autoscale(autoscale, origin, &format!("{base}/autoscale"), out);
         }
         check_override_env(service, environment, overrides, origin, out);
+        pod::check(service, Some((environment, overrides)), out);
     }
 }
 

@@ -16,6 +16,9 @@
 //! | `maintenance.rs` | the maintenance server, as an ordinary service |
 //! | `network.rs` | the connections each service's pods may accept and open |
 //! | `checks.rs` | checks of rendered values: route hosts, route collisions |
+//! | `pod.rs` | a service's escape hatches: pod settings, lifecycle, volumes, sidecars and init containers, the override merged |
+//! | `resources.rs` | requests and limits layered over the platform's defaults |
+//! | `templating.rs` | rendering one service's templates, errors located |
 //! | `plaintext.rs` | plaintext secrets in settled values, with the model's opt-outs |
 //! | `reach.rs` | connections values name that `calls` and `uses` do not declare |
 //!
@@ -27,15 +30,18 @@ mod ingress;
 mod maintenance;
 mod network;
 mod plaintext;
+mod pod;
 mod reach;
+mod resources;
 mod secrets;
 mod service;
+mod templating;
 
 use platc_spec::Diagnostic;
 use platc_spec::model::{Environment, Platform};
 
 use crate::object::Owner;
-use crate::resolved::ResolvedEnvironment;
+use crate::resolved::{ResolvedEnvironment, ResolvedPatch};
 
 pub use ingress::traefik_generation;
 
@@ -102,7 +108,8 @@ pub fn resolve(
     ));
 
     let ingress = ingress::ingress(platform, environment);
-    let secrets = secrets::resolve(platform, environment, &provided);
+    let extras = services.iter().chain(&maintenance).flat_map(|s| s.pod.secret_keys()).collect();
+    let secrets = secrets::resolve(platform, environment, &provided, extras);
     let mut releases =
         ingress::releases(environment, secrets.store.is_some()).map_err(|d| vec![d])?;
     // The databases' Secrets may come from the store: external-secrets first.
@@ -116,6 +123,7 @@ pub fn resolve(
         releases.push(release);
     }
     warnings.append(&mut release_plaintext(environment, &provided, &releases)?);
+    warnings.append(&mut patch_plaintext(environment)?);
     Ok(ResolvedEnvironment {
         name: environment.name.clone(),
         namespace,
@@ -129,8 +137,29 @@ pub fn resolve(
         middlewares: ingress::middlewares(None, &platform.settings.middlewares),
         address_pool: ingress::address_pool(environment),
         releases,
+        patches: environment
+            .patches
+            .iter()
+            .enumerate()
+            .map(|(index, patch)| ResolvedPatch {
+                index,
+                kind: patch.target.kind.as_str(),
+                name: patch.target.name.clone(),
+                namespace: patch.target.namespace.as_ref().map(ToString::to_string),
+                merge: patch.merge.clone(),
+            })
+            .collect(),
         warnings,
     })
+}
+
+/// Plaintext secrets among the values the environment's patches set.
+fn patch_plaintext(environment: &Environment) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+    let mut findings = plaintext::Findings::default();
+    for (index, patch) in environment.patches.iter().enumerate() {
+        plaintext::patch_values(environment, index, &patch.merge, &mut findings);
+    }
+    if findings.errors.is_empty() { Ok(findings.warnings) } else { Err(findings.errors) }
 }
 
 /// Plaintext secrets in the Helm values of every release, located at the

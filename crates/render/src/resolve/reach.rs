@@ -157,7 +157,8 @@ fn undeclared_diagnostic(
 
 /// Every settled text value of a service with the file and pointer it was
 /// written at: environment variables (the service's or its override's),
-/// config files, command and arguments.
+/// config files, command and arguments, and those of its sidecars and init
+/// containers.
 fn values<'a>(
     service: &Service,
     environment: &Environment,
@@ -195,6 +196,46 @@ fn values<'a>(
     }
     for (index, arg) in resolved.args.iter().enumerate() {
         out.push((format!("/args/{index}"), own.clone(), arg.as_str()));
+    }
+    // Sidecars and init containers share the pod's NetworkPolicy. An
+    // override that sets a list replaces the service's.
+    let overrides = environment.overrides.get(&service.name);
+    let lists = [
+        ("sidecars", &resolved.pod.sidecars, overrides.is_some_and(|o| o.sidecars.is_some())),
+        (
+            "initContainers",
+            &resolved.pod.init_containers,
+            overrides.is_some_and(|o| o.init_containers.is_some()),
+        ),
+    ];
+    for (field, containers, overridden) in lists {
+        let (origin, base) = if overridden {
+            (
+                Origin::Environment(environment.name.clone()),
+                format!(
+                    "{}/{field}",
+                    platc_spec::position::pointer_join("/overrides", service.name.as_str())
+                ),
+            )
+        } else {
+            (own.clone(), format!("/{field}"))
+        };
+        for (index, container) in containers.iter().enumerate() {
+            let at = format!("{base}/{index}");
+            for var in &container.env {
+                if let EnvSource::Value(text) = &var.source {
+                    let pointer =
+                        platc_spec::position::pointer_join(&format!("{at}/env"), &var.name);
+                    out.push((pointer, origin.clone(), text.as_str()));
+                }
+            }
+            for (index, arg) in container.command.iter().enumerate() {
+                out.push((format!("{at}/command/{index}"), origin.clone(), arg.as_str()));
+            }
+            for (index, arg) in container.args.iter().enumerate() {
+                out.push((format!("{at}/args/{index}"), origin.clone(), arg.as_str()));
+            }
+        }
     }
     out
 }

@@ -11,6 +11,7 @@ mod check;
 mod crds;
 mod cronjob;
 mod determinism;
+mod hatches;
 mod infra;
 mod library;
 mod network;

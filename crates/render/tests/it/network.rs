@@ -264,3 +264,18 @@ fn the_example_platform_declares_every_connection_it_names() {
         assert!(found.is_empty(), "{}: {found:#?}", env.name);
     }
 }
+
+#[test]
+fn sidecars_and_init_containers_are_checked_at_their_own_values() {
+    let mut platform = load("hatches");
+    // The sidecar's own arguments name the dependency its service uses: fine.
+    assert!(warnings(&platform, "staging").is_empty());
+
+    let migrate = service(&mut platform, "migrate");
+    migrate.sidecars[0].env.insert(var("API_URL"), "http://api:8080/internal".to_owned());
+    let found = warnings(&platform, "staging");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].0, Code::RenderUndeclaredConnection);
+    assert_eq!(found[0].1, Origin::Service(name("migrate")));
+    assert_eq!(found[0].2, "/sidecars/0/env/API_URL");
+}

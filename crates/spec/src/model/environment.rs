@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::infrastructure::Infrastructure;
 use super::ingress::{Ingress, LoadBalancer};
+use super::patch::Patch;
+use super::pod::{InitContainer, Lifecycle, PodSettings, Sidecar, Volume};
 use super::resources::Resources;
 use super::secrets::{DevelopmentSecrets, SecretStore};
 use super::workload::Autoscale;
@@ -85,6 +87,12 @@ pub struct Environment {
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     #[schemars(transform = keyed_by::<ObjectName>)]
     pub development_secrets: DevelopmentSecrets,
+    /// The last resort, for what neither the model nor its escape hatches
+    /// can say: JSON merge patches (RFC 7386) applied to named rendered
+    /// objects of this environment after they are built, each with the
+    /// reason a reviewer reads. `platc check` lists every patch in effect.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub patches: Vec<Patch>,
 }
 
 impl Environment {
@@ -150,8 +158,10 @@ impl Images {
     }
 }
 
-/// Settings of one service that differ in this environment.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+/// Settings of one service that differ in this environment. Mappings merge
+/// with the service's key by key (the override's value wins); lists and
+/// single values replace the service's.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ServiceOverride {
     /// Replaces the service's replica count.
@@ -178,4 +188,23 @@ pub struct ServiceOverride {
     /// Stops a `cronjob` from starting new runs here.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub suspend: bool,
+    /// Merged into the service's pod settings: `annotations` and
+    /// `nodeSelector` key by key, `affinity` kind by kind (`nodeAffinity`,
+    /// `podAffinity`, `podAntiAffinity`); the other fields replace the
+    /// service's.
+    #[serde(default, skip_serializing_if = "PodSettings::is_empty")]
+    pub pod: PodSettings,
+    /// Merged into the service's lifecycle hooks, hook by hook: a hook set
+    /// here replaces the service's.
+    #[serde(default, skip_serializing_if = "Lifecycle::is_empty")]
+    pub lifecycle: Lifecycle,
+    /// Replaces the service's volumes (`[]` removes them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volumes: Option<Vec<Volume>>,
+    /// Replaces the service's sidecars (`[]` removes them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sidecars: Option<Vec<Sidecar>>,
+    /// Replaces the service's init containers (`[]` removes them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub init_containers: Option<Vec<InitContainer>>,
 }

@@ -5,7 +5,9 @@ mod build;
 mod environment;
 mod infrastructure;
 mod ingress;
+mod patch;
 mod platform;
+mod pod;
 mod resources;
 mod routing;
 mod secrets;
@@ -19,7 +21,12 @@ pub use infrastructure::{
 pub use ingress::{
     AddressRange, Ingress, LoadBalancer, LoadBalancerScheme, Tls, TlsVersion, TraefikApiGroup,
 };
+pub use patch::{Patch, PatchKind, PatchTarget};
 pub use platform::{Defaults, MaintenancePage, PlatformSettings};
+pub use pod::{
+    ConfigMapFiles, ContainerParts, ContainerPort, EmptyDir, FileKey, Hatches, InitContainer,
+    Layer, Lifecycle, PodSettings, SecretFiles, Sidecar, SidecarProbes, StorageMedium, Volume,
+};
 pub use resources::{ResourceList, Resources};
 pub use routing::{
     BASIC_AUTH_USERS_KEY, BasicAuth, Headers, IpAllowList, Middleware, Middlewares, RateLimit,
