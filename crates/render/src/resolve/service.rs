@@ -132,10 +132,14 @@ impl Scope<'_> {
         if !diagnostics.is_empty() {
             return Err(diagnostics);
         }
+        let workload = self.workload(service);
+        let spread_over_nodes = matches!(workload, Workload::Web | Workload::Worker)
+            && (autoscale.is_some() || replicas > 1)
+            && extras.affinity.as_ref().is_none_or(|a| a.pod_anti_affinity.is_none());
         let resolved = ResolvedService {
             name: service.name.clone(),
             owner,
-            workload: self.workload(service),
+            workload,
             description: service.description.clone(),
             tag,
             image,
@@ -167,6 +171,7 @@ impl Scope<'_> {
             // Connections depend on the other services: see `network.rs`.
             network: NetworkAccess::default(),
             pod: extras,
+            spread_over_nodes,
         };
         Ok((resolved, findings.warnings))
     }
@@ -367,9 +372,9 @@ fn effective_resources(
     let defaults = platform.settings.defaults.resources.as_ref().unwrap_or(&empty);
     let explicit = overrides.unwrap_or(&empty).or(service.resources.as_ref().unwrap_or(&empty));
     let (effective, below) = resources::layer(&explicit, defaults);
-    for BelowRequest { field, limit, request } in below {
-        let overridden = overrides.and_then(|o| field_of(&o.limits, field)).is_some();
-        let pointer = format!("/resources/limits/{field}");
+    for BelowRequest { field, key, limit, request } in below {
+        let overridden = overrides.and_then(|o| field_of(&o.limits, key)).is_some();
+        let pointer = format!("/resources/limits/{key}");
         let diagnostic = limit_below_request(field, &limit, &request, &environment.name);
         diagnostics.push(if overridden {
             diagnostic.at(
@@ -383,10 +388,12 @@ fn effective_resources(
     effective
 }
 
-fn field_of<'r>(list: &'r ResourceList, field: &str) -> Option<&'r Quantity> {
-    match field {
+fn field_of<'r>(list: &'r ResourceList, key: &str) -> Option<&'r Quantity> {
+    match key {
         "cpu" => list.cpu.as_ref(),
-        _ => list.memory.as_ref(),
+        "memory" => list.memory.as_ref(),
+        "ephemeralStorage" => list.ephemeral_storage.as_ref(),
+        _ => None,
     }
 }
 

@@ -10,6 +10,7 @@ mod architecture;
 mod check;
 mod crds;
 mod cronjob;
+mod defaults;
 mod determinism;
 mod hatches;
 mod infra;
