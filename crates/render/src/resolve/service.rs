@@ -145,16 +145,7 @@ impl Scope<'_> {
             image,
             replicas,
             resources,
-            ports: service
-                .ports
-                .iter()
-                .map(|p| ResolvedPort {
-                    name: p.name.clone(),
-                    container_port: p.port,
-                    service_port: p.service_port.unwrap_or(p.port),
-                    protocol: p.protocol.as_str(),
-                })
-                .collect(),
+            ports: ports(service),
             env,
             files,
             command,
@@ -356,6 +347,20 @@ fn environment_variables(
 
 fn override_pointer(service: &Service, rest: &str) -> String {
     format!("{}{rest}", pointer_join("/overrides", service.name.as_str()))
+}
+
+/// The container's ports, each with the port its Service exposes.
+fn ports(service: &Service) -> Vec<ResolvedPort> {
+    service
+        .ports
+        .iter()
+        .map(|p| ResolvedPort {
+            name: p.name.clone(),
+            container_port: p.port,
+            service_port: p.service_port.unwrap_or(p.port),
+            protocol: p.protocol.as_str(),
+        })
+        .collect()
 }
 
 /// Layers requests and limits: environment override, service, platform
