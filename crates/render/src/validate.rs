@@ -27,11 +27,14 @@ pub fn environment(platform: &Platform, environment: &Environment) -> Vec<Diagno
 
 /// Middlewares that judge clients by address only see the load balancer's
 /// address unless the environment trusts the proxies in front of Traefik.
+/// The cause is the environment's: one warning, at its ingress settings,
+/// listing every route middleware it affects.
 fn client_ip_warnings(platform: &Platform, environment: &Environment) -> Vec<Diagnostic> {
     if !environment.ingress.trusted_proxies.is_empty() {
         return Vec::new();
     }
-    let mut warnings = Vec::new();
+    let mut places = Vec::new();
+    let mut names: Vec<&str> = Vec::new();
     for service in &platform.services {
         for (index, route) in service.routes.iter().enumerate() {
             for (position, name) in route.middlewares.iter().enumerate() {
@@ -40,25 +43,41 @@ fn client_ip_warnings(platform: &Platform, environment: &Environment) -> Vec<Dia
                     .get(name)
                     .or_else(|| platform.settings.middlewares.get(name));
                 if middleware.is_some_and(Middleware::relies_on_client_ip) {
-                    warnings.push(
-                        Diagnostic::warning(
-                            Code::RenderUntrustedClientIp,
-                            format!(
-                                "middleware `{name}` judges clients by address, but `{}` trusts no proxy: it would see the load balancer's address",
-                                environment.name
-                            ),
-                        )
-                        .at(Origin::Service(service.name.clone()), format!("/routes/{index}/middlewares/{position}"))
-                        .with_help(format!(
-                            "set `ingress.trustedProxies` in environments/{}.yaml to the address range of the load balancer",
-                            environment.name
-                        )),
-                    );
+                    places.push((
+                        Origin::Service(service.name.clone()),
+                        format!("/routes/{index}/middlewares/{position}"),
+                    ));
+                    if !names.contains(&name.as_str()) {
+                        names.push(name.as_str());
+                    }
                 }
             }
         }
     }
-    warnings
+    if places.is_empty() {
+        return Vec::new();
+    }
+    names.sort_unstable();
+    let names: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
+    let mut warning = Diagnostic::warning(
+        Code::RenderUntrustedClientIp,
+        format!(
+            "`{}` trusts no proxy, but {} route middleware(s) judge clients by address ({}): they would see the load balancer's address",
+            environment.name,
+            places.len(),
+            names.join(", ")
+        ),
+    )
+    .at(Origin::Environment(environment.name.clone()), "/ingress/trustedProxies")
+    .on_key()
+    .with_help(format!(
+        "set `ingress.trustedProxies` in environments/{}.yaml to the address range of the load balancer",
+        environment.name
+    ));
+    for (origin, pointer) in places {
+        warning = warning.also_at(origin, pointer);
+    }
+    vec![warning]
 }
 
 /// Routes name their certificate resolver; Traefik only knows the resolvers

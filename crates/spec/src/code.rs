@@ -197,6 +197,10 @@ codes! {
     ExplainUnknownPath = "explain::unknown_path", Error,
     fix: "Write the path as in the file, with dots between keys and `[n]` for list items (`infrastructure.redis.replicas`); the help names the keys set at the deepest level that exists.";
 
+    /// `platc init` would write a file that already exists; it writes nothing.
+    InitExistingFile = "init::existing_file", Error,
+    fix: "Run `platc init` in an empty directory, or name a new one: `platc init my-platform`.";
+
     /// The edited environment file would not load back as the same
     /// environment running the promoted tags; nothing was written.
     PromoteEditFailed = "promote::edit_failed", Error,
@@ -309,15 +313,20 @@ codes! {
     RenderUnknownEnvironment = "render::unknown_environment", Error,
     fix: "Name an environment by its name (`production`), its file or `env/production`.";
 
+    /// A kind named in `--kinds` is not one platc renders.
+    RenderUnknownKind = "render::unknown_kind", Error,
+    fix: "Name kinds as Kubernetes spells them (`Deployment,Service`), in any case; the help lists every kind platc renders.";
+
     /// A value names a port of another service that its Service does not
     /// expose: the connection fails, and its NetworkPolicy admits only the
     /// declared ports.
     RenderUnknownServicePort = "render::unknown_service_port", Warning,
     fix: "Use a port the service declares under `ports`.";
 
-    /// A middleware judges clients by their address (an IP allow list, a
-    /// per-client rate limit), but the environment trusts no proxy, so it
-    /// would see the load balancer's address instead of the client's.
+    /// Middlewares judge clients by their address (an IP allow list, a
+    /// per-client rate limit), but the environment trusts no proxy, so they
+    /// would see the load balancer's address instead of the client's. One
+    /// warning per environment lists every route middleware affected.
     RenderUntrustedClientIp = "render::untrusted_client_ip", Warning,
     fix: "Set `ingress.trustedProxies` to the address range of the load balancer in front of Traefik.";
 
@@ -609,7 +618,7 @@ impl serde::Serialize for Code {
 }
 
 /// The stages in the order `docs/diagnostics.md` presents them, with a heading and an introduction.
-const STAGES: [(&str, &str, &str); 5] = [
+const STAGES: [(&str, &str, &str); 6] = [
     (
         "spec",
         "The model",
@@ -631,6 +640,7 @@ const STAGES: [(&str, &str, &str); 5] = [
         "Reported by `platc explain` when the environment or the key path it is asked about does not exist.",
     ),
     ("promote", "Promotion", "Reported by `platc promote` before it writes anything."),
+    ("init", "A new platform", "Reported by `platc init` before it writes anything."),
 ];
 
 /// The Markdown reference of every code, as `docs/diagnostics.md` holds it.

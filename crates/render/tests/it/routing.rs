@@ -3,9 +3,10 @@
 use std::collections::BTreeSet;
 
 use platc_render::{Tree, diff_trees, render};
-use platc_spec::Code;
 use platc_spec::Platform;
 use platc_spec::model::{Environment, MaintenancePage, TraefikApiGroup};
+use platc_spec::names::{EnvName, ServiceName};
+use platc_spec::{Code, Origin};
 
 use crate::load;
 
@@ -117,16 +118,27 @@ fn client_addresses_are_read_past_trusted_proxies_only_without_proxy_protocol() 
 fn client_address_middlewares_warn_without_trusted_proxies() {
     let platform = load("routing");
     let legacy = render(&platform, "legacy").expect("renders");
+    // One warning for the one cause, the environment, listing both places.
     let warnings: Vec<(Code, Option<&str>)> =
         legacy.warnings.iter().map(|w| (w.code, w.pointer.as_deref())).collect();
+    assert_eq!(warnings, [(Code::RenderUntrustedClientIp, Some("/ingress/trustedProxies"))]);
+    let warning = &legacy.warnings[0];
+    assert_eq!(warning.origin, Some(Origin::Environment(EnvName::new("legacy").unwrap())));
+    let also: Vec<(Option<&Origin>, Option<&str>)> =
+        warning.also.iter().map(|p| (p.origin.as_ref(), p.pointer.as_deref())).collect();
+    let admin = Origin::Service(ServiceName::new("admin").unwrap());
+    let api = Origin::Service(ServiceName::new("api").unwrap());
+    // admin's `office-only`, api's `per-client`.
     assert_eq!(
-        warnings,
+        also,
         [
-            (Code::RenderUntrustedClientIp, Some("/routes/0/middlewares/0")),
-            (Code::RenderUntrustedClientIp, Some("/routes/0/middlewares/1")),
+            (Some(&admin), Some("/routes/0/middlewares/0")),
+            (Some(&api), Some("/routes/0/middlewares/1")),
         ]
     );
-    assert!(legacy.warnings[0].message.contains("`office-only`"));
+    assert_eq!(warning.place_count(), 3);
+    assert!(warning.message.contains("2 route middleware(s)"), "{}", warning.message);
+    assert!(warning.message.contains("`office-only`"), "{}", warning.message);
     assert!(render(&platform, "production").expect("renders").warnings.is_empty());
 }
 

@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 
 use super::resources::Resources;
 use super::routing::Middlewares;
-use crate::names::{ObjectName, keyed_by};
+use crate::names::{ObjectName, ServiceName, keyed_by};
 
 /// Platform-wide settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -29,6 +29,13 @@ pub struct PlatformSettings {
     /// The page served while an environment is in maintenance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maintenance: Option<MaintenancePage>,
+    /// Services that ship together, by group name: `platc promote` promotes
+    /// every service of a group when it is asked for one of them (a
+    /// migration Job and the service it migrates for), and says so. A
+    /// service may be in several groups; promoting it promotes all of them.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[schemars(transform = keyed_by::<ObjectName>)]
+    pub release_groups: IndexMap<ObjectName, Vec<ServiceName>>,
 }
 
 impl Default for PlatformSettings {
@@ -38,6 +45,7 @@ impl Default for PlatformSettings {
             defaults: Defaults::default(),
             middlewares: Middlewares::default(),
             maintenance: None,
+            release_groups: IndexMap::new(),
         }
     }
 }
