@@ -157,7 +157,7 @@ codes! {
     /// wait for it to be ready, and a hung pod is not restarted; `probes.optOut` with a
     /// reason silences it.
     CheckMissingProbe = "check::missing_probe", Warning,
-    fix: "Add `probes: {readiness: {http: /ready}, liveness: {http: /healthz}}`, or `tcp: <port>` for a service without HTTP.";
+    fix: "Add `probes: {readiness: {http: /ready}, liveness: {http: /healthz}}` (`tcp: <port>` for a service without HTTP, `exec: [...]` for a worker without ports), or give the reason in `probes.optOut`.";
 
     /// A container does not request and limit both CPU and memory.
     CheckMissingResources = "check::missing_resources", Error,
@@ -290,6 +290,14 @@ codes! {
     RenderTemplate = "render::template", Error,
     fix: "Use the variables templates know (`environment.*`, `service.*`, `platform.name`, `resources.<name>.*`; in values templates `release`, `replicas`, `storage`, `resources`, `username`, `database`, `secret`; the help suggests the closest); write `{{ '{{' }}` for a literal brace.";
 
+    /// A value of a service (an environment variable, a config file, an
+    /// argument) names another service or an in-cluster release by its host
+    /// — `http://orders-api:8080` — that the service does not declare in
+    /// `calls` or `uses`: the NetworkPolicies platc writes will refuse the
+    /// connection.
+    RenderUndeclaredConnection = "render::undeclared_connection", Warning,
+    fix: "Add the service to `calls` (or the dependency to `uses`), or remove the reference.";
+
     /// Routes use a certificate resolver that Traefik's values in the
     /// environment do not define, so every route would get Traefik's
     /// self-signed certificate.
@@ -310,6 +318,12 @@ codes! {
     /// A kind named in `--kinds` is not one platc renders.
     RenderUnknownKind = "render::unknown_kind", Error,
     fix: "Name kinds as Kubernetes spells them (`Deployment,Service`), in any case; the help lists every kind platc renders.";
+
+    /// A value names a port of another service that its Service does not
+    /// expose: the connection fails, and its NetworkPolicy admits only the
+    /// declared ports.
+    RenderUnknownServicePort = "render::unknown_service_port", Warning,
+    fix: "Use a port the service declares under `ports`.";
 
     /// Middlewares judge clients by their address (an IP allow list, a
     /// per-client rate limit), but the environment trusts no proxy, so they
