@@ -255,14 +255,14 @@ fn compile(kind: FileKind) -> Compiled {
     Compiled { schema, validator }
 }
 
-static COMPILED: LazyLock<[Compiled; 4]> = LazyLock::new(|| {
-    [
-        compile(FileKind::Service),
-        compile(FileKind::Environment),
-        compile(FileKind::Platform),
-        compile(FileKind::Type),
-    ]
-});
+/// Each kind's schema, compiled the first time a file of the kind is read:
+/// a platform without `types/` never compiles the schema of type files.
+static COMPILED: [LazyLock<Compiled>; 4] = [
+    LazyLock::new(|| compile(FileKind::Service)),
+    LazyLock::new(|| compile(FileKind::Environment)),
+    LazyLock::new(|| compile(FileKind::Platform)),
+    LazyLock::new(|| compile(FileKind::Type)),
+];
 
 fn compiled(kind: FileKind) -> &'static Compiled {
     let index = match kind {
