@@ -4,10 +4,12 @@
 //! outputs of a dependency at an endpoint ([`outputs`]), the variables
 //! injected into each service that uses it ([`env_vars`]), the fields
 //! templates read ([`template_fields`]), the chart of its release
-//! ([`chart_ref`]) and the release's values ([`values`]: the definition's
+//! ([`chart_ref`]) and the release's values ([`ValuesTemplates::values`]: the definition's
 //! values template rendered and read as YAML). Which provider an
 //! environment chose and what it sets is resolve's business
 //! (`resolve/dependencies.rs`).
+
+use std::collections::BTreeMap;
 
 use minijinja::{AutoEscape, UndefinedBehavior, Value};
 use platc_spec::model::{HelmChart, InfraType, Output};
@@ -224,29 +226,72 @@ pub struct Amounts {
 const VALUES_VARIABLES: [&str; 7] =
     ["release", "replicas", "storage", "resources", "username", "database", "secret"];
 
-/// The chart values of one release of `definition`: its values template
-/// rendered with `release` and read as YAML. Every `{{ ... }}` writes JSON,
-/// so values keep their types and no string can break the YAML; a block
-/// tag on its own line leaves no line behind. The result must be a mapping.
-pub fn values(
-    definition: &InfraType,
-    chart: &HelmChart,
-    release: &ReleaseContext<'_>,
-) -> Result<serde_json::Value, Diagnostic> {
-    let located = |diagnostic: Diagnostic| {
-        diagnostic.at(Origin::Type(definition.name.clone()), "/helm/values")
-    };
-    let mut jinja = minijinja::Environment::new();
-    jinja.set_undefined_behavior(UndefinedBehavior::Strict);
-    jinja.set_auto_escape_callback(|_| AutoEscape::Json);
-    if let Ok(syntax) =
-        minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).build()
-    {
-        jinja.set_syntax(syntax);
+/// The values templates of the types one environment installs, each
+/// compiled and checked once, however many releases use it.
+pub struct ValuesTemplates<'a> {
+    jinja: minijinja::Environment<'a>,
+    /// The types whose template does not compile or reads an unknown
+    /// variable, with why: every release of the type is refused alike.
+    refused: BTreeMap<&'a str, Diagnostic>,
+}
+
+impl Default for ValuesTemplates<'_> {
+    fn default() -> Self {
+        let mut jinja = minijinja::Environment::new();
+        jinja.set_undefined_behavior(UndefinedBehavior::Strict);
+        jinja.set_auto_escape_callback(|_| AutoEscape::Json);
+        if let Ok(syntax) =
+            minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).build()
+        {
+            jinja.set_syntax(syntax);
+        }
+        Self { jinja, refused: BTreeMap::new() }
     }
-    let template = jinja
-        .template_from_str(&chart.values)
-        .map_err(|e| located(template_error(definition, &e)))?;
+}
+
+impl<'a> ValuesTemplates<'a> {
+    /// The chart values of one release of `definition`: its values template
+    /// rendered with `release` and read as YAML. Every `{{ ... }}` writes
+    /// JSON, so values keep their types and no string can break the YAML; a
+    /// block tag on its own line leaves no line behind. The result must be a
+    /// mapping.
+    pub fn values(
+        &mut self,
+        definition: &'a InfraType,
+        chart: &'a HelmChart,
+        release: &ReleaseContext<'_>,
+    ) -> Result<serde_json::Value, Diagnostic> {
+        let located = |diagnostic: Diagnostic| {
+            diagnostic.at(Origin::Type(definition.name.clone()), "/helm/values")
+        };
+        let name = definition.name.as_str();
+        if let Some(refused) = self.refused.get(name) {
+            return Err(refused.clone());
+        }
+        if self.jinja.get_template(name).is_err() {
+            let compiled = self
+                .jinja
+                .add_template(name, &chart.values)
+                .and_then(|()| self.jinja.get_template(name))
+                .map_err(|e| template_error(definition, &e))
+                .and_then(|template| check_variables(definition, &template));
+            if let Err(diagnostic) = compiled {
+                let diagnostic = located(diagnostic);
+                self.refused.insert(name, diagnostic.clone());
+                return Err(diagnostic);
+            }
+        }
+        let template =
+            self.jinja.get_template(name).map_err(|e| located(template_error(definition, &e)))?;
+        render_values(definition, &template, release).map_err(located)
+    }
+}
+
+/// A values template reads only the variables a release gives it.
+fn check_variables(
+    definition: &InfraType,
+    template: &minijinja::Template<'_, '_>,
+) -> Result<(), Diagnostic> {
     for variable in template.undeclared_variables(false) {
         if !VALUES_VARIABLES.contains(&variable.as_str()) {
             let help = match platc_spec::diagnostic::suggest(&variable, VALUES_VARIABLES) {
@@ -256,18 +301,25 @@ pub fn values(
                     VALUES_VARIABLES.map(|v| format!("`{v}`")).join(", ")
                 ),
             };
-            return Err(located(
-                Diagnostic::error(
-                    Code::RenderTemplate,
-                    format!(
-                        "unknown variable `{variable}` in the values template of `{}`",
-                        definition.name
-                    ),
-                )
-                .with_help(help),
-            ));
+            return Err(Diagnostic::error(
+                Code::RenderTemplate,
+                format!(
+                    "unknown variable `{variable}` in the values template of `{}`",
+                    definition.name
+                ),
+            )
+            .with_help(help));
         }
     }
+    Ok(())
+}
+
+/// One release's values from its type's compiled template.
+fn render_values(
+    definition: &InfraType,
+    template: &minijinja::Template<'_, '_>,
+    release: &ReleaseContext<'_>,
+) -> Result<serde_json::Value, Diagnostic> {
     let context = Value::from_pairs([
         ("release", Value::from(release.release)),
         ("replicas", Value::from(release.replicas)),
@@ -277,43 +329,36 @@ pub fn values(
         ("database", Value::from(release.database)),
         ("secret", Value::from(release.secret)),
     ]);
-    let text = template.render(context).map_err(|e| located(template_error(definition, &e)))?;
+    let text = template.render(context).map_err(|e| template_error(definition, &e))?;
     let options = serde_saphyr::options! { strict_booleans: true };
     let values: serde_json::Value =
         serde_saphyr::from_str_with_options(&text, options).map_err(|e| {
-            located(
-                Diagnostic::error(
-                    Code::RenderTemplate,
-                    format!(
-                        "the values template of `{}` does not give YAML: {}",
-                        definition.name,
-                        e.without_snippet()
-                    ),
-                )
-                .with_help("the template's text must be YAML once rendered; `{{ ... }}` writes JSON values, which YAML reads"),
-            )
-        })?;
-    if values.is_object() {
-        Ok(values)
-    } else {
-        let found = match values {
-            serde_json::Value::Null => "nothing",
-            serde_json::Value::Array(_) => "a list",
-            _ => "a single value",
-        };
-        Err(located(
             Diagnostic::error(
                 Code::RenderTemplate,
                 format!(
-                    "the values template of `{}` gives {found}, not a mapping of chart values",
-                    definition.name
+                    "the values template of `{}` does not give YAML: {}",
+                    definition.name,
+                    e.without_snippet()
                 ),
             )
-            .with_help(
-                "write the chart's values as `key: value` lines: `fullnameOverride: {{ release }}`",
-            ),
-        ))
-    }
+            .with_help("the template's text must be YAML once rendered; `{{ ... }}` writes JSON values, which YAML reads")
+        })?;
+    let found = match values {
+        serde_json::Value::Object(_) => return Ok(values),
+        serde_json::Value::Null => "nothing",
+        serde_json::Value::Array(_) => "a list",
+        serde_json::Value::Bool(_)
+        | serde_json::Value::Number(_)
+        | serde_json::Value::String(_) => "a single value",
+    };
+    Err(Diagnostic::error(
+        Code::RenderTemplate,
+        format!(
+            "the values template of `{}` gives {found}, not a mapping of chart values",
+            definition.name
+        ),
+    )
+    .with_help("write the chart's values as `key: value` lines: `fullnameOverride: {{ release }}`"))
 }
 
 /// The keys of `values`, written by the values template of `definition`,

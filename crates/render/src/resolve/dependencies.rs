@@ -14,7 +14,9 @@ use platc_spec::validate::dependencies;
 use platc_spec::{Code, Diagnostic, Origin};
 
 use crate::helm::{Release, merge};
-use crate::infra::{self, Amounts, Endpoint, PASSWORD_KEY, ReleaseContext, ResourcesValue};
+use crate::infra::{
+    self, Amounts, Endpoint, PASSWORD_KEY, ReleaseContext, ResourcesValue, ValuesTemplates,
+};
 use crate::resolved::{EnvVar, Outputs, ResolvedDependency, SecretKey, SecretSource};
 
 /// The size of each volume of an in-cluster release unless the provider sets one.
@@ -207,9 +209,10 @@ pub(super) fn releases(
 ) -> Result<Vec<Release>, Vec<Diagnostic>> {
     let mut releases = Vec::new();
     let mut errors = Vec::new();
+    let mut templates = ValuesTemplates::default();
     for dependency in provided {
         if let Provider::Helm(helm) = dependency.provider {
-            match release(dependency, helm, namespace) {
+            match release(dependency, helm, namespace, &mut templates) {
                 Ok(Some(release)) => releases.push(release),
                 Ok(None) => {}
                 Err(mut found) => errors.append(&mut found),
@@ -219,10 +222,11 @@ pub(super) fn releases(
     if errors.is_empty() { Ok(releases) } else { Err(errors) }
 }
 
-fn release(
-    dependency: &Provided<'_>,
+fn release<'a>(
+    dependency: &Provided<'a>,
     helm: &HelmProvider,
     namespace: &NamespaceName,
+    templates: &mut ValuesTemplates<'a>,
 ) -> Result<Option<Release>, Vec<Diagnostic>> {
     // A type without a chart was refused when the dependency was resolved.
     let Some(chart) = dependency.definition.helm.as_ref() else { return Ok(None) };
@@ -238,7 +242,8 @@ fn release(
         database: dependency.outputs.name.as_deref(),
         secret: dependency.outputs.password.as_ref().map(|p| p.secret.as_str()),
     };
-    let mut values = infra::values(dependency.definition, chart, &context).map_err(|d| vec![d])?;
+    let mut values =
+        templates.values(dependency.definition, chart, &context).map_err(|d| vec![d])?;
     // What the template writes is checked against the keys of the version
     // the type pins; an environment that picks another version takes the
     // chance (its own values are judged in `crate::validate`).

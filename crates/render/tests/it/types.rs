@@ -214,17 +214,31 @@ fn a_values_template_that_gives_no_mapping_is_reported_in_the_type_file() {
     let position = location.position.expect("a position");
     assert_eq!((position.line, position.column), (25, 5), "at the template's text");
 
-    // An unknown variable names the closest one.
+    // An unknown variable names the closest one, for every release of the
+    // type alike (the template is compiled once per environment).
     let dir = changed_copy("types/memcached.yaml", |text| {
         text.replace("replicaCount: {{ replicas }}", "replicaCount: {{ replica }}")
     });
+    let second = dir.path().join("services/shop.yaml");
+    let text = fs::read_to_string(&second).expect("read");
+    fs::write(
+        &second,
+        text.replace("  sessions: memcached\n", "  sessions: memcached\n  fragments: memcached\n"),
+    )
+    .expect("write");
     let loaded = load_dir(dir.path()).expect("loads");
-    let diagnostics = render(&loaded.platform, "local").expect_err("must fail");
-    assert_eq!(
-        diagnostics[0].message,
-        "unknown variable `replica` in the values template of `memcached`"
-    );
-    assert_eq!(diagnostics[0].help.as_deref(), Some("did you mean `replicas`?"));
+    let mut diagnostics = render(&loaded.platform, "local").expect_err("must fail");
+    loaded.sources.locate_all(&mut diagnostics);
+    assert_eq!(diagnostics.len(), 2, "{diagnostics:?}");
+    for diagnostic in &diagnostics {
+        assert_eq!(
+            diagnostic.message,
+            "unknown variable `replica` in the values template of `memcached`"
+        );
+        assert_eq!(diagnostic.help.as_deref(), Some("did you mean `replicas`?"));
+        let location = diagnostic.location.as_ref().expect("located");
+        assert_eq!(location.file, "types/memcached.yaml");
+    }
 }
 
 #[test]
