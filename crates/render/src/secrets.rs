@@ -40,7 +40,11 @@ pub fn build(env: &ResolvedEnvironment, out: &mut Vec<Placed>) {
                 .iter()
                 .filter_map(|(key, source)| match source {
                     SecretSource::Value(value) => Some(((*key).clone(), value.clone())),
-                    _ => None,
+                    // Development values are written into the Secret above,
+                    // never into an ExternalSecret.
+                    SecretSource::Given(_)
+                    | SecretSource::Generated
+                    | SecretSource::Store { .. } => None,
                 })
                 .collect();
             out.push(external_secret(env, store, name, &remote, literal));
@@ -116,7 +120,7 @@ fn external_secret(
                 secret_key: (*secret_key).clone(),
                 remote_ref: RemoteRef { key: key.clone(), property: Some(property.clone()) },
             }),
-            _ => None,
+            SecretSource::Given(_) | SecretSource::Generated | SecretSource::Value(_) => None,
         })
         .collect();
     let spec = ExternalSecretSpec {

@@ -999,7 +999,7 @@ fn check_outputs(
             ));
         }
     }
-    for required in [Output::Host, Output::Port] {
+    for required in Output::ALL.into_iter().filter(|o| o.is_required()) {
         if !definition.yields(required) {
             out.push(error(
                 format!("missing output `{}`", required.as_str()),
@@ -1081,20 +1081,19 @@ fn check_forms(
         for (field, form) in [("plain", &url.plain), ("tls", &url.tls)] {
             let pointer = format!("/url/{field}");
             for placeholder in placeholders(form) {
-                let output = match placeholder {
-                    "name" | "name_segment" => Some(Output::Name),
-                    "username" => Some(Output::Username),
-                    _ => None,
-                };
-                if !URL_PLACEHOLDERS.contains(&placeholder) {
+                let known = URL_PLACEHOLDERS.iter().find(|(name, _)| *name == placeholder);
+                let Some(&(_, output)) = known else {
                     out.push(unknown_placeholder(
                         placeholder,
-                        &URL_PLACEHOLDERS,
+                        &URL_PLACEHOLDERS.map(|(name, _)| name),
                         "a URL form",
                         error,
                         &pointer,
                     ));
-                } else if let Some(output) = output.filter(|o| !definition.yields(*o)) {
+                    continue;
+                };
+                // A missing required output is reported once, above.
+                if !output.is_required() && !definition.yields(output) {
                     out.push(error(
                         format!("`{{{placeholder}}}` stands for the `{}` output, which the type does not have", output.as_str()),
                         &pointer,
@@ -1213,7 +1212,7 @@ fn output_and_setting(
             )
             .on_key(),
         ),
-        _ => {}
+        (Some(_), true) | (None, false) => {}
     }
 }
 

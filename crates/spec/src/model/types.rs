@@ -106,6 +106,16 @@ impl Output {
     pub const ALL: [Self; 6] =
         [Self::Host, Self::Port, Self::Name, Self::Username, Self::Password, Self::Url];
 
+    /// Whether every type must yield it: every dependency is reached at a
+    /// host and a port.
+    #[must_use]
+    pub const fn is_required(self) -> bool {
+        match self {
+            Self::Host | Self::Port => true,
+            Self::Name | Self::Username | Self::Password | Self::Url => false,
+        }
+    }
+
     /// The name in type files (`host`).
     #[must_use]
     pub const fn as_str(self) -> &'static str {
@@ -171,8 +181,14 @@ pub struct UrlForms {
     pub tls: String,
 }
 
-/// The placeholders URL forms may use.
-pub const URL_PLACEHOLDERS: [&str; 5] = ["host", "port", "name", "name_segment", "username"];
+/// The placeholders URL forms may use, each with the output it stands for.
+pub const URL_PLACEHOLDERS: [(&str, Output); 5] = [
+    ("host", Output::Host),
+    ("port", Output::Port),
+    ("name", Output::Name),
+    ("name_segment", Output::Name),
+    ("username", Output::Username),
+];
 /// The placeholders the `database` form may use.
 pub const DATABASE_PLACEHOLDERS: [&str; 2] = ["dependency", "dependency_underscored"];
 /// The placeholder of Service rules.
