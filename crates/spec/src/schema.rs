@@ -412,11 +412,8 @@ fn collect_external(
         let message = if found.is_empty() {
             format!("expected exactly one of {}", quoted_list(&names))
         } else {
-            format!(
-                "expected exactly one of {}, found {}",
-                quoted_list(&names),
-                quoted_list(&found)
-            )
+            // The keys found are the kinds; the whole list would bury them.
+            format!("expected exactly one key, found {}", quoted_list(&found))
         };
         out.push(
             Diagnostic::error(Code::SpecWrongType, message)
@@ -435,11 +432,15 @@ fn collect_external(
         || format!("expected one of {}", quoted_list(&names)),
         |close| format!("did you mean `{close}`?"),
     );
+    // A long list (the middleware kinds) goes to the help, when no
+    // suggestion takes its place, rather than into the message.
+    let message = if names.len() > 8 {
+        format!("`{key}` is not one of the {} kinds", names.len())
+    } else {
+        format!("`{key}` is not one of {}", quoted_list(&names))
+    };
     out.push(
-        Diagnostic::error(
-            Code::SpecUnknownVariant,
-            format!("`{key}` is not one of {}", quoted_list(&names)),
-        )
+        Diagnostic::error(Code::SpecUnknownVariant, message)
         .with_help(help)
         .at_pointer(pointer_join(pointer, key))
         .on_key(),

@@ -13,7 +13,7 @@
 //! | `dependencies.rs` | each dependency's outputs from its provider and type; the infrastructure releases |
 //! | `ingress.rs` | Traefik's generation, entry points and TLS; middlewares; the MetalLB pool; the platform releases |
 //! | `secrets.rs` | every Secret key the workloads read and where its value comes from |
-//! | `maintenance.rs` | the maintenance server, as an ordinary service |
+//! | `maintenance.rs` | the maintenance target: a service of the platform, or platc's server as an ordinary service |
 //! | `network.rs` | the connections each service's pods may accept and open |
 //! | `checks.rs` | checks of rendered values: route hosts, route collisions |
 //! | `plaintext.rs` | plaintext secrets in settled values, with the model's opt-outs |
@@ -33,9 +33,9 @@ use platc_spec::Diagnostic;
 use platc_spec::model::{Environment, Platform};
 
 use crate::object::Owner;
-use crate::resolved::ResolvedEnvironment;
+use crate::resolved::{Backend, ResolvedEnvironment};
 
-pub use ingress::traefik_generation;
+pub use ingress::{TraefikRelease, traefik_generation, traefik_release};
 
 /// Resolves every service of `platform` against `environment`. Returns every
 /// problem found, not only the first.
@@ -45,7 +45,23 @@ pub fn resolve(
 ) -> Result<ResolvedEnvironment, Vec<Diagnostic>> {
     let namespace = environment.namespace();
     let provided = dependencies::resolve(platform, environment, &namespace);
-    let scope = service::Scope { platform, environment, namespace: &namespace };
+    let ingress = ingress::ingress(platform, environment);
+    let middleware_scope =
+        ingress::MiddlewareScope { platform, namespace: &namespace, ingress: &ingress };
+    // In maintenance, public routes reach the maintenance target: a service
+    // of the platform, or platc's maintenance server.
+    let target = maintenance::target(platform, environment);
+    let maintenance_backend = environment.maintenance.enabled.then(|| match target {
+        Some(service) => ingress::backend(platform, service, None),
+        None => Backend { service: maintenance::NAME.to_owned(), port: maintenance::PORT },
+    });
+    let scope = service::Scope {
+        platform,
+        environment,
+        namespace: &namespace,
+        middlewares: middleware_scope,
+        maintenance: maintenance_backend.as_ref(),
+    };
     let mut services = Vec::with_capacity(platform.services.len());
     let mut diagnostics = Vec::new();
     let mut warnings = Vec::new();
@@ -64,7 +80,7 @@ pub fn resolve(
         }
     }
     checks::route_collisions(&environment.name, &services, &mut diagnostics);
-    let maintenance = if environment.maintenance {
+    let maintenance = if environment.maintenance.enabled && target.is_none() {
         match maintenance::server(platform) {
             Ok((server, image)) => {
                 match scope.resolve(&server, &[], Owner::Platform, Some(image)) {
@@ -90,9 +106,9 @@ pub fn resolve(
         return Err(diagnostics);
     }
     let mut maintenance = maintenance;
-    network::resolve(&platform.services, &mut services, maintenance.as_mut(), &provided);
+    let shared = ingress::middlewares(middleware_scope, None, &platform.settings.middlewares);
+    network::resolve(&platform.services, &mut services, maintenance.as_mut(), &shared, &provided);
 
-    let ingress = ingress::ingress(platform, environment);
     let secrets = secrets::resolve(platform, environment, &provided);
     let mut releases =
         ingress::releases(environment, secrets.store.is_some()).map_err(|d| vec![d])?;
@@ -117,7 +133,7 @@ pub fn resolve(
         secrets,
         dependencies: provided.iter().map(dependencies::Provided::resolved).collect(),
         ingress,
-        middlewares: ingress::middlewares(None, &platform.settings.middlewares),
+        middlewares: shared,
         address_pool: ingress::address_pool(environment),
         releases,
         warnings,

@@ -3,9 +3,11 @@
 use std::collections::BTreeSet;
 
 use platc_render::{Tree, diff_trees, render};
-use platc_spec::Code;
-use platc_spec::Platform;
-use platc_spec::model::{Environment, MaintenancePage, TraefikApiGroup};
+use platc_spec::model::{
+    Chain, Environment, MaintenancePage, Middleware, RedirectScheme, TraefikApiGroup,
+};
+use platc_spec::names::{ObjectName, ServiceName};
+use platc_spec::{Code, Origin, Platform};
 
 use crate::load;
 
@@ -117,8 +119,12 @@ fn client_addresses_are_read_past_trusted_proxies_only_without_proxy_protocol() 
 fn client_address_middlewares_warn_without_trusted_proxies() {
     let platform = load("routing");
     let legacy = render(&platform, "legacy").expect("renders");
-    let warnings: Vec<(Code, Option<&str>)> =
-        legacy.warnings.iter().map(|w| (w.code, w.pointer.as_deref())).collect();
+    let warnings: Vec<(Code, Option<&str>)> = legacy
+        .warnings
+        .iter()
+        .filter(|w| w.code == Code::RenderUntrustedClientIp)
+        .map(|w| (w.code, w.pointer.as_deref()))
+        .collect();
     assert_eq!(
         warnings,
         [
@@ -128,6 +134,59 @@ fn client_address_middlewares_warn_without_trusted_proxies() {
     );
     assert!(legacy.warnings[0].message.contains("`office-only`"));
     assert!(render(&platform, "production").expect("renders").warnings.is_empty());
+}
+
+#[test]
+fn a_redirect_to_https_without_tls_is_flagged_at_the_route() {
+    let platform = load("routing");
+    // Legacy serves plain HTTP: storefront's `to-https` sends every request
+    // to an https:// address Traefik has no route for.
+    let legacy = render(&platform, "legacy").expect("a warning does not stop the render");
+    let redirects: Vec<_> =
+        legacy.warnings.iter().filter(|w| w.code == Code::RenderRedirectWithoutTls).collect();
+    assert_eq!(redirects.len(), 1, "{redirects:?}");
+    let warning = redirects[0];
+    assert!(!warning.is_error());
+    assert_eq!(
+        warning.origin,
+        Some(Origin::Service(ServiceName::new("storefront").expect("name")))
+    );
+    assert_eq!(warning.pointer.as_deref(), Some("/routes/0/middlewares/0"));
+    assert!(warning.message.contains("`to-https`") && warning.message.contains("`legacy`"));
+    // With TLS the same route is fine.
+    assert!(render(&platform, "production").expect("renders").warnings.is_empty());
+
+    // Through a chain, and with `redirectScheme` to https, just the same.
+    let mut chained = platform.clone();
+    let shared = &mut chained.settings.middlewares;
+    shared.insert(
+        ObjectName::new("to-https").expect("name"),
+        Middleware::RedirectScheme(RedirectScheme {
+            scheme: "https".to_owned(),
+            port: None,
+            permanent: true,
+        }),
+    );
+    shared.insert(
+        ObjectName::new("edge").expect("name"),
+        Middleware::Chain(Chain {
+            middlewares: vec![
+                ObjectName::new("security-headers").expect("name"),
+                ObjectName::new("to-https").expect("name"),
+            ],
+        }),
+    );
+    let storefront = chained.services.iter_mut().find(|s| s.name.as_str() == "storefront");
+    storefront.expect("storefront").routes[0].middlewares =
+        vec![ObjectName::new("edge").expect("name")];
+    let warnings = render(&chained, "legacy").expect("renders").warnings;
+    let found: Vec<(Code, Option<&str>)> = warnings
+        .iter()
+        .filter(|w| w.code == Code::RenderRedirectWithoutTls)
+        .map(|w| (w.code, w.pointer.as_deref()))
+        .collect();
+    assert_eq!(found, [(Code::RenderRedirectWithoutTls, Some("/routes/0/middlewares/0"))]);
+    assert!(warnings.iter().any(|w| w.message.contains("`edge`")));
 }
 
 #[test]
@@ -181,7 +240,7 @@ fn maintenance_switches_public_routes_and_keeps_the_rest() {
         .iter_mut()
         .find(|e| e.name.as_str() == "production")
         .expect("production");
-    production.maintenance = true;
+    production.maintenance = true.into();
 
     let before = tree(&platform, "production");
     let after = tree(&switched, "production");
@@ -229,7 +288,7 @@ fn maintenance_switches_public_routes_and_keeps_the_rest() {
 #[test]
 fn the_maintenance_image_may_be_pinned_by_digest_and_is_checked() {
     let mut platform = load("routing");
-    production(&mut platform).maintenance = true;
+    production(&mut platform).maintenance = true.into();
     let digest = format!("sha256:{}", "a".repeat(64));
     let pinned = format!("docker.io/nginxinc/nginx-unprivileged:1.27.3-alpine@{digest}");
     platform.settings.maintenance =

@@ -24,9 +24,9 @@ use indexmap::IndexMap;
 
 use super::{
     ClusterFlavour, DependencyType, Egress, Environment, ExternalProvider, HelmProvider, Images,
-    Infrastructure, Ingress, LoadBalancer, Platform, PlatformSettings, Port, Probe, Probes,
-    Protocol, Provider, Resources, Route, RoutePath, SecretKeyRef, Service, ServiceOverride,
-    WorkloadKind,
+    Infrastructure, Ingress, LoadBalancer, Maintenance, Platform, PlatformSettings, Port, Probe,
+    Probes, Protocol, Provider, Resources, Route, RoutePath, SecretKeyRef, Service,
+    ServiceOverride, WorkloadKind,
 };
 use crate::names::{
     DependencyName, DomainName, EnvName, EnvVarName, ImageRepository, ImageTag, NameError,
@@ -208,7 +208,7 @@ impl Environment {
             ingress: Ingress::default(),
             load_balancer: LoadBalancer::default(),
             secret_store: None,
-            maintenance: false,
+            maintenance: Maintenance::default(),
             development_secrets: IndexMap::new(),
         })
     }
