@@ -441,9 +441,9 @@ fn collect_external(
     };
     out.push(
         Diagnostic::error(Code::SpecUnknownVariant, message)
-        .with_help(help)
-        .at_pointer(pointer_join(pointer, key))
-        .on_key(),
+            .with_help(help)
+            .at_pointer(pointer_join(pointer, key))
+            .on_key(),
     );
 }
 

@@ -16,6 +16,7 @@ mod plaintext;
 mod properties;
 mod routing;
 mod snapshots;
+mod traefik;
 
 use std::path::{Path, PathBuf};
 
