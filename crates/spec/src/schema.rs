@@ -215,9 +215,22 @@ fn collect(
                 collect_external(error, context, &variants, schema, instance, out);
                 return;
             }
-            // Report the branch the value came closest to: the one that failed
-            // deepest in the document, then with the fewest errors.
-            let best = context.iter().filter(|errors| !errors.is_empty()).max_by(|a, b| {
+            // Report the branch the value came closest to: one of the value's
+            // type (`maintenance: {enabld: true}` is a mistake in the
+            // mapping, not a boolean), the one that failed deepest in the
+            // document, then with the fewest errors.
+            let of_another_type = |errors: &Vec<ValidationError<'static>>| {
+                errors.iter().all(|e| {
+                    matches!(e.kind(), ValidationErrorKind::Type { .. })
+                        && e.instance_path().as_str() == pointer
+                })
+            };
+            let candidates: Vec<&Vec<ValidationError<'static>>> =
+                context.iter().filter(|errors| !errors.is_empty()).collect();
+            let same_type: Vec<&Vec<ValidationError<'static>>> =
+                candidates.iter().copied().filter(|errors| !of_another_type(errors)).collect();
+            let candidates = if same_type.is_empty() { candidates } else { same_type };
+            let best = candidates.into_iter().max_by(|a, b| {
                 let depth = |errors: &Vec<ValidationError<'static>>| {
                     errors.iter().map(|e| e.instance_path().as_str().len()).max().unwrap_or(0)
                 };
