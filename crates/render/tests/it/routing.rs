@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use platc_render::{Tree, diff_trees, render};
 use platc_spec::model::{
-    Chain, Environment, MaintenancePage, Middleware, RedirectScheme, TraefikApiGroup,
+    Chain, Environment, Maintenance, MaintenancePage, Middleware, RedirectScheme, TraefikApiGroup,
 };
 use platc_spec::names::{ObjectName, ServiceName};
 use platc_spec::{Code, Origin, Platform};
@@ -231,41 +231,47 @@ fn production(platform: &mut Platform) -> &mut Environment {
     platform.environments.iter_mut().find(|e| e.name.as_str() == "production").expect("production")
 }
 
+/// `(sign, path)` of every file that differs between two trees.
+fn changed_files(before: &Tree, after: &Tree) -> BTreeSet<(char, String)> {
+    diff_trees(before, after).changes.iter().map(|c| (c.kind.sign(), c.path.clone())).collect()
+}
+
+fn files(list: &[(char, &str)]) -> BTreeSet<(char, String)> {
+    list.iter().map(|(sign, path)| (*sign, (*path).to_owned())).collect()
+}
+
 #[test]
 fn maintenance_switches_public_routes_and_keeps_the_rest() {
     let platform = load("routing");
-    let mut switched = platform.clone();
-    let production = switched
-        .environments
-        .iter_mut()
-        .find(|e| e.name.as_str() == "production")
-        .expect("production");
-    production.maintenance = true.into();
-
     let before = tree(&platform, "production");
-    let after = tree(&switched, "production");
-    let diff = diff_trees(&before, &after);
-    let changed: BTreeSet<(char, &str)> =
-        diff.changes.iter().map(|c| (c.kind.sign(), c.path.as_str())).collect();
+
+    // platc's maintenance server: a new workload; public routes point at it.
+    let mut builtin = platform.clone();
+    production(&mut builtin).maintenance = true.into();
+    let after = tree(&builtin, "production");
     assert_eq!(
-        changed,
-        BTreeSet::from([
+        changed_files(&before, &after),
+        files(&[
             ('+', "manifests/platform/configmap-platc-maintenance.yaml"),
             ('+', "manifests/platform/deployment-platc-maintenance.yaml"),
             ('+', "manifests/platform/networkpolicy-platc-maintenance.yaml"),
             ('+', "manifests/platform/poddisruptionbudget-platc-maintenance.yaml"),
             ('+', "manifests/platform/service-platc-maintenance.yaml"),
             ('+', "manifests/platform/serviceaccount-platc-maintenance.yaml"),
-            // The set now holds a ConfigMap too.
-            ('~', "applyset.yaml"),
             ('~', "manifests/services/api/ingressroute.yaml"),
             // Traefik no longer reaches the ports of routes it now sends to maintenance.
             ('~', "manifests/services/api/networkpolicy.yaml"),
+            ('~', "manifests/services/landing/ingressroute.yaml"),
+            ('~', "manifests/services/landing/networkpolicy.yaml"),
             ('~', "manifests/services/storefront/ingressroute.yaml"),
             ('~', "manifests/services/storefront/networkpolicy.yaml"),
+            // landing's templates see `environment.maintenance`.
+            ('~', "manifests/services/landing/configmap.yaml"),
+            ('~', "manifests/services/landing/deployment.yaml"),
         ]),
-        "admin's route is not public and keeps reaching the service; no workload changes"
+        "admin's route is not public and keeps reaching the service"
     );
+    let diff = diff_trees(&before, &after);
     let storefront = diff
         .changes
         .iter()
@@ -280,9 +286,58 @@ fn maintenance_switches_public_routes_and_keeps_the_rest() {
         "routing-maintenance-deployment",
         get(&after, "manifests/platform/deployment-platc-maintenance.yaml")
     );
+    // platc's server answers 503 with Retry-After.
+    let config = get(&after, "manifests/platform/configmap-platc-maintenance.yaml");
+    assert!(
+        config.contains("return 503;") && config.contains("add_header Retry-After 600 always;")
+    );
 
-    // Turning it off restores the normal routes exactly.
-    assert_eq!(tree(&platform, "production"), before);
+    // The team's landing service: no new workload; every other public route
+    // points at landing's first port, landing keeps its own route, and its
+    // configuration switches to its maintenance answer.
+    let mut team = platform.clone();
+    production(&mut team).maintenance =
+        Maintenance { enabled: true, service: Some(ServiceName::new("landing").expect("name")) };
+    let after = tree(&team, "production");
+    assert_eq!(
+        changed_files(&before, &after),
+        files(&[
+            ('~', "manifests/services/api/ingressroute.yaml"),
+            ('~', "manifests/services/api/networkpolicy.yaml"),
+            ('~', "manifests/services/storefront/ingressroute.yaml"),
+            ('~', "manifests/services/storefront/networkpolicy.yaml"),
+            ('~', "manifests/services/landing/configmap.yaml"),
+            ('~', "manifests/services/landing/deployment.yaml"),
+        ]),
+        "landing's own route and its NetworkPolicy (Traefik already reaches its port) stay"
+    );
+    let diff = diff_trees(&before, &after);
+    let storefront = diff
+        .changes
+        .iter()
+        .find(|c| c.path.ends_with("storefront/ingressroute.yaml"))
+        .expect("changed");
+    insta::assert_snapshot!("routing-maintenance-team-diff", storefront.unified("before", "after"));
+    let api = get(&after, "manifests/services/api/ingressroute.yaml");
+    assert_eq!(api.matches("- name: landing\n      port: 8080\n").count(), 3, "{api}");
+    let admin = get(&after, "manifests/services/admin/ingressroute.yaml");
+    assert!(admin.contains("- name: admin\n"), "admin's route is not public:\n{admin}");
+    let config = get(&after, "manifests/services/landing/configmap.yaml");
+    assert!(config.contains("return 503;"), "{config}");
+    assert!(!tree(&team, "production").iter().any(|(path, _)| path.contains("platc-maintenance")));
+
+    // `platform.yaml` may name the target for every environment.
+    let mut default = platform.clone();
+    production(&mut default).maintenance = true.into();
+    default.settings.maintenance = Some(MaintenancePage {
+        service: Some(ServiceName::new("landing").expect("name")),
+        ..MaintenancePage::default()
+    });
+    assert_eq!(tree(&default, "production"), after);
+
+    // Turning it off restores the normal routes exactly, whoever answered.
+    production(&mut team).maintenance.enabled = false;
+    assert_eq!(tree(&team, "production"), before);
 }
 
 #[test]
