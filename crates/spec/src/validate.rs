@@ -578,6 +578,10 @@ pub fn validate_environments(platform: &Platform) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for environment in &platform.environments {
         check_environment(platform, environment, &mut out);
+        if let Some(service) = &environment.maintenance.service {
+            let origin = Origin::Environment(environment.name.clone());
+            check_target(platform, service, None, &origin, "/maintenance", &mut out);
+        }
     }
     out
 }
@@ -798,9 +802,6 @@ fn check_environment(platform: &Platform, environment: &Environment, out: &mut V
 
     check_infrastructure(platform, environment, &origin, out);
     check_overrides(platform, environment, &origin, out);
-    if let Some(service) = &environment.maintenance.service {
-        check_target(platform, service, None, &origin, "/maintenance", out);
-    }
     if let Some(tls) = &environment.ingress.tls
         && tls.cert_resolver.is_some() == tls.secret_name.is_some()
     {

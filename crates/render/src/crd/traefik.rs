@@ -169,10 +169,6 @@ impl CustomSpec for MiddlewareSpec {
     const KIND: &'static str = "Middleware";
 }
 
-fn is_false(value: &bool) -> bool {
-    !*value
-}
-
 /// `addPrefix`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct AddPrefixSpec {
@@ -225,25 +221,25 @@ pub struct HeadersSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sts_seconds: Option<u32>,
     /// HSTS includeSubDomains.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub sts_include_subdomains: bool,
     /// HSTS preload.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub sts_preload: bool,
     /// HSTS over plain HTTP too.
-    #[serde(rename = "forceSTSHeader", skip_serializing_if = "is_false")]
+    #[serde(rename = "forceSTSHeader", skip_serializing_if = "std::ops::Not::not")]
     pub force_sts_header: bool,
     /// `X-Frame-Options: DENY`.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub frame_deny: bool,
     /// Another `X-Frame-Options` value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_frame_options_value: Option<String>,
     /// `X-Content-Type-Options: nosniff`.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub content_type_nosniff: bool,
     /// `X-XSS-Protection: 1; mode=block`.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub browser_xss_filter: bool,
     /// Another `X-XSS-Protection` value.
     #[serde(rename = "customBrowserXSSValue", skip_serializing_if = "Option::is_none")]
@@ -279,13 +275,13 @@ pub struct HeadersSpec {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub access_control_expose_headers: Vec<String>,
     /// CORS credentials.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub access_control_allow_credentials: bool,
     /// CORS preflight cache.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_control_max_age: Option<u32>,
     /// `Vary: Origin`.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub add_vary_header: bool,
     /// Allowed hosts.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -297,7 +293,7 @@ pub struct HeadersSpec {
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub ssl_proxy_headers: BTreeMap<String, String>,
     /// Development mode.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub is_development: bool,
 }
 
@@ -388,7 +384,7 @@ pub struct SourceCriterion {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_header_name: Option<String>,
     /// By the requested host.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub request_host: bool,
     /// By address, read from `X-Forwarded-For` past the trusted proxies.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -420,10 +416,10 @@ pub struct RetrySpec {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub status: Vec<String>,
     /// No retry on network errors.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub disable_retry_on_network_error: bool,
     /// Retry non-idempotent methods.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub retry_non_idempotent_method: bool,
     /// The largest body retried.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -497,7 +493,7 @@ pub struct ForwardAuthSpec {
     /// The server's URL.
     pub address: String,
     /// Pass `X-Forwarded-*` on.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub trust_forward_header: bool,
     /// Request headers sent.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -515,7 +511,7 @@ pub struct ForwardAuthSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub header_field: Option<String>,
     /// Send the body.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub forward_body: bool,
     /// The largest body sent.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -524,10 +520,10 @@ pub struct ForwardAuthSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_response_body_size: Option<u64>,
     /// Keep `Location`.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub preserve_location_header: bool,
     /// Keep the method.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub preserve_request_method: bool,
     /// Where 401s go.
     #[serde(rename = "authSigninURL", skip_serializing_if = "Option::is_none")]
@@ -548,7 +544,7 @@ pub struct ClientTlsSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cert_secret: Option<String>,
     /// Accept any certificate.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub insecure_skip_verify: bool,
 }
 
@@ -570,7 +566,7 @@ pub struct IpListSpec {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct PassTlsClientCertSpec {
     /// The whole certificate.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub pem: bool,
     /// Selected fields.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -583,16 +579,16 @@ pub struct PassTlsClientCertSpec {
 #[serde(rename_all = "camelCase")]
 pub struct CertInfoSpec {
     /// End of validity.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub not_after: bool,
     /// Start of validity.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub not_before: bool,
     /// Alternative names.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub sans: bool,
     /// Serial number.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub serial_number: bool,
     /// Subject fields.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -608,28 +604,28 @@ pub struct CertInfoSpec {
 #[serde(rename_all = "camelCase")]
 pub struct DistinguishedNameSpec {
     /// `CN`.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub common_name: bool,
     /// `C`.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub country: bool,
     /// `DC`.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub domain_component: bool,
     /// `L`.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub locality: bool,
     /// `O`.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub organization: bool,
     /// `OU` (subject only).
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub organizational_unit: bool,
     /// `ST`.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub province: bool,
     /// Serial number.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub serial_number: bool,
 }
 

@@ -10,7 +10,7 @@ use platc_spec::model::{
     ClusterFlavour, Encoding, Environment, LoadBalancerScheme, Middleware, Middlewares, Platform,
     Service, TraefikApiGroup, TraefikVersion,
 };
-use platc_spec::names::{NamespaceName, ObjectName, PortName, ServiceName};
+use platc_spec::names::{EnvName, NamespaceName, ObjectName, PortName, ServiceName};
 use platc_spec::{Code, Diagnostic, Origin};
 
 use crate::components::{
@@ -79,27 +79,7 @@ pub fn traefik_release(environment: &Environment) -> TraefikRelease {
     };
     let (version, pointer) = match (ingress.traefik_version, running) {
         (Some(stated), Some(running)) if stated != running => {
-            let diagnostic = match image_tag {
-                Some(tag) => Diagnostic::error(
-                    Code::RenderTraefikVersion,
-                    format!("`{name}` states Traefik {stated}, but `ingress.values.image.tag` runs `{tag}`"),
-                )
-                .with_help("make the two agree, or remove `image.tag` to run the release the chart installs"),
-                None => {
-                    let other = match components::traefik_chart_installing(&stated.to_string()) {
-                        Some(chart) => format!("install the chart that does: `ingress.version: \"{chart}\"`"),
-                        None => format!("set `ingress.values.image.tag: v{stated}`"),
-                    };
-                    Diagnostic::error(
-                        Code::RenderTraefikVersion,
-                        format!(
-                            "`{name}` states Traefik {stated}, but the chart {} installs Traefik {running}",
-                            chart.version
-                        ),
-                    )
-                    .with_help(format!("state `traefikVersion: \"{running}\"`, or {other}"))
-                }
-            };
+            let diagnostic = mismatch(name, stated, running, image_tag, &chart.version);
             problems.push(diagnostic.at(origin.clone(), "/ingress/traefikVersion"));
             (stated, "/ingress/traefikVersion")
         }
@@ -142,30 +122,73 @@ pub fn traefik_release(environment: &Environment) -> TraefikRelease {
             (fallback, pointer)
         }
     };
-    let major = match generation {
-        TraefikGeneration::V3 => 3,
-        TraefikGeneration::V2 => 2,
-    };
-    if version.major != major && problems.is_empty() {
-        let help = match version.major {
-            2 => "platc runs Traefik 2 for `ingress.apiGroup: traefik.containo.us`".to_owned(),
-            3 => "platc runs Traefik 3 for `ingress.apiGroup: traefik.io` (Traefik 3 no longer serves `traefik.containo.us`)".to_owned(),
-            _ => format!("platc knows Traefik 2 (`traefik.containo.us`) and 3 (`traefik.io`); this environment needs Traefik {major}"),
-        };
-        let group = match ingress.api_group {
-            TraefikApiGroup::TraefikIo => "traefik.io",
-            TraefikApiGroup::ContainoUs => "traefik.containo.us",
-        };
-        problems.push(
-            Diagnostic::error(
-                Code::RenderTraefikVersion,
-                format!("`{name}` would run Traefik {version} for `{group}`, which needs Traefik {major}"),
-            )
-            .at(origin, pointer)
-            .with_help(help),
-        );
+    if problems.is_empty() {
+        problems.extend(wrong_major(environment, version, pointer));
     }
     TraefikRelease { version, pointer, problems }
+}
+
+/// A stated release that is not the one that runs: what runs, and how to
+/// make the two agree.
+fn mismatch(
+    name: &EnvName,
+    stated: TraefikVersion,
+    running: TraefikVersion,
+    image_tag: Option<&str>,
+    chart_version: &str,
+) -> Diagnostic {
+    if let Some(tag) = image_tag {
+        return Diagnostic::error(
+            Code::RenderTraefikVersion,
+            format!(
+                "`{name}` states Traefik {stated}, but `ingress.values.image.tag` runs `{tag}`"
+            ),
+        )
+        .with_help(
+            "make the two agree, or remove `image.tag` to run the release the chart installs",
+        );
+    }
+    let other = match components::traefik_chart_installing(&stated.to_string()) {
+        Some(chart) => format!("install the chart that does: `ingress.version: \"{chart}\"`"),
+        None => format!("set `ingress.values.image.tag: v{stated}`"),
+    };
+    Diagnostic::error(
+        Code::RenderTraefikVersion,
+        format!("`{name}` states Traefik {stated}, but the chart {chart_version} installs Traefik {running}"),
+    )
+    .with_help(format!("state `traefikVersion: \"{running}\"`, or {other}"))
+}
+
+/// A release whose major version does not serve the environment's API
+/// group: Traefik 3 for `traefik.io`, Traefik 2 for `traefik.containo.us`.
+fn wrong_major(
+    environment: &Environment,
+    version: TraefikVersion,
+    pointer: &'static str,
+) -> Option<Diagnostic> {
+    let (major, group) = match environment.ingress.api_group {
+        TraefikApiGroup::TraefikIo => (3, "traefik.io"),
+        TraefikApiGroup::ContainoUs => (2, "traefik.containo.us"),
+    };
+    if version.major == major {
+        return None;
+    }
+    let help = match version.major {
+        2 => "platc runs Traefik 2 for `ingress.apiGroup: traefik.containo.us`".to_owned(),
+        3 => "platc runs Traefik 3 for `ingress.apiGroup: traefik.io` (Traefik 3 no longer serves `traefik.containo.us`)".to_owned(),
+        _ => format!("platc knows Traefik 2 (`traefik.containo.us`) and 3 (`traefik.io`); this environment needs Traefik {major}"),
+    };
+    Some(
+        Diagnostic::error(
+            Code::RenderTraefikVersion,
+            format!(
+                "`{}` would run Traefik {version} for `{group}`, which needs Traefik {major}",
+                environment.name
+            ),
+        )
+        .at(Origin::Environment(environment.name.clone()), pointer)
+        .with_help(help),
+    )
 }
 
 /// The ingress settings every route of `environment` shares.

@@ -133,13 +133,13 @@ fn routed_ports(
     shared: &[ResolvedMiddleware],
 ) -> Vec<(String, BTreeSet<(u16, &'static str)>)> {
     let mut routed: Vec<(String, BTreeSet<(u16, &'static str)>)> = Vec::new();
-    let routes = all.iter().flat_map(|s| &s.routes).map(|route| &route.backend);
-    let middlewares = all
+    let route_backends = all.iter().flat_map(|s| &s.routes).map(|route| &route.backend);
+    let middleware_backends = all
         .iter()
         .flat_map(|s| &s.middlewares)
         .chain(shared)
         .filter_map(|middleware| middleware.backend.as_ref());
-    for backend in routes.chain(middlewares) {
+    for backend in route_backends.chain(middleware_backends) {
         let Some(target) = all.iter().find(|s| s.name.as_str() == backend.service) else {
             continue;
         };

@@ -19,6 +19,10 @@ use crate::names::{IpRange, ObjectName, PortName, ServiceName};
 /// What a middleware does: exactly one of these keys.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "a platform has tens of middlewares, read once; boxing would only make building them noisier"
+)]
 pub enum Middleware {
     /// Removes path prefixes before the request reaches the service.
     StripPrefix(StripPrefix),
