@@ -6,7 +6,7 @@
 
 use crate::crd::CustomResource;
 use crate::crd::traefik::{
-    IngressRouteSpec, NameRef, RouteRule, RouteTls, ServiceRef, TlsOptionSpec,
+    IngressRouteSpec, NameRef, RouteRule, RouteTls, ServiceRef, Sticky, TlsOptionSpec,
 };
 use crate::labels;
 use crate::object::{Object, Owner, Placed};
@@ -34,7 +34,11 @@ pub fn build(env: &ResolvedEnvironment, service: &ResolvedService, out: &mut Vec
     }
     let mut routes = Vec::new();
     for route in &service.routes {
-        let target = ServiceRef { name: route.backend.service.clone(), port: route.backend.port };
+        let target = ServiceRef {
+            name: route.backend.service.clone(),
+            port: route.backend.port,
+            sticky: route.sticky.clone().map(|cookie| Sticky { cookie }),
+        };
         for path in &route.paths {
             let rule = if path == "/" {
                 format!("Host(`{}`)", route.host)

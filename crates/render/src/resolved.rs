@@ -26,7 +26,7 @@ use platc_spec::names::{
 };
 use platc_spec::quantity::Quantity;
 
-use crate::crd::traefik::MiddlewareSpec;
+use crate::crd::traefik::{MiddlewareSpec, StickyCookieSpec};
 use crate::helm::Release;
 use crate::object::Owner;
 
@@ -301,8 +301,10 @@ pub struct ResolvedRoute {
     pub paths: Vec<String>,
     /// The Middleware objects applied, in order, by object name.
     pub middlewares: Vec<String>,
-    /// Where requests go: the service, or the maintenance server.
+    /// Where requests go: the service, or the maintenance target.
     pub backend: Backend,
+    /// The cookie that keeps a client on one pod, when the route asks.
+    pub sticky: Option<StickyCookieSpec>,
 }
 
 /// A Service and port requests go to.

@@ -63,6 +63,34 @@ pub struct ServiceRef {
     pub name: String,
     /// The Service port.
     pub port: u16,
+    /// Sticky sessions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sticky: Option<Sticky>,
+}
+
+/// Sticky sessions by cookie.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Sticky {
+    /// The cookie.
+    pub cookie: StickyCookieSpec,
+}
+
+/// The sticky cookie: the fields both API groups have.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StickyCookieSpec {
+    /// Its name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// HTTPS only.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub secure: bool,
+    /// Hidden from scripts.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub http_only: bool,
+    /// `SameSite`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub same_site: Option<&'static str>,
 }
 
 /// TLS of an IngressRoute.

@@ -579,7 +579,11 @@ fn middleware_spec(
             let backend = backend(scope.platform, &errors.service, errors.port.as_ref());
             spec.errors = Some(ErrorsSpec {
                 status: errors.status.iter().map(|s| s.as_str().to_owned()).collect(),
-                service: ServiceRef { name: backend.service.clone(), port: backend.port },
+                service: ServiceRef {
+                    name: backend.service.clone(),
+                    port: backend.port,
+                    sticky: None,
+                },
                 query: errors.query.clone(),
                 status_rewrites: errors
                     .status_rewrites

@@ -8,7 +8,8 @@ use std::cmp::Ordering;
 use minijinja::Value;
 use platc_spec::Code;
 use platc_spec::model::{
-    ConcurrencyPolicy, Environment, Platform, Probe, ResourceList, Resources, Service, WorkloadKind,
+    ConcurrencyPolicy, Environment, Platform, Probe, ResourceList, Resources, SameSite, Service,
+    WorkloadKind,
 };
 use platc_spec::names::{ImageTag, NamespaceName};
 use platc_spec::quantity::Quantity;
@@ -19,6 +20,7 @@ use super::checks;
 use super::dependencies::Provided;
 use super::ingress::{MiddlewareScope, middlewares, object_name};
 use super::plaintext::{Guard, Place};
+use crate::crd::traefik::StickyCookieSpec;
 use crate::object::Owner;
 use crate::resolved::{
     Backend, CronJobRun, EffectiveResources, EnvSource, EnvVar, HttpGet, JobRun, NetworkAccess,
@@ -241,7 +243,13 @@ impl Scope<'_> {
                 if paths.is_empty() {
                     paths.push("/".to_owned());
                 }
-                ResolvedRoute { index, host, paths, middlewares, backend }
+                let sticky = route.sticky.as_ref().map(|cookie| StickyCookieSpec {
+                    name: cookie.name.clone(),
+                    secure: cookie.secure,
+                    http_only: cookie.http_only,
+                    same_site: cookie.same_site.map(SameSite::as_str),
+                });
+                ResolvedRoute { index, host, paths, middlewares, backend, sticky }
             })
             .collect()
     }

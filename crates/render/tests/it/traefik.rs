@@ -123,6 +123,16 @@ fn every_middleware_kind_renders_for_both_api_groups_and_matches_their_crds() {
     let detect =
         current.get("manifests/services/api/middleware-api-content-type.yaml").expect("rendered");
     assert!(detect.contains("contentType: {}\n"), "{detect}");
+    // Sticky sessions, in both groups (their IngressRoutes were checked above).
+    for tree in [&current, &legacy] {
+        let route = tree.get("manifests/services/api/ingressroute.yaml").expect("rendered");
+        assert!(
+            route.contains(
+                "      sticky:\n        cookie:\n          name: api_session\n          secure: true\n          httpOnly: true\n          sameSite: lax\n"
+            ),
+            "{route}"
+        );
+    }
 }
 
 #[test]

@@ -177,6 +177,7 @@ impl Route {
             port: None,
             middlewares: Vec::new(),
             public: true,
+            sticky: None,
         }
     }
 

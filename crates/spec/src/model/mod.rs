@@ -33,7 +33,7 @@ pub use middleware::{
 };
 pub use platform::{Defaults, MaintenancePage, PlatformSettings};
 pub use resources::{ResourceList, Resources};
-pub use routing::{Route, RoutePath};
+pub use routing::{Route, RoutePath, SameSite, StickyCookie};
 pub use secrets::{DevelopmentSecrets, SecretStore, SecretStoreKind};
 pub use service::{
     ConfigFile, Egress, Port, Probe, Probes, Protocol, RunAs, SecretKeyRef, Service, WorkloadKind,

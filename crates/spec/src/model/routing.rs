@@ -31,6 +31,54 @@ pub struct Route {
     /// (an admin tool behind an allow list) keeps reaching the service.
     #[serde(default = "yes", skip_serializing_if = "is_yes")]
     pub public: bool,
+    /// Sends each client's requests to the same pod, by a cookie Traefik
+    /// sets: for services that keep sessions in memory. `sticky: {}` uses
+    /// Traefik's cookie name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sticky: Option<StickyCookie>,
+}
+
+/// The cookie that keeps a client on one pod.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct StickyCookie {
+    /// The cookie's name; built in: one Traefik derives from the route.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_-]+$"))]
+    pub name: Option<String>,
+    /// Sent over HTTPS only.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub secure: bool,
+    /// Hidden from scripts in the page.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub http_only: bool,
+    /// The cookie's `SameSite` attribute.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_site: Option<SameSite>,
+}
+
+/// A cookie's `SameSite` attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SameSite {
+    /// Sent with cross-site requests too (needs `secure`).
+    None,
+    /// Sent with top-level navigations from other sites.
+    Lax,
+    /// Sent with same-site requests only.
+    Strict,
+}
+
+impl SameSite {
+    /// The attribute's value, as Traefik spells it.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Lax => "lax",
+            Self::Strict => "strict",
+        }
+    }
 }
 
 fn yes() -> bool {
