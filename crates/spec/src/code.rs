@@ -234,9 +234,9 @@ codes! {
     fix: "Use `secrets:` with a reference (`KEY: {secret: <name>, key: <key>}`) and keep the value in the environment's secret store; in Helm values, the chart's existingSecret-style key. If the value is not a secret, say why under the service's or the override's `allowPlaintext`.";
 
     /// A route passes through a middleware that redirects to `https://`
-    /// (`redirectHttps`, or `redirectScheme` to `https`), but the environment
-    /// serves no TLS: Traefik has no HTTPS router for the host, so the
-    /// redirect leads nowhere. A warning, since TLS may end at a proxy in
+    /// (`redirectHttps`, `redirectScheme` to `https`, `redirectRegex` to an
+    /// `https://` URL), but the environment serves no TLS: Traefik has no
+    /// HTTPS router for the host, so the redirect leads nowhere. A warning, since TLS may end at a proxy in
     /// front of Traefik that reports `X-Forwarded-Proto: https`, where the
     /// redirect never fires.
     RenderRedirectWithoutTls = "render::redirect_without_tls", Warning,

@@ -128,12 +128,16 @@ impl Middleware {
     }
 
     /// Whether the middleware sends requests to an `https://` URL: a
-    /// `redirectHttps`, or a `redirectScheme` to `https`.
+    /// `redirectHttps`, a `redirectScheme` to `https`, a `redirectRegex`
+    /// whose replacement is an `https://` URL.
     #[must_use]
     pub fn redirects_to_https(&self) -> bool {
         match self {
             Self::RedirectHttps(_) => true,
             Self::RedirectScheme(redirect) => redirect.scheme.eq_ignore_ascii_case("https"),
+            Self::RedirectRegex(redirect) => {
+                redirect.replacement.to_ascii_lowercase().starts_with("https://")
+            }
             _ => false,
         }
     }
@@ -1027,6 +1031,30 @@ mod tests {
         for bad in ["50", "600", "599-500", "500,502", "5xx", ""] {
             assert!(StatusRange::try_from(bad.to_owned()).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn redirects_to_https_by_each_redirecting_kind() {
+        let scheme = |scheme: &str| {
+            Middleware::RedirectScheme(RedirectScheme {
+                scheme: scheme.to_owned(),
+                port: None,
+                permanent: false,
+            })
+        };
+        let regex = |replacement: &str| {
+            Middleware::RedirectRegex(RedirectRegex {
+                regex: "^http://(.*)".to_owned(),
+                replacement: replacement.to_owned(),
+                permanent: false,
+            })
+        };
+        assert!(Middleware::RedirectHttps(RedirectHttps::default()).redirects_to_https());
+        assert!(scheme("https").redirects_to_https());
+        assert!(!scheme("http").redirects_to_https());
+        assert!(regex("https://${1}").redirects_to_https());
+        assert!(!regex("http://www.${1}").redirects_to_https());
+        assert!(!Middleware::ContentType(ContentType {}).redirects_to_https());
     }
 
     #[test]
