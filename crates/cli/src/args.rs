@@ -51,6 +51,30 @@ pub enum Command {
     Check(CheckArgs),
     /// Copy image tags from one environment's file to another's, editing it in place, and print the rendered diff.
     Promote(PromoteArgs),
+    /// Print an environment's value at a key path and the file, line and column each part of it comes from.
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The environment: a name, its file or `env/NAME`.
+    #[arg(value_name = "ENV")]
+    pub environment: String,
+    /// The key path, as in the file: `infrastructure.redis.replicas`, `ingress.trustedProxies[0]`; the whole environment when left out.
+    #[arg(value_name = "PATH")]
+    pub path: Option<String>,
+    /// `text` for people, `json` for programs.
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+}
+
+/// How an explanation is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    /// Each value with where it was set, what it overrides and who inherited it.
+    Text,
+    /// One JSON object.
+    Json,
 }
 
 #[derive(Debug, Args)]

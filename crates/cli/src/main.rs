@@ -57,6 +57,7 @@ fn main() -> ExitCode {
         Command::Schema(args) => commands::schema::run(&args),
         Command::Check(args) => commands::check::run(&root, &args, style),
         Command::Promote(args) => commands::promote::run(&root, &args, style),
+        Command::Explain(args) => commands::explain::run(&root, &args, style),
     };
     match result {
         Ok(outcome) => outcome.into(),

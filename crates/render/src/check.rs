@@ -301,7 +301,10 @@ fn check_pod(template: &Value, development: bool, out: &mut Vec<Diagnostic>) {
     check_restricted_pod(pod, out);
     let mut containers = BTreeSet::new();
     let mut ports = BTreeSet::new();
-    for container in pod["containers"].as_array().into_iter().flatten() {
+    // Init containers (and native sidecars among them) are held to the
+    // same rules as the containers; their names and ports share the pod's.
+    let all = pod["initContainers"].as_array().into_iter().flatten();
+    for container in all.chain(pod["containers"].as_array().into_iter().flatten()) {
         let name = container["name"].as_str().unwrap_or_default();
         if !containers.insert(name.to_owned()) {
             out.push(Diagnostic::error(

@@ -9,7 +9,7 @@
 //! [`emit::read_tree`].
 //!
 //! Pipeline position: load → validate → **validate env → resolve → build →
-//! emit → diff**. The builders ([`workload`], [`network`], [`config`],
+//! patch → emit → diff**. The builders ([`workload`], [`network`], [`config`],
 //! [`scaling`], [`ingress`], [`secrets`], [`platform`], [`applyset`],
 //! [`labels`]) and the chart values writers ([`components`], `infra/<type>.rs`)
 //! read only [`resolved`] values.
@@ -32,6 +32,7 @@ pub mod ingress;
 pub mod labels;
 pub mod network;
 pub mod object;
+pub mod patch;
 pub mod plaintext;
 pub mod platform;
 pub mod resolve;
@@ -192,10 +193,17 @@ fn compile<T: Send>(
     secrets::build(&resolved, &mut shared);
     ingress::build_platform(&resolved, &mut shared);
     network::build_platform(&resolved, &mut shared);
+    let mut errors = Vec::new();
+    // Patches change the objects after they are built, before anything is
+    // emitted; a batch's outcome says which patches it matched.
+    let mut applied = Vec::new();
+    match patch::apply(&resolved, &mut shared) {
+        Ok(found) => applied.push(found),
+        Err(diagnostic) => errors.push(diagnostic),
+    }
     // Bootstrap objects are applied on their own, outside the set.
     let mut members = applyset::Members::of(&shared, |placed| placed.owner != Owner::Bootstrap);
     let mut batches = Vec::with_capacity(resolved.services.len() + 2);
-    let mut errors = Vec::new();
     match take(shared) {
         Ok(batch) => batches.push(batch),
         Err(diagnostic) => errors.push(diagnostic),
@@ -213,17 +221,22 @@ fn compile<T: Send>(
         config::build(&resolved, service, &mut objects);
         scaling::build(&resolved, service, &mut objects);
         ingress::build(&resolved, service, &mut objects);
+        let found = patch::apply(&resolved, &mut objects)?;
         let members = applyset::Members::of(&objects, |_| true);
-        Ok((take(objects)?, members))
+        Ok((take(objects)?, members, found))
     });
     for result in built {
         match result {
-            Ok((batch, service_members)) => {
+            Ok((batch, service_members, found)) => {
                 batches.push(batch);
                 members.merge(service_members);
+                applied.push(found);
             }
             Err(diagnostic) => errors.push(diagnostic),
         }
+    }
+    if errors.is_empty() {
+        errors = patch::unmatched(&resolved, &applied);
     }
     if !errors.is_empty() {
         return Err(errors);

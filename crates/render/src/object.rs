@@ -133,6 +133,13 @@ macro_rules! objects {
                 }
             }
 
+            /// The object as a JSON value, as it is written.
+            pub fn to_json(&self) -> Result<serde_json::Value, serde_json::Error> {
+                match self {
+                    $(Self::$variant(o) => serde_json::to_value(o.as_ref()),)*
+                }
+            }
+
             /// The object as one YAML document (without `---`).
             pub fn to_yaml(&self) -> Result<String, serde_saphyr::SerializeError> {
                 match self {

@@ -20,6 +20,7 @@
 
 use std::collections::BTreeMap;
 
+use k8s_openapi::api::core::v1::{Affinity, Lifecycle, Toleration, TopologySpreadConstraint};
 use platc_spec::Diagnostic;
 use platc_spec::names::{
     DependencyName, EnvName, ImageTag, NamespaceName, ObjectName, PortName, ServiceName,
@@ -60,9 +61,27 @@ pub struct ResolvedEnvironment {
     /// The helmfile's releases with their values: platform components, then
     /// infrastructure.
     pub releases: Vec<Release>,
+    /// The environment's patches, in file order, applied to the built
+    /// objects before they are emitted.
+    pub patches: Vec<ResolvedPatch>,
     /// What resolve found that does not stop the render: plaintext values a
     /// development environment keeps, opt-outs that allow nothing.
     pub warnings: Vec<Diagnostic>,
+}
+
+/// One patch of the environment, its values checked for plaintext secrets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolvedPatch {
+    /// Its position in the environment's `patches`.
+    pub index: usize,
+    /// The kind of the object it changes.
+    pub kind: &'static str,
+    /// The object's name (a Job's: its service's).
+    pub name: String,
+    /// The object's namespace, when the patch names one.
+    pub namespace: Option<String>,
+    /// The JSON merge patch.
+    pub merge: serde_json::Map<String, serde_json::Value>,
 }
 
 /// A service as it runs in one environment.
@@ -108,6 +127,127 @@ pub struct ResolvedService {
     pub probe_opt_out: Option<String>,
     /// The connections its pods may accept and open.
     pub network: NetworkAccess,
+    /// What its pods carry beyond what platc derives: the escape hatches.
+    pub pod: PodExtras,
+}
+
+/// A service's escape hatches with the environment's override applied:
+/// pod settings, lifecycle hooks, extra volumes, sidecars and init
+/// containers. Kubernetes' own shapes are k8s-openapi's types, as written.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PodExtras {
+    /// Annotations of the pods.
+    pub annotations: BTreeMap<String, String>,
+    /// Node labels the pods need.
+    pub node_selector: BTreeMap<String, String>,
+    /// Taints the pods tolerate.
+    pub tolerations: Vec<Toleration>,
+    /// Node and pod (anti-)affinity.
+    pub affinity: Option<Affinity>,
+    /// How the pods spread; a constraint without a label selector counts
+    /// the service's own pods.
+    pub topology_spread_constraints: Vec<TopologySpreadConstraint>,
+    /// The pods' PriorityClass.
+    pub priority_class_name: Option<String>,
+    /// Seconds between the stop signal and the kill.
+    pub termination_grace_period_seconds: Option<u32>,
+    /// Hooks of the service's container.
+    pub lifecycle: Option<Lifecycle>,
+    /// Extra volumes, in the order written.
+    pub volumes: Vec<ResolvedVolume>,
+    /// Native sidecars, started in order before the service's container.
+    pub sidecars: Vec<ResolvedContainer>,
+    /// Init containers, run in order after the sidecars have started.
+    pub init_containers: Vec<ResolvedContainer>,
+}
+
+/// An extra volume of a pod.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedVolume {
+    /// Its name.
+    pub name: String,
+    /// Where the service's container mounts it, if it does.
+    pub path: Option<String>,
+    /// What it holds.
+    pub source: VolumeSource,
+}
+
+impl ResolvedVolume {
+    /// Whether containers mount it read-only: Secrets and ConfigMaps are.
+    #[must_use]
+    pub fn read_only(&self) -> bool {
+        !matches!(self.source, VolumeSource::EmptyDir { .. })
+    }
+}
+
+/// What a volume holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VolumeSource {
+    /// Scratch space for the pod's life.
+    EmptyDir {
+        /// In memory (a tmpfs) rather than on the node's disk.
+        memory: bool,
+        /// The most it may hold.
+        size_limit: Option<Quantity>,
+    },
+    /// Keys of a Secret, as files.
+    Secret {
+        /// The Secret.
+        name: ObjectName,
+        /// The keys, each a file of its name.
+        keys: Vec<String>,
+    },
+    /// Keys of a ConfigMap, as files.
+    ConfigMap {
+        /// The ConfigMap.
+        name: ObjectName,
+        /// The keys, each a file of its name; every key when empty.
+        keys: Vec<String>,
+    },
+}
+
+/// A sidecar or init container, every default applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedContainer {
+    /// Its name.
+    pub name: String,
+    /// The full image reference.
+    pub image: String,
+    /// The entrypoint override, templates rendered.
+    pub command: Vec<String>,
+    /// The arguments, templates rendered.
+    pub args: Vec<String>,
+    /// Environment variables: Secret references, then values.
+    pub env: Vec<EnvVar>,
+    /// Ports it listens on (sidecars).
+    pub ports: Vec<ResolvedPort>,
+    /// Health checks (sidecars).
+    pub probes: ResolvedProbes,
+    /// Effective requests and limits.
+    pub resources: EffectiveResources,
+    /// The volumes it mounts: volume name and directory.
+    pub mounts: Vec<(String, String)>,
+}
+
+impl PodExtras {
+    /// Every Secret key the extras read: their containers' `secrets` and the
+    /// keys of Secret volumes.
+    pub fn secret_keys(&self) -> impl Iterator<Item = (String, String)> + '_ {
+        let env =
+            self.sidecars.iter().chain(&self.init_containers).flat_map(|c| &c.env).filter_map(
+                |var| match &var.source {
+                    EnvSource::Secret(key) => Some((key.secret.to_string(), key.key.clone())),
+                    EnvSource::Value(_) => None,
+                },
+            );
+        let volumes = self.volumes.iter().flat_map(|volume| match &volume.source {
+            VolumeSource::Secret { name, keys } => {
+                keys.iter().map(|key| (name.to_string(), key.clone())).collect()
+            }
+            VolumeSource::EmptyDir { .. } | VolumeSource::ConfigMap { .. } => Vec::new(),
+        });
+        env.chain(volumes)
+    }
 }
 
 /// The user and group of a pod.

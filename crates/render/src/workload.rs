@@ -5,8 +5,16 @@
 //! and group 10001 unless the service sets `runAs`), no privilege
 //! escalation, all capabilities dropped, the RuntimeDefault seccomp profile,
 //! a read-only root filesystem with a writable `/tmp`, and no
-//! service-account token unless asked for. A service that opts out of probes
-//! carries its reason on its pods.
+//! service-account token unless asked for. Sidecars and init containers get
+//! the same security context, `/tmp` and requests and limits as the
+//! service's container. A service that opts out of probes carries its
+//! reason on its pods.
+//!
+//! The escape hatches land where Kubernetes has them: pod annotations,
+//! scheduling and the grace period on the pod, lifecycle hooks and extra
+//! mounts on the service's container, sidecars as native sidecars (init
+//! containers with `restartPolicy: Always`, started in order before the
+//! other init containers and the service's container).
 
 use std::collections::BTreeMap;
 
@@ -14,9 +22,10 @@ use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
 use k8s_openapi::api::batch::v1::{CronJob, CronJobSpec, Job, JobSpec, JobTemplateSpec};
 use k8s_openapi::api::core::v1::{
     Capabilities, ConfigMapVolumeSource, Container, ContainerPort, EmptyDirVolumeSource, EnvVar,
-    EnvVarSource, ExecAction, HTTPGetAction, PodSecurityContext, PodSpec, PodTemplateSpec, Probe,
-    ResourceRequirements, SeccompProfile, SecretKeySelector, SecurityContext, ServiceAccount,
-    TCPSocketAction, Volume, VolumeMount,
+    EnvVarSource, ExecAction, HTTPGetAction, KeyToPath, PodSecurityContext, PodSpec,
+    PodTemplateSpec, Probe, ResourceRequirements, SeccompProfile, SecretKeySelector,
+    SecretVolumeSource, SecurityContext, ServiceAccount, TCPSocketAction, TopologySpreadConstraint,
+    Volume, VolumeMount,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
@@ -28,13 +37,18 @@ use crate::config;
 use crate::labels;
 use crate::object::{Object, Placed};
 use crate::resolved::{
-    CronJobRun, EnvSource, JobRun, ResolvedEnvironment, ResolvedProbe, ResolvedService, Workload,
+    CronJobRun, EffectiveResources, EnvSource, JobRun, PodExtras, ResolvedContainer,
+    ResolvedEnvironment, ResolvedPort, ResolvedProbe, ResolvedProbes, ResolvedService,
+    ResolvedVolume, VolumeSource, Workload,
 };
 
 /// The name of the writable scratch volume mounted at `/tmp`.
 const TMP_VOLUME: &str = "tmp";
 /// The name of the volume holding the service's configuration files.
 const CONFIG_VOLUME: &str = "config";
+/// The mode of files from Secrets: readable by their owner (root) and by
+/// the pod's group (its `fsGroup`), by nobody else.
+const SECRET_FILE_MODE: i32 = 0o440;
 
 /// The workload objects of one service: its ServiceAccount and a
 /// Deployment, CronJob or Job.
@@ -155,27 +169,35 @@ fn job(
     run: &JobRun,
 ) -> Result<Job, Diagnostic> {
     let spec = job_spec(env, service, run);
-    let fingerprint = serde_json::to_vec(&spec).map_err(|e| {
+    let name = job_name(service.name.as_str(), &spec)?;
+    Ok(Job { metadata: workload_metadata(env, service, &name), spec: Some(spec), ..Job::default() })
+}
+
+/// The name of the Job of `service` that runs `spec`: the service's name and
+/// a digest of the spec.
+pub fn job_name(service: &str, spec: &JobSpec) -> Result<String, Diagnostic> {
+    let fingerprint = serde_json::to_vec(spec).map_err(|e| {
         crate::emit::serialize_error(
-            &format!("the Job of `{}` to name it after its content", service.name),
+            &format!("the Job of `{service}` to name it after its content"),
             &e,
         )
     })?;
     let digest = crate::config::hex(&Sha256::digest(&fingerprint)[..4]);
-    let name = format!("{}-{digest}", service.name);
-    Ok(Job { metadata: workload_metadata(env, service, &name), spec: Some(spec), ..Job::default() })
+    Ok(format!("{service}-{digest}"))
 }
 
 /// The pod template shared by every workload kind.
 #[must_use]
 pub fn pod_template(env: &ResolvedEnvironment, service: &ResolvedService) -> PodTemplateSpec {
     let name = service.name.as_str();
+    let extras = &service.pod;
     let mut volumes = vec![Volume {
         name: TMP_VOLUME.to_owned(),
         empty_dir: Some(EmptyDirVolumeSource::default()),
         ..Volume::default()
     }];
-    let mut annotations = BTreeMap::new();
+    // The service's own annotations; validation keeps them off platc's keys.
+    let mut annotations = extras.annotations.clone();
     if let Some(reason) = &service.probe_opt_out {
         annotations.insert(labels::PROBES_OPT_OUT.to_owned(), reason.clone());
     }
@@ -190,10 +212,23 @@ pub fn pod_template(env: &ResolvedEnvironment, service: &ResolvedService) -> Pod
         });
         annotations.insert(labels::CONFIG_CHECKSUM.to_owned(), config::checksum(&service.files));
     }
+    volumes.extend(extras.volumes.iter().map(volume));
+    let init_containers: Vec<Container> = extras
+        .sidecars
+        .iter()
+        .map(|sidecar| Container {
+            // A native sidecar: started before the containers after it, kept
+            // running, stopped after the service's container.
+            restart_policy: Some("Always".to_owned()),
+            ..extra_container(sidecar, &extras.volumes)
+        })
+        .chain(extras.init_containers.iter().map(|init| extra_container(init, &extras.volumes)))
+        .collect();
+    let nonempty = |map: &BTreeMap<String, String>| (!map.is_empty()).then(|| map.clone());
     PodTemplateSpec {
         metadata: Some(ObjectMeta {
             labels: Some(labels::workload_labels(env, service)),
-            annotations: (!annotations.is_empty()).then_some(annotations),
+            annotations: nonempty(&annotations),
             ..ObjectMeta::default()
         }),
         spec: Some(PodSpec {
@@ -210,19 +245,119 @@ pub fn pod_template(env: &ResolvedEnvironment, service: &ResolvedService) -> Pod
                 }),
                 ..PodSecurityContext::default()
             }),
+            init_containers: (!init_containers.is_empty()).then_some(init_containers),
             containers: vec![container(service)],
             volumes: Some(volumes),
+            node_selector: nonempty(&extras.node_selector),
+            tolerations: (!extras.tolerations.is_empty()).then(|| extras.tolerations.clone()),
+            affinity: extras.affinity.clone(),
+            topology_spread_constraints: topology_spread(name, extras),
+            priority_class_name: extras.priority_class_name.clone(),
+            termination_grace_period_seconds: extras
+                .termination_grace_period_seconds
+                .map(i64::from),
             ..PodSpec::default()
         }),
     }
 }
 
-fn container(service: &ResolvedService) -> Container {
-    let mut mounts = vec![VolumeMount {
+/// The topology spread constraints, a constraint without a label selector
+/// counting the service's own pods.
+fn topology_spread(name: &str, extras: &PodExtras) -> Option<Vec<TopologySpreadConstraint>> {
+    let constraints: Vec<TopologySpreadConstraint> = extras
+        .topology_spread_constraints
+        .iter()
+        .map(|constraint| TopologySpreadConstraint {
+            label_selector: constraint.label_selector.clone().or_else(|| {
+                Some(LabelSelector {
+                    match_labels: Some(labels::selector(name)),
+                    ..LabelSelector::default()
+                })
+            }),
+            ..constraint.clone()
+        })
+        .collect();
+    (!constraints.is_empty()).then_some(constraints)
+}
+
+fn volume(volume: &ResolvedVolume) -> Volume {
+    let items = |keys: &[String]| {
+        (!keys.is_empty()).then(|| {
+            keys.iter()
+                .map(|key| KeyToPath { key: key.clone(), path: key.clone(), mode: None })
+                .collect()
+        })
+    };
+    let mut out = Volume { name: volume.name.clone(), ..Volume::default() };
+    match &volume.source {
+        VolumeSource::EmptyDir { memory, size_limit } => {
+            out.empty_dir = Some(EmptyDirVolumeSource {
+                medium: memory.then(|| "Memory".to_owned()),
+                size_limit: size_limit.as_ref().map(|q| Quantity(q.to_string())),
+            });
+        }
+        VolumeSource::Secret { name, keys } => {
+            out.secret = Some(SecretVolumeSource {
+                secret_name: Some(name.to_string()),
+                items: items(keys),
+                default_mode: Some(SECRET_FILE_MODE),
+                ..SecretVolumeSource::default()
+            });
+        }
+        VolumeSource::ConfigMap { name, keys } => {
+            out.config_map = Some(ConfigMapVolumeSource {
+                name: name.to_string(),
+                items: items(keys),
+                ..ConfigMapVolumeSource::default()
+            });
+        }
+    }
+    out
+}
+
+/// The security context of every container: restricted, read-only root.
+fn security_context() -> SecurityContext {
+    SecurityContext {
+        allow_privilege_escalation: Some(false),
+        capabilities: Some(Capabilities {
+            drop: Some(vec!["ALL".to_owned()]),
+            ..Capabilities::default()
+        }),
+        read_only_root_filesystem: Some(true),
+        run_as_non_root: Some(true),
+        ..SecurityContext::default()
+    }
+}
+
+/// The writable `/tmp` every container has.
+fn tmp_mount() -> VolumeMount {
+    VolumeMount {
         name: TMP_VOLUME.to_owned(),
         mount_path: "/tmp".to_owned(),
         ..VolumeMount::default()
-    }];
+    }
+}
+
+fn container_ports(ports: &[ResolvedPort]) -> Option<Vec<ContainerPort>> {
+    let ports: Vec<ContainerPort> = ports
+        .iter()
+        .map(|p| ContainerPort {
+            name: Some(p.name.to_string()),
+            container_port: i32::from(p.container_port),
+            protocol: Some(p.protocol.to_owned()),
+            ..ContainerPort::default()
+        })
+        .collect();
+    (!ports.is_empty()).then_some(ports)
+}
+
+fn env_vars(vars: &[crate::resolved::EnvVar]) -> Option<Vec<EnvVar>> {
+    let env: Vec<EnvVar> = vars.iter().map(env_var).collect();
+    (!env.is_empty()).then_some(env)
+}
+
+fn container(service: &ResolvedService) -> Container {
+    let mut mounts = vec![tmp_mount()];
     for file in &service.files {
         mounts.push(VolumeMount {
             name: CONFIG_VOLUME.to_owned(),
@@ -232,17 +367,11 @@ fn container(service: &ResolvedService) -> Container {
             ..VolumeMount::default()
         });
     }
-    let ports: Vec<ContainerPort> = service
-        .ports
-        .iter()
-        .map(|p| ContainerPort {
-            name: Some(p.name.to_string()),
-            container_port: i32::from(p.container_port),
-            protocol: Some(p.protocol.to_owned()),
-            ..ContainerPort::default()
-        })
-        .collect();
-    let env: Vec<EnvVar> = service.env.iter().map(env_var).collect();
+    for volume in &service.pod.volumes {
+        if let Some(path) = &volume.path {
+            mounts.push(mount(volume, path));
+        }
+    }
     let probes = &service.probes;
     Container {
         name: service.name.to_string(),
@@ -252,22 +381,51 @@ fn container(service: &ResolvedService) -> Container {
         image_pull_policy: Some("IfNotPresent".to_owned()),
         command: (!service.command.is_empty()).then(|| service.command.clone()),
         args: (!service.args.is_empty()).then(|| service.args.clone()),
-        ports: (!ports.is_empty()).then_some(ports),
-        env: (!env.is_empty()).then_some(env),
-        resources: Some(resources(service)),
+        ports: container_ports(&service.ports),
+        env: env_vars(&service.env),
+        resources: Some(resources(&service.resources)),
         liveness_probe: probes.liveness.as_ref().map(probe),
         readiness_probe: probes.readiness.as_ref().map(probe),
         startup_probe: probes.startup.as_ref().map(probe),
-        security_context: Some(SecurityContext {
-            allow_privilege_escalation: Some(false),
-            capabilities: Some(Capabilities {
-                drop: Some(vec!["ALL".to_owned()]),
-                ..Capabilities::default()
-            }),
-            read_only_root_filesystem: Some(true),
-            run_as_non_root: Some(true),
-            ..SecurityContext::default()
-        }),
+        lifecycle: service.pod.lifecycle.clone(),
+        security_context: Some(security_context()),
+        volume_mounts: Some(mounts),
+        ..Container::default()
+    }
+}
+
+fn mount(volume: &ResolvedVolume, path: &str) -> VolumeMount {
+    VolumeMount {
+        name: volume.name.clone(),
+        mount_path: path.to_owned(),
+        read_only: volume.read_only().then_some(true),
+        ..VolumeMount::default()
+    }
+}
+
+/// A sidecar or init container, hardened like the service's container.
+fn extra_container(extra: &ResolvedContainer, volumes: &[ResolvedVolume]) -> Container {
+    let mut mounts = vec![tmp_mount()];
+    for (name, path) in &extra.mounts {
+        // Validation has checked that every mount names a volume.
+        if let Some(volume) = volumes.iter().find(|v| &v.name == name) {
+            mounts.push(mount(volume, path));
+        }
+    }
+    let ResolvedProbes { liveness, readiness, startup } = &extra.probes;
+    Container {
+        name: extra.name.clone(),
+        image: Some(extra.image.clone()),
+        image_pull_policy: Some("IfNotPresent".to_owned()),
+        command: (!extra.command.is_empty()).then(|| extra.command.clone()),
+        args: (!extra.args.is_empty()).then(|| extra.args.clone()),
+        ports: container_ports(&extra.ports),
+        env: env_vars(&extra.env),
+        resources: Some(resources(&extra.resources)),
+        liveness_probe: liveness.as_ref().map(probe),
+        readiness_probe: readiness.as_ref().map(probe),
+        startup_probe: startup.as_ref().map(probe),
+        security_context: Some(security_context()),
         volume_mounts: Some(mounts),
         ..Container::default()
     }
@@ -293,8 +451,7 @@ fn env_var(var: &crate::resolved::EnvVar) -> EnvVar {
     }
 }
 
-fn resources(service: &ResolvedService) -> ResourceRequirements {
-    let r = &service.resources;
+fn resources(r: &EffectiveResources) -> ResourceRequirements {
     let list = |cpu: &platc_spec::quantity::Quantity, memory: &platc_spec::quantity::Quantity| {
         BTreeMap::from([
             ("cpu".to_owned(), Quantity(cpu.to_string())),

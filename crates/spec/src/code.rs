@@ -1,6 +1,7 @@
 //! Diagnostic codes: one [`Code`] per kind of problem platc reports, from
 //! loading the model (`spec::`) through compiling it (`render::`), checking
-//! the output (`check::`) and promoting tags (`promote::`).
+//! the output (`check::`), explaining values (`explain::`) and promoting
+//! tags (`promote::`).
 //!
 //! A code is what scripts and CI match on, so its text never changes; the
 //! message beside it may. Each variant says what the problem means (its doc
@@ -17,6 +18,9 @@ pub enum Severity {
     Error,
     /// The input compiles, but probably not into what was meant.
     Warning,
+    /// Information for reviewers about what the input does on purpose (a
+    /// patch in effect); never a problem, so no command fails on it.
+    Note,
 }
 
 impl Severity {
@@ -26,6 +30,7 @@ impl Severity {
         match self {
             Self::Error => "error",
             Self::Warning => "warning",
+            Self::Note => "note",
         }
     }
 }
@@ -84,6 +89,7 @@ macro_rules! codes {
     };
     (@severity Error) => { &[Severity::Error] };
     (@severity Warning) => { &[Severity::Warning] };
+    (@severity Note) => { &[Severity::Note] };
     (@severity ErrorOrWarning) => { &[Severity::Error, Severity::Warning] };
 }
 
@@ -162,6 +168,12 @@ codes! {
     CheckNotRestricted = "check::not_restricted", Error,
     fix: "Remove what grants the privilege: host namespaces, hostPath volumes, added capabilities, running as root, a writable root filesystem. platc's own objects comply; a finding comes from a hand-edited manifest.";
 
+    /// A patch of the environment file is in effect: the object it names is
+    /// rendered with the patch applied. Listed with the patch's reason so
+    /// reviewers see every exception to the model.
+    CheckPatchInEffect = "check::patch_in_effect", Note,
+    fix: "Nothing to fix. When the model or its escape hatches can say what the patch does, say it there and remove the patch.";
+
     /// A container or Service port is outside 1 to 65535.
     CheckPortRange = "check::port_range", Error,
     fix: "Use a port number from 1 to 65535.";
@@ -175,6 +187,15 @@ codes! {
     /// (external-secrets' kinds), so the API server would refuse it.
     CheckUnknownKind = "check::unknown_kind", Error,
     fix: "Render the tree again so `crds/` and `helmfile.yaml` come with the objects, or install the CRD of the kind before applying.";
+
+    /// `platc explain` names an environment the platform does not have.
+    ExplainUnknownEnvironment = "explain::unknown_environment", Error,
+    fix: "Name an environment of `environments/`: its name, its file, or `env/<name>`.";
+
+    /// `platc explain` asks for a key path that the environment does not
+    /// set, in its own file or in the files it extends.
+    ExplainUnknownPath = "explain::unknown_path", Error,
+    fix: "Write the path as in the file, with dots between keys and `[n]` for list items (`infrastructure.redis.replicas`); the help names the keys set at the deepest level that exists.";
 
     /// The edited environment file would not load back as the same
     /// environment running the promoted tags; nothing was written.
@@ -202,6 +223,11 @@ codes! {
     PromoteUnknownService = "promote::unknown_service", Error,
     fix: "Check the spelling against `services/`, or promote every service with `--all`.";
 
+    /// An abstract environment was asked to be rendered: it is only a base
+    /// for the environments that extend it.
+    RenderAbstractEnvironment = "render::abstract_environment", Error,
+    fix: "Render one of the environments that extend it, or remove `abstract: true` and give it what an environment needs.";
+
     /// A route's host, with its templates rendered, is not a DNS name.
     RenderInvalidHost = "render::invalid_host", Error,
     fix: "Write the host as a lowercase DNS name, such as `api.{{ environment.domain }}`.";
@@ -216,6 +242,18 @@ codes! {
     RenderMaintenanceImage = "render::maintenance_image", Error,
     fix: "Name an image as `registry/repository:tag`, in lowercase, optionally with `@sha256:<digest>`.";
 
+    /// A patch names an object the environment does not render: no object
+    /// of its kind has its name (and namespace).
+    RenderPatchTarget = "render::patch_target", Error,
+    fix: "Correct the patch's `target` (the help lists the objects of that kind), or remove the patch if what it changed is gone.";
+
+    /// A patch leaves an object that is not of its kind any more: a field
+    /// the kind does not have (often a misspelt key), a value of the wrong
+    /// type, or a changed `apiVersion`, `kind`, name or namespace.
+    /// Rendered objects stay typed, so the patch is refused.
+    RenderPatchType = "render::patch_type", Error,
+    fix: "Correct the field the message names against the kind's API reference (`kubectl explain`), and keep the object's identity.";
+
     /// A development environment writes a value that looks like a secret in
     /// plaintext: allowed there, refused in every other environment.
     RenderPlaintextInDevelopment = "render::plaintext_in_development", Warning,
@@ -228,8 +266,9 @@ codes! {
     /// URL with a password in its userinfo, or a well-known credential
     /// format (gitleaks' rules: AWS, Stripe, GitHub, GitLab, Slack, PEM
     /// private keys, JWTs, Google, SendGrid, Twilio, ...). Environment
-    /// variables, config files, commands and arguments are checked after
-    /// their templates render, and the Helm values of every release.
+    /// variables, config files, commands and arguments (of sidecars and init
+    /// containers too) are checked after their templates render, and the
+    /// Helm values of every release and the values patches set.
     RenderPlaintextSecret = "render::plaintext_secret", Error,
     fix: "Use `secrets:` with a reference (`KEY: {secret: <name>, key: <key>}`) and keep the value in the environment's secret store; in Helm values, the chart's existingSecret-style key. If the value is not a secret, say why under the service's or the override's `allowPlaintext`.";
 
@@ -357,9 +396,25 @@ codes! {
     SpecEmptyFile = "spec::empty_file", Error,
     fix: "Describe the service or environment in the file, or delete it.";
 
+    /// Environments extend each other in a circle, so none of them has a
+    /// complete set of settings to start from.
+    SpecExtendsCycle = "spec::extends_cycle", Error,
+    fix: "Remove `extends:` from one environment of the cycle, which then starts from its own settings.";
+
+    /// `extends:` names an environment that has no file in `environments/`.
+    SpecExtendsUnknown = "spec::extends_unknown", Error,
+    fix: "Name an environment of `environments/` (the file name without `.yaml`), or remove `extends:`.";
+
     /// A model file is larger than platc reads (4 MiB).
     SpecFileTooLarge = "spec::file_too_large", Error,
     fix: "Keep large configuration out of the model, or split it.";
+
+    /// An environment keeps a value of the environment it extends that must
+    /// differ per environment (its domain, namespace, secret-store prefix, or
+    /// an external provider's host, user name, remote key or Secret): staging's
+    /// credentials in qa are how one environment ends up reading another's data.
+    SpecInheritedValue = "spec::inherited_value", Error,
+    fix: "Set each value listed in the environment's own file, or keep the parent's on purpose with `acceptInherited: {<key path>: <why>}`, which reviewers see.";
 
     /// Autoscaling would scale from more pods down to fewer, or has no target.
     SpecInvalidAutoscale = "spec::invalid_autoscale", Error,
@@ -386,6 +441,10 @@ codes! {
     SpecLatestTag = "spec::latest_tag", Error,
     fix: "Pin a version under the environment's `images`.";
 
+    /// A lifecycle hook names none or several of `exec`, `httpGet` and `sleep`.
+    SpecLifecycleAction = "spec::lifecycle_action", Error,
+    fix: "Give each hook exactly one action, such as `preStop: {sleep: {seconds: 5}}`.";
+
     /// A `chain` middleware contains itself, directly or through other chains.
     SpecMiddlewareCycle = "spec::middleware_cycle", Error,
     fix: "Remove the chain from the middlewares it lists, or from the chains among them.";
@@ -409,6 +468,12 @@ codes! {
     /// Services have no image tag in an environment that is not for development.
     SpecMissingTag = "spec::missing_tag", Error,
     fix: "Set `images.defaultTag`, or a tag per service under `images.tags`.";
+
+    /// Two mounts of one container meet: a volume's path is `/tmp`, a config
+    /// file's path or another mount's path, or lies inside or around one.
+    /// Kubernetes would hide one under the other.
+    SpecMountCollision = "spec::mount_collision", Error,
+    fix: "Mount the volume at a directory of its own, such as `/var/cache/<service>`; `/tmp` is already a writable scratch directory.";
 
     /// The name written in a model file differs from the file's name.
     SpecNameMismatch = "spec::name_mismatch", Error,
@@ -443,10 +508,21 @@ codes! {
     SpecNotWeb = "spec::not_web", Error,
     fix: "Name a `web` service with a port, or make the service `kind: web`.";
 
+    /// A `null` in an environment that extends another removes an inherited
+    /// key, but no environment it extends sets this one: probably a value
+    /// left unfinished or a misspelt key.
+    SpecNullRemovesNothing = "spec::null_removes_nothing", Error,
+    fix: "Give the key a value, correct its name, or delete the line.";
+
     /// An environment that is not marked `development: true` holds
     /// `developmentSecrets`, plaintext secret values.
     SpecPlaintextSecret = "spec::plaintext_secret", Error,
     fix: "Reference existing Secrets, or name a `secretStore`; plaintext values are only for local development.";
+
+    /// A `preStop` hook sleeps as long as the termination grace period or
+    /// longer, so the container is killed before it stops on its own.
+    SpecPreStopOutlastsGrace = "spec::pre_stop_outlasts_grace", Warning,
+    fix: "Set `pod.terminationGracePeriodSeconds` above the sleep plus the time the service needs to stop (Kubernetes' default is 30 seconds).";
 
     /// A probe names none or several of `http`, `tcp` and `exec`.
     SpecProbeAction = "spec::probe_action", Error,
@@ -460,9 +536,16 @@ codes! {
     SpecReplicasAndAutoscale = "spec::replicas_and_autoscale", Error,
     fix: "Keep one: with `autoscale`, the HorizontalPodAutoscaler sets the number of pods.";
 
-    /// A dependency takes the release name of a platform component (`traefik`, `metallb`).
+    /// A pod annotation uses the `platc.dev/` prefix, which platc's own
+    /// annotations (config checksum, probe opt-out) use.
+    SpecReservedAnnotation = "spec::reserved_annotation", Error,
+    fix: "Use a prefix of your own, such as `acme-shop.com/owner`.";
+
+    /// A name platc uses itself: a dependency named after a platform
+    /// component's release (`traefik`, `metallb`), a volume named `tmp` or
+    /// `config`.
     SpecReservedName = "spec::reserved_name", Error,
-    fix: "Name the dependency after what it holds, such as `orders-db`.";
+    fix: "Name the dependency or volume after what it holds, such as `orders-db` or `cache`.";
 
     /// A service that is not `web` has routes.
     SpecRouteWithoutPort = "spec::route_without_port", Error,
@@ -471,6 +554,11 @@ codes! {
     /// A directory stands where a model file belongs, in `services/` or `environments/`.
     SpecUnexpectedDirectory = "spec::unexpected_directory", Error,
     fix: "Model files live directly in their directory, one `<name>.yaml` per entity.";
+
+    /// An abstract environment that no environment extends: it is never
+    /// rendered, so its settings are never checked or used.
+    SpecUnextendedAbstract = "spec::unextended_abstract", Warning,
+    fix: "Have an environment extend it with `extends:`, or delete the file.";
 
     /// A key the file's schema does not have, often a typo.
     SpecUnknownField = "spec::unknown_field", Error,
@@ -488,6 +576,15 @@ codes! {
     SpecUnreadable = "spec::unreadable", Error,
     fix: "Make it a regular file, readable for the user running platc.";
 
+    /// An entry of `acceptInherited` keeps nothing: the environment sets its
+    /// own value there, or the key is not one that must differ per environment.
+    SpecUnusedAcceptInherited = "spec::unused_accept_inherited", Warning,
+    fix: "Remove the entry, or correct its key path.";
+
+    /// A volume names none or several of `emptyDir`, `secret` and `configMap`.
+    SpecVolumeSource = "spec::volume_source", Error,
+    fix: "Give each volume exactly one source, such as `emptyDir: {}`.";
+
     /// A web service has no port.
     SpecWebWithoutPort = "spec::web_without_port", Error,
     fix: "Add `ports: [{name: http, port: 8080}]`, or make it a `worker`.";
@@ -503,8 +600,8 @@ codes! {
 }
 
 impl Code {
-    /// The part of platc that reports the code: `spec`, `render`, `check`
-    /// or `promote`.
+    /// The part of platc that reports the code: `spec`, `render`, `check`,
+    /// `explain` or `promote`.
     #[must_use]
     pub fn stage(self) -> &'static str {
         self.as_str().split_once("::").map_or("", |(stage, _)| stage)
@@ -538,7 +635,7 @@ impl serde::Serialize for Code {
 }
 
 /// The stages in the order `docs/diagnostics.md` presents them, with a heading and an introduction.
-const STAGES: [(&str, &str, &str); 4] = [
+const STAGES: [(&str, &str, &str); 5] = [
     (
         "spec",
         "The model",
@@ -554,6 +651,11 @@ const STAGES: [(&str, &str, &str); 4] = [
         "Checks",
         "Reported by `platc check`: output checks on the rendered manifests, input policies, committed schemas and golden drift.",
     ),
+    (
+        "explain",
+        "Explaining a value",
+        "Reported by `platc explain` when the environment or the key path it is asked about does not exist.",
+    ),
     ("promote", "Promotion", "Reported by `platc promote` before it writes anything."),
 ];
 
@@ -568,7 +670,8 @@ pub fn markdown() -> String {
         "Every problem platc reports carries a stable code, printed as `error[spec::unknown_field]` \
          and given as `code` by `platc check --format json`. The codes stay; messages may be \
          reworded. An error stops the command (exit 2) and nothing is written; a warning is \
-         printed and the command goes on (`platc check` exits 1 on any finding).\n\n",
+         printed and the command goes on (`platc check` exits 1 on any finding); a note \
+         informs reviewers and fails nothing.\n\n",
     );
     for (stage, title, _) in STAGES {
         let _ = writeln!(out, "- [`{stage}::`: {title}](#{stage})");

@@ -81,6 +81,12 @@ impl Diagnostic {
         Self::new(Severity::Warning, code, message)
     }
 
+    /// A note for reviewers with a code and a message.
+    #[must_use]
+    pub fn note(code: Code, message: impl Into<String>) -> Self {
+        Self::new(Severity::Note, code, message)
+    }
+
     fn new(severity: Severity, code: Code, message: impl Into<String>) -> Self {
         debug_assert!(
             code.severities().contains(&severity),
@@ -192,6 +198,7 @@ impl Diagnostic {
         let level = match self.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
+            Severity::Note => Level::NOTE,
         };
         let mut title_text = self.message.clone();
         if let Some(note) = self.key_note() {

@@ -1,9 +1,12 @@
 //! Loading a platform directory: files → located YAML trees → schema
 //! validation → model types, reporting every problem of every file at once.
+//! Environments that extend others are merged with the files they extend
+//! first ([`crate::extends`]), and [`Sources`] keeps the merge, so their
+//! diagnostics are located in the file that set the value.
 //!
 //! This module is the only place in `spec` that reads files.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -12,9 +15,10 @@ use serde::de::DeserializeOwned;
 
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Location, Origin};
+use crate::extends::{self, Header, Known, Layering, Merged, Parent};
 use crate::model::{Environment, Platform, PlatformSettings, Service};
 use crate::names::{EnvName, ServiceName};
-use crate::position::Position;
+use crate::position::{Position, key_path};
 use crate::schema::{self, FileKind};
 use crate::source::{Node, NodeValue, SourceFile, display_path, parse_options, parse_yaml};
 use crate::validate;
@@ -34,6 +38,9 @@ pub const ENVIRONMENTS_DIR: &str = "environments";
 pub struct Sources {
     by_origin: BTreeMap<Origin, usize>,
     files: Vec<SourceFile>,
+    /// Environments that extend another or are abstract, merged from
+    /// several files: where each of their values was written.
+    layers: BTreeMap<EnvName, Layering>,
 }
 
 impl Sources {
@@ -71,6 +78,36 @@ impl Sources {
         self.by_origin.get(origin).map(|&i| &self.files[i])
     }
 
+    /// The file at an index [`add`](Self::add) returned.
+    pub(crate) fn file_at(&self, index: usize) -> &SourceFile {
+        &self.files[index]
+    }
+
+    /// The index of the file a model entity was loaded from.
+    pub(crate) fn index_of(&self, origin: &Origin) -> Option<usize> {
+        self.by_origin.get(origin).copied()
+    }
+
+    /// Keeps how an environment was merged from several files.
+    fn add_layering(&mut self, name: EnvName, layering: Layering) {
+        self.layers.insert(name, layering);
+    }
+
+    /// How an environment that extends another (or is abstract) was merged
+    /// from its files; `None` for an environment written in one file.
+    #[must_use]
+    pub fn layering(&self, environment: &str) -> Option<&Layering> {
+        self.layers.get(environment)
+    }
+
+    /// Every environment that has a file, abstract ones included, by name.
+    pub fn environment_names(&self) -> impl Iterator<Item = &EnvName> {
+        self.by_origin.keys().filter_map(|origin| match origin {
+            Origin::Environment(name) => Some(name),
+            _ => None,
+        })
+    }
+
     /// The file shown as `path` in a diagnostic.
     #[must_use]
     pub fn by_display_path(&self, path: &str) -> Option<&SourceFile> {
@@ -85,6 +122,15 @@ impl Sources {
         let Some(origin) = &diagnostic.origin else {
             return;
         };
+        if let Origin::Environment(name) = origin
+            && let Some(layering) = self.layers.get(name)
+        {
+            let (file, position) =
+                layering.locate(diagnostic.pointer.as_deref().unwrap_or(""), diagnostic.at_key);
+            diagnostic.location =
+                Some(Location { file: self.files[file].display_path(), position: Some(position) });
+            return;
+        }
         let Some(file) = self.file(origin) else {
             return;
         };
@@ -106,6 +152,13 @@ impl Sources {
     /// The source a located diagnostic points into, for rendering its snippet.
     #[must_use]
     pub fn source_of(&self, diagnostic: &Diagnostic) -> Option<&SourceFile> {
+        // A merged environment's values come from several files: the
+        // location says which.
+        let layered = matches!(&diagnostic.origin,
+            Some(Origin::Environment(name)) if self.layers.contains_key(name));
+        if layered && let Some(location) = &diagnostic.location {
+            return self.by_display_path(&location.file);
+        }
         diagnostic
             .origin
             .as_ref()
@@ -217,15 +270,7 @@ pub fn load_dir(root: &Path) -> Result<Loaded, LoadFailure> {
         &mut sources,
         &mut diagnostics,
     );
-    platform.environments = load_entities(
-        root,
-        ENVIRONMENTS_DIR,
-        FileKind::Environment,
-        |stem| EnvName::new(stem).ok().map(Origin::Environment),
-        |environment: &Environment| environment.name.as_str(),
-        &mut sources,
-        &mut diagnostics,
-    );
+    platform.environments = load_environments(root, &mut sources, &mut diagnostics);
 
     platform.sort();
     // Services that loaded are checked even when others did not; checks that
@@ -239,6 +284,7 @@ pub fn load_dir(root: &Path) -> Result<Loaded, LoadFailure> {
     }
     sources.locate_all(&mut diagnostics);
     sort_diagnostics(&mut diagnostics);
+    dedup_diagnostics(&mut diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
         Err(LoadFailure { sources, diagnostics })
     } else {
@@ -293,6 +339,19 @@ pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
             (d.severity, file, position.line, position.column, d.code, d.message.clone())
         };
         key(a).cmp(&key(b))
+    });
+}
+
+/// Drops repeated diagnostics from a sorted list: a problem in a file that
+/// several environments extend is found once per environment, and reported
+/// once.
+pub fn dedup_diagnostics(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.dedup_by(|a, b| {
+        a.code == b.code
+            && a.severity == b.severity
+            && a.message == b.message
+            && a.location == b.location
+            && a.help == b.help
     });
 }
 
@@ -398,6 +457,22 @@ struct LoadedFile<T> {
     diagnostics: Vec<Diagnostic>,
 }
 
+impl<T> LoadedFile<T> {
+    /// A file that could not be read: the problem, and its lossy text when
+    /// it is not UTF-8.
+    fn unread((diagnostic, source): (Diagnostic, Option<SourceFile>)) -> Self {
+        Self { origin: None, source, value: None, diagnostics: vec![diagnostic] }
+    }
+}
+
+/// A model file read and parsed the fast way, not yet checked: its text and,
+/// when it parsed as a mapping, its JSON form.
+struct ReadFile {
+    relative: PathBuf,
+    text: String,
+    json: Option<serde_json::Value>,
+}
+
 /// Reads, parses, schema-validates and deserializes one model file.
 ///
 /// The common case — a valid file — is parsed once, straight into JSON,
@@ -409,18 +484,44 @@ fn load_file<T: DeserializeOwned>(
     kind: FileKind,
     origin: Option<Origin>,
 ) -> LoadedFile<T> {
-    let shown = display_path(&relative);
+    match read_model_file(path, relative) {
+        Ok(file) => check_file(file, kind, origin),
+        Err(unread) => LoadedFile::unread(unread),
+    }
+}
+
+/// Reads one model file and parses it the fast way, straight into JSON.
+/// The error is located in the file; a lossy copy of text that is not UTF-8
+/// comes with it, for the snippet.
+fn read_model_file(
+    path: &Path,
+    relative: PathBuf,
+) -> Result<ReadFile, (Diagnostic, Option<SourceFile>)> {
     let text = match read_text(path) {
         Ok(text) => text,
         Err((mut diagnostic, lossy)) => {
-            place(&mut diagnostic, &shown, None, None);
+            place(&mut diagnostic, &display_path(&relative), None, None);
             let source = lossy.map(|text| SourceFile::with_root(relative, text, None));
-            return LoadedFile { origin: None, source, value: None, diagnostics: vec![diagnostic] };
+            return Err((diagnostic, source));
         }
     };
-    let fast = serde_saphyr::from_str_with_options::<serde_json::Value>(&text, parse_options())
+    let json = serde_saphyr::from_str_with_options::<serde_json::Value>(&text, parse_options())
         .ok()
-        .filter(|value| value.is_object() && schema::is_valid(kind, value));
+        .filter(serde_json::Value::is_object);
+    Ok(ReadFile { relative, text, json })
+}
+
+/// Schema-validates and deserializes a file that was read: the common case
+/// — a valid file — straight from its JSON form, the located tree only
+/// built when a problem needs a position.
+fn check_file<T: DeserializeOwned>(
+    file: ReadFile,
+    kind: FileKind,
+    origin: Option<Origin>,
+) -> LoadedFile<T> {
+    let ReadFile { relative, text, json } = file;
+    let shown = display_path(&relative);
+    let fast = json.filter(|value| schema::is_valid(kind, value));
     let (source, value, mut found) = if let Some(json) = fast {
         let source = SourceFile::new(relative, text);
         match deserialize_json::<T>(json) {
@@ -589,6 +690,318 @@ fn io_diagnostic(error: &io::Error) -> Diagnostic {
     };
     Diagnostic::error(Code::SpecUnreadable, format!("cannot read the file: {error}"))
         .with_help(help)
+}
+
+// Environments that extend others: read every file, merge the chains
+// (`extends`), check the merged documents, keep where each value came from.
+
+/// One environment file after reading.
+enum Read {
+    /// Loaded like any model file.
+    Checked(Box<LoadedFile<Environment>>),
+    /// To be merged with the files it extends.
+    Layered(EnvName, ReadFile, Header),
+}
+
+/// Loads every file of `environments/`: those that extend nothing like any
+/// model file, the others merged with what they extend; then checks the
+/// chains, the `null`s and the values that must differ.
+fn load_environments(
+    root: &Path,
+    sources: &mut Sources,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Environment> {
+    let files = model_files(root, ENVIRONMENTS_DIR, diagnostics);
+    let name_of = |relative: &Path| EnvName::new(file_stem(relative)).ok();
+    // Files are independent until they are merged: read and check them on
+    // every core, then take the results in file order.
+    let read = crate::parallel::map(&files, |(path, relative)| {
+        match read_model_file(path, relative.clone()) {
+            Err(unread) => Read::Checked(Box::new(LoadedFile::unread(unread))),
+            Ok(file) => {
+                let header = Header::of(file.json.as_ref());
+                match name_of(relative) {
+                    Some(name) if header.layered() => Read::Layered(name, file, header),
+                    name => Read::Checked(Box::new(check_file(
+                        file,
+                        FileKind::Environment,
+                        name.map(Origin::Environment),
+                    ))),
+                }
+            }
+        }
+    });
+
+    let mut environments = Vec::new();
+    let mut known: BTreeMap<EnvName, Known> = BTreeMap::new();
+    for ((_, relative), read) in files.iter().zip(read) {
+        match read {
+            Read::Checked(file) => {
+                let origin = file.origin.clone();
+                diagnostics.extend(file.diagnostics);
+                let index = file.source.map(|source| sources.add(origin.clone(), source));
+                if let Some(name) = name_of(relative) {
+                    let relative = relative.clone();
+                    known.insert(name, Known { index, header: Header::default(), relative });
+                }
+                if let Some(environment) = file.value {
+                    accept(environment, relative, origin, sources, diagnostics, &mut environments);
+                }
+            }
+            Read::Layered(name, file, header) => {
+                let origin = Some(Origin::Environment(name.clone()));
+                let index = sources.add(origin, SourceFile::new(file.relative, file.text));
+                let relative = relative.clone();
+                known.insert(name, Known { index: Some(index), header, relative });
+            }
+        }
+    }
+
+    let parents: BTreeSet<&str> = known
+        .values()
+        .filter_map(|k| match &k.header.parent {
+            Parent::Named(parent) => Some(parent.as_str()),
+            _ => None,
+        })
+        .collect();
+    for (name, entry) in known.iter().filter(|(_, k)| k.header.layered()) {
+        let is_parent = parents.contains(name.as_str());
+        let layered = load_layered(name, entry, &known, is_parent, sources, diagnostics);
+        if let Some(environment) = layered {
+            let origin = Some(Origin::Environment(name.clone()));
+            accept(environment, &entry.relative, origin, sources, diagnostics, &mut environments);
+        }
+    }
+    environments
+}
+
+/// Merges one environment that extends another (or is abstract) with its
+/// chain and checks it; keeps the merge in `sources`. Returns the
+/// environment when it is concrete and loaded.
+fn load_layered(
+    name: &EnvName,
+    entry: &Known,
+    known: &BTreeMap<EnvName, Known>,
+    is_parent: bool,
+    sources: &mut Sources,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Environment> {
+    let origin = Origin::Environment(name.clone());
+    let chain = match extends::chain_of(name, known) {
+        Ok(chain) => chain,
+        Err(problem) => {
+            diagnostics.extend(problem.diagnostic(name, known));
+            return None;
+        }
+    };
+    let (merged, idle) = merge_files(sources, &chain)?;
+    diagnostics.extend(
+        idle.into_iter().map(|(file, pointer)| removes_nothing(sources, file, &pointer, known)),
+    );
+    if entry.header.is_abstract {
+        if !is_parent {
+            diagnostics.push(
+                Diagnostic::warning(
+                    Code::SpecUnextendedAbstract,
+                    format!("no environment extends the abstract environment `{name}`"),
+                )
+                .at(origin.clone(), "/abstract")
+                .on_key()
+                .with_help(format!("add `extends: {name}` to an environment, or delete the file")),
+            );
+        }
+        sources.add_layering(name.clone(), Layering::new(chain, true, merged));
+        return None;
+    }
+    if let Some((parent, _)) = chain.get(1)
+        && let Some((parent_merged, _)) = merge_files(sources, &chain[1..])
+    {
+        diagnostics.extend(extends::check_inherited(name, parent, &merged, &parent_merged));
+    }
+    let (environment, mut found) = check_merged(&merged);
+    for diagnostic in &mut found {
+        diagnostic.origin = Some(origin.clone());
+    }
+    diagnostics.extend(found);
+    sources.add_layering(name.clone(), Layering::new(chain, false, merged));
+    environment
+}
+
+/// Takes a loaded environment: its name must match its file's.
+fn accept(
+    environment: Environment,
+    relative: &Path,
+    origin: Option<Origin>,
+    sources: &mut Sources,
+    diagnostics: &mut Vec<Diagnostic>,
+    environments: &mut Vec<Environment>,
+) {
+    let stem = file_stem(relative);
+    let written = environment.name.as_str();
+    if written != stem {
+        sources.alias(Origin::Environment(environment.name.clone()), relative);
+    }
+    check_name(written, &stem, FileKind::Environment.as_str(), relative, origin, diagnostics);
+    environments.push(environment);
+}
+
+/// Merges the files of a chain (itself first), or `None` when one of them
+/// is not a mapping (its own problem is reported).
+fn merge_files(
+    sources: &Sources,
+    chain: &[(EnvName, usize)],
+) -> Option<(Merged, Vec<(usize, String)>)> {
+    let layers = chain
+        .iter()
+        .rev()
+        .map(|(_, index)| {
+            let root = sources.file_at(*index).root()?;
+            matches!(root.value, NodeValue::Map(_)).then_some((root, *index))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(extends::merge_chain(&layers))
+}
+
+/// A `null` of the file at `file` that removes nothing, located in that file.
+fn removes_nothing(
+    sources: &Sources,
+    file: usize,
+    pointer: &str,
+    known: &BTreeMap<EnvName, Known>,
+) -> Diagnostic {
+    let source = sources.file_at(file);
+    let key = pointer.rsplit('/').next().unwrap_or_default().replace("~1", "/").replace("~0", "~");
+    let parent = known
+        .values()
+        .find(|k| k.index == Some(file))
+        .and_then(|k| match &k.header.parent {
+            Parent::Named(parent) => Some(parent.clone()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let position = source.root().map(|root| root.locate(pointer, true));
+    let mut diagnostic = Diagnostic::error(
+        Code::SpecNullRemovesNothing,
+        format!("`{key}: null` removes nothing: `{parent}` does not set `{}`", key_path(pointer)),
+    )
+    .with_help(format!("give `{key}` a value, correct its name, or delete the line"));
+    diagnostic.pointer = Some(pointer.to_owned());
+    diagnostic.at_key = true;
+    diagnostic.location = Some(Location { file: source.display_path(), position });
+    diagnostic
+}
+
+/// Checks a merged environment against the schema and deserializes it.
+/// The diagnostics carry pointers into the merged document.
+fn check_merged(merged: &Merged) -> (Option<Environment>, Vec<Diagnostic>) {
+    let json = merged.root.to_json();
+    if !schema::is_valid(FileKind::Environment, &json) {
+        return (None, schema::validate(FileKind::Environment, &json));
+    }
+    match deserialize_json::<Environment>(json) {
+        Ok(environment) => (Some(environment), Vec::new()),
+        Err(diagnostic) => (None, vec![diagnostic]),
+    }
+}
+
+/// The diagnostic for a request to render the abstract environment `name`,
+/// naming the environments that extend it; `None` when it is not abstract.
+#[must_use]
+pub fn abstract_environment(sources: &Sources, name: &str) -> Option<Diagnostic> {
+    if !sources.layering(name).is_some_and(Layering::is_abstract) {
+        return None;
+    }
+    let children: Vec<&str> = sources
+        .environment_names()
+        .filter(|other| {
+            sources
+                .layering(other.as_str())
+                .is_some_and(|l| !l.is_abstract() && l.chain().skip(1).any(|n| n.as_str() == name))
+        })
+        .map(EnvName::as_str)
+        .collect();
+    let help = if children.is_empty() {
+        "no environment extends it yet: add `extends: <name>` to one".to_owned()
+    } else {
+        format!("render an environment that extends it: {}", children.join(", "))
+    };
+    Some(
+        Diagnostic::error(
+            Code::RenderAbstractEnvironment,
+            format!(
+                "`{name}` is abstract: it is a base for other environments, not rendered itself"
+            ),
+        )
+        .with_help(help),
+    )
+}
+
+/// The environments a new text of environment `name`'s file makes: that
+/// environment and every environment that extends it, directly or not,
+/// each merged and checked as when the platform is loaded. Abstract ones
+/// are left out. The diagnostics are not located: the text is not on disk.
+pub fn reload_environments(
+    sources: &Sources,
+    name: &EnvName,
+    text: &str,
+) -> Result<Vec<Environment>, Vec<Diagnostic>> {
+    let edited = parse_yaml(text).map_err(|d| vec![d])?;
+    let own = Origin::Environment(name.clone());
+    let Some(index) = sources.index_of(&own) else {
+        return Err(vec![Diagnostic::error(
+            Code::PromoteEditFailed,
+            format!("environment `{name}` was not loaded from a file"),
+        )]);
+    };
+    let mut chains: Vec<Vec<(EnvName, usize)>> = Vec::new();
+    match sources.layering(name.as_str()) {
+        Some(layering) if !layering.is_abstract() => chains.push(layering.files().to_vec()),
+        Some(_) => {}
+        None => chains.push(vec![(name.clone(), index)]),
+    }
+    for other in sources.environment_names().filter(|other| *other != name) {
+        if let Some(layering) = sources.layering(other.as_str())
+            && !layering.is_abstract()
+            && layering.chain().any(|n| n == name)
+        {
+            chains.push(layering.files().to_vec());
+        }
+    }
+    let mut environments = Vec::new();
+    let mut problems = Vec::new();
+    for chain in chains {
+        let layers = chain
+            .iter()
+            .rev()
+            .map(|(env, index)| {
+                if env == name {
+                    Some((&edited, *index))
+                } else {
+                    sources.file_at(*index).root().map(|r| (r, *index))
+                }
+            })
+            .collect::<Option<Vec<_>>>();
+        let Some(layers) = layers else { continue };
+        let (merged, idle) = extends::merge_chain(&layers);
+        if let Some((_, pointer)) = idle.first() {
+            problems.push(Diagnostic::error(
+                Code::SpecNullRemovesNothing,
+                format!("`null` at `{}` removes nothing", key_path(pointer)),
+            ));
+        }
+        let (environment, found) = check_merged(&merged);
+        problems.extend(found);
+        match environment {
+            Some(environment) if environment.name != chain[0].0 => {
+                problems.push(Diagnostic::error(
+                    Code::PromoteEditFailed,
+                    format!("the edited file names another environment, `{}`", environment.name),
+                ));
+            }
+            environment => environments.extend(environment),
+        }
+    }
+    if problems.is_empty() { Ok(environments) } else { Err(problems) }
 }
 
 /// Loads one model file's text as a service (for tests and tools that work on

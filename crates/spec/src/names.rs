@@ -49,16 +49,28 @@ pub enum NameKind {
     ImageTag,
     /// A dependency a service uses ([`DependencyName`]).
     Dependency,
+    /// A pinned image reference, tag or digest included ([`ImageReference`]).
+    Image,
+    /// A label or annotation key ([`MetadataKey`]).
+    MetadataKey,
 }
 
 /// The rule shared by names that are DNS-1035 labels.
 const DNS_1035: &str = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
 /// The rule shared by names that are DNS-1123 labels.
 const DNS_1123: &str = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+/// An image reference with a tag, a digest or both: a repository (as
+/// [`NameKind::ImageRepository`] reads it), then `:tag`, `@sha256:<digest>`
+/// or `:tag@sha256:<digest>`.
+const IMAGE: &str = "^([a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(@sha256:[a-f0-9]{64})?|@sha256:[a-f0-9]{64})$";
+/// A qualified name, as label and annotation keys are: an optional DNS
+/// subdomain prefix and `/`, then at most 63 alphanumerics, `-`, `_` or `.`,
+/// starting and ending alphanumeric.
+const METADATA_KEY: &str = "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$";
 
 impl NameKind {
     /// Every kind of name.
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 12] = [
         Self::Service,
         Self::Environment,
         Self::Namespace,
@@ -69,6 +81,8 @@ impl NameKind {
         Self::ImageRepository,
         Self::ImageTag,
         Self::Dependency,
+        Self::Image,
+        Self::MetadataKey,
     ];
 
     /// What a value of the kind is called in messages ("port name").
@@ -85,6 +99,8 @@ impl NameKind {
             Self::ImageRepository => "image repository",
             Self::ImageTag => "image tag",
             Self::Dependency => "dependency name",
+            Self::Image => "image reference",
+            Self::MetadataKey => "label or annotation key",
         }
     }
 
@@ -103,6 +119,8 @@ impl NameKind {
             Self::ImageRepository => "image-repository",
             Self::ImageTag => "image-tag",
             Self::Dependency => "dependency-name",
+            Self::Image => "image-reference",
+            Self::MetadataKey => "metadata-key",
         }
     }
 
@@ -129,6 +147,8 @@ impl NameKind {
                 "^([a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"
             }
             Self::ImageTag => "^[A-Za-z0-9_][A-Za-z0-9_.-]*$",
+            Self::Image => IMAGE,
+            Self::MetadataKey => METADATA_KEY,
         }
     }
 
@@ -142,6 +162,8 @@ impl NameKind {
             Self::ImageRepository => 255,
             Self::ImageTag => 128,
             Self::Dependency => 40,
+            Self::Image => 255 + 1 + 128 + 72,
+            Self::MetadataKey => 253 + 1 + 63,
         }
     }
 
@@ -168,6 +190,12 @@ impl NameKind {
             }
             Self::Dependency => {
                 "lowercase letters, digits and '-', starting with a letter, ending with a letter or digit, at most 40 characters"
+            }
+            Self::Image => {
+                "an image with its version pinned: `registry/repository:tag`, `registry/repository@sha256:<digest>` or both"
+            }
+            Self::MetadataKey => {
+                "an optional DNS subdomain and '/', then at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (`example.com/team`)"
             }
         }
     }
@@ -368,6 +396,19 @@ name_type! {
     DependencyName, kind: Dependency
 }
 
+name_type! {
+    /// An image reference whose version is pinned by a tag, a digest or both
+    /// (`docker.io/library/busybox:1.37.0`): the images of sidecars and init
+    /// containers, which the service file pins rather than the environment.
+    ImageReference, kind: Image
+}
+
+name_type! {
+    /// The key of a label or annotation: a qualified name with an optional
+    /// DNS subdomain prefix (`cluster-autoscaler.kubernetes.io/safe-to-evict`).
+    MetadataKey, kind: MetadataKey
+}
+
 /// An IP address or CIDR range (`10.0.0.0/8`, `2001:db8::/32`, `192.0.2.7`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -452,6 +493,23 @@ impl ImageTag {
     }
 }
 
+impl ImageReference {
+    /// The tag, when the reference has one.
+    #[must_use]
+    pub fn tag(&self) -> Option<&str> {
+        let named = self.0.split('@').next().unwrap_or(&self.0);
+        let last = named.rsplit('/').next().unwrap_or(named);
+        last.split_once(':').map(|(_, tag)| tag)
+    }
+
+    /// Whether the version floats: the `latest` tag without a digest, which
+    /// is refused outside local development.
+    #[must_use]
+    pub fn is_latest(&self) -> bool {
+        !self.0.contains('@') && self.tag() == Some("latest")
+    }
+}
+
 impl DependencyName {
     /// The prefix of the environment variables injected for this dependency:
     /// `orders-db` becomes `ORDERS_DB`.
@@ -518,6 +576,44 @@ mod tests {
         assert!(ImageTag::new("1.4.2").is_ok());
         assert!(ImageTag::new("-x").is_err());
         assert!(ImageTag::new("latest").is_ok_and(|t| t.is_latest()));
+    }
+
+    #[test]
+    fn image_references_pin_a_version() {
+        let digest = format!("sha256:{}", "a".repeat(64));
+        for good in [
+            "docker.io/library/busybox:1.37.0".to_owned(),
+            "busybox:1.37".to_owned(),
+            "localhost:5000/acme/tool:v2".to_owned(),
+            format!("ghcr.io/acme/proxy@{digest}"),
+            format!("ghcr.io/acme/proxy:2.1@{digest}"),
+        ] {
+            assert!(ImageReference::new(good.as_str()).is_ok(), "{good}");
+        }
+        for bad in ["busybox", "localhost:5000/acme/tool", "ghcr.io/Acme/x:1", "x:", "x@sha256:ab"]
+        {
+            assert!(ImageReference::new(bad).is_err(), "{bad}");
+        }
+        let image = ImageReference::new("localhost:5000/acme/tool:latest").unwrap();
+        assert_eq!(image.tag(), Some("latest"));
+        assert!(image.is_latest());
+        let pinned = ImageReference::new(format!("acme/tool:latest@{digest}")).unwrap();
+        assert!(!pinned.is_latest(), "a digest pins the version");
+    }
+
+    #[test]
+    fn metadata_keys_are_qualified_names() {
+        for good in [
+            "team",
+            "app.kubernetes.io/name",
+            "cluster-autoscaler.kubernetes.io/safe-to-evict",
+            "A_b.c",
+        ] {
+            assert!(MetadataKey::new(good).is_ok(), "{good}");
+        }
+        for bad in ["", "-team", "Example.com/team", "a/b/c", "team-", &"a".repeat(64)] {
+            assert!(MetadataKey::new(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

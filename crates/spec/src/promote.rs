@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Origin, suggest};
 use crate::edit::{TagEdit, set_image_tags};
-use crate::load::{Sources, environment_from_str};
+use crate::load::{Sources, reload_environments};
 use crate::model::{Environment, Platform};
 use crate::names::{EnvName, ImageTag, ServiceName};
 use crate::position::pointer_join;
@@ -91,6 +91,9 @@ pub struct Promotion {
     pub changes: Vec<TagChange>,
     /// The platform as it is with the edited file.
     pub platform: Platform,
+    /// The environments the edited file makes: the target and every
+    /// environment that extends it, which inherits the tags it does not set.
+    pub environments: Vec<EnvName>,
 }
 
 /// One service's tag in the target environment, before and after.
@@ -130,6 +133,10 @@ pub enum PromoteError {
 /// Edits the target environment's file to run the planned tags and loads
 /// the result back the way every environment file is loaded, checked against
 /// the services.
+///
+/// The file edited is always the target's own: a tag it inherits through
+/// `extends:` is added to its file, and the environment it extends is left
+/// alone. Environments that extend the target are loaded again with it.
 pub fn promote(
     platform: &Platform,
     sources: &Sources,
@@ -138,7 +145,7 @@ pub fn promote(
     let origin = Origin::Environment(plan.to.clone());
     let file = sources.file(&origin).ok_or_else(|| PromoteError::NoFile(plan.to.clone()))?;
     let edited = set_image_tags(file, &plan.tags).map_err(PromoteError::Edit)?;
-    let after = reload(platform, &plan.to, &edited.text, &plan.tags)
+    let (after, environments) = reload(platform, sources, &plan.to, &edited.text, &plan.tags)
         .map_err(|diagnostics| PromoteError::Reload { file: file.display_path(), diagnostics })?;
     let before = platform.environment(plan.to.as_str()).map(|e| &e.images);
     // The editor reports on the services in the order they were given.
@@ -159,6 +166,7 @@ pub fn promote(
         text: edited.text,
         changes,
         platform: after,
+        environments,
     })
 }
 
@@ -277,22 +285,33 @@ fn unknown(code: Code, what: &str, name: &str, known: &[&str]) -> Diagnostic {
 }
 
 /// The platform with environment `to` loaded from the edited `text` the way
-/// every environment file is loaded, checked against the services, and
-/// running the promoted tags. Problems here mean the edit went wrong.
+/// every environment file is loaded (with the environments that extend it),
+/// checked against the services, and running the promoted tags; and the
+/// environments loaded again. Problems here mean the edit went wrong.
 fn reload(
     platform: &Platform,
+    sources: &Sources,
     to: &EnvName,
     text: &str,
     tags: &[(ServiceName, ImageTag)],
-) -> Result<Platform, Vec<Diagnostic>> {
-    let environment = environment_from_str(text)?;
+) -> Result<(Platform, Vec<EnvName>), Vec<Diagnostic>> {
+    let environments = reload_environments(sources, to, text)?;
     let mut after = platform.clone();
-    let slot = after.environments.iter_mut().find(|e| e.name == *to);
-    let (Some(slot), true) = (slot, environment.name == *to) else {
-        let message = format!("the edited file names another environment, `{}`", environment.name);
+    let mut names = Vec::new();
+    for environment in environments {
+        let slot = after.environments.iter_mut().find(|e| e.name == environment.name);
+        let Some(slot) = slot else {
+            let message =
+                format!("the edited file names another environment, `{}`", environment.name);
+            return Err(vec![Diagnostic::error(Code::PromoteEditFailed, message)]);
+        };
+        names.push(environment.name.clone());
+        *slot = environment;
+    }
+    if !names.contains(to) {
+        let message = format!("the edited file no longer makes environment `{to}`");
         return Err(vec![Diagnostic::error(Code::PromoteEditFailed, message)]);
-    };
-    *slot = environment;
+    }
     let errors: Vec<Diagnostic> =
         validate_environments(&after).into_iter().filter(Diagnostic::is_error).collect();
     if !errors.is_empty() {
@@ -305,5 +324,5 @@ fn reload(
             return Err(vec![Diagnostic::error(Code::PromoteEditFailed, message)]);
         }
     }
-    Ok(after)
+    Ok((after, names))
 }

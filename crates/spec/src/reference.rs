@@ -34,7 +34,7 @@ pub struct Document<'a> {
 #[must_use]
 pub fn markdown() -> String {
     let schemas: Vec<(FileKind, Value)> =
-        FileKind::ALL.into_iter().map(|kind| (kind, schema::json_schema(kind))).collect();
+        FileKind::ALL.into_iter().map(|kind| (kind, schema::document_schema(kind))).collect();
     let documents: Vec<Document<'_>> = schemas
         .iter()
         .map(|(kind, schema)| {
@@ -591,14 +591,28 @@ fn cell(text: &str) -> String {
 }
 
 /// A description as one table cell: wrapped lines joined, paragraphs kept
-/// apart, pipes escaped.
+/// apart, pipes escaped, and `<` outside code spans written as `&lt;` (the
+/// descriptions of Kubernetes' types write `<key,value,effect>` in prose,
+/// which Markdown would take for HTML).
 fn text(description: &str) -> String {
     let paragraphs: Vec<String> = description
         .split("\n\n")
         .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
         .filter(|p| !p.is_empty())
         .collect();
-    cell(&paragraphs.join("<br><br>"))
+    let mut in_code = false;
+    let mut escaped = String::with_capacity(description.len());
+    for c in cell(&paragraphs.join("\n")).chars() {
+        match c {
+            '`' => {
+                in_code = !in_code;
+                escaped.push(c);
+            }
+            '<' if !in_code => escaped.push_str("&lt;"),
+            _ => escaped.push(c),
+        }
+    }
+    escaped.replace('\n', "<br><br>")
 }
 
 #[cfg(test)]
@@ -756,7 +770,7 @@ mod tests {
     fn every_field_of_the_model_is_in_the_reference() {
         let text = markdown();
         for kind in FileKind::ALL {
-            let schema = schema::json_schema(kind);
+            let schema = schema::document_schema(kind);
             let fields = schema["properties"].as_object().expect("top-level fields");
             for name in fields.keys() {
                 assert!(text.contains(&format!("| `{name}` |")), "{kind:?} field `{name}` missing");

@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use schemars::generate::SchemaSettings;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, suggest};
@@ -52,9 +52,28 @@ impl FileKind {
     }
 }
 
-/// The JSON Schema (draft-07, the dialect editors support best) of one kind of file.
+/// The JSON Schema (draft-07, the dialect editors support best) of one kind
+/// of file, as published for editors.
+///
+/// It is the [`document_schema`], except that an environment file that
+/// extends another (or is abstract) only holds what differs: for such a file
+/// editors check the names of its top-level keys and its own keys
+/// (`name`, `extends`, ...), and platc checks the rest once the file is
+/// merged with what it extends.
 #[must_use]
 pub fn json_schema(kind: FileKind) -> Value {
+    let mut value = document_schema(kind);
+    if kind == FileKind::Environment {
+        layered(&mut value);
+    }
+    value
+}
+
+/// The JSON Schema of a whole document of one kind: every file that extends
+/// nothing, and every environment once merged with what it extends. platc
+/// validates against it; the field reference is generated from it.
+#[must_use]
+pub fn document_schema(kind: FileKind) -> Value {
     let generator = SchemaSettings::draft07().into_generator();
     let schema = match kind {
         FileKind::Service => generator.into_root_schema_for::<Service>(),
@@ -62,8 +81,57 @@ pub fn json_schema(kind: FileKind) -> Value {
         FileKind::Platform => generator.into_root_schema_for::<PlatformSettings>(),
     };
     let mut value = schema.to_value();
+    crate::kubernetes::refine(&mut value);
     forbid_null(&mut value);
     value
+}
+
+/// Moves the rules of a whole environment into an `else` branch, taken by
+/// files that neither extend another nor are abstract; the `then` branch
+/// allows any value under the known top-level keys but keeps the rules of
+/// the file's own keys.
+fn layered(schema: &mut Value) {
+    let Some(root) = schema.as_object_mut() else { return };
+    let properties = root.remove("properties").unwrap_or_else(|| Value::Object(Map::new()));
+    let required = root.remove("required").unwrap_or_else(|| Value::Array(Vec::new()));
+    let additional = root.remove("additionalProperties").unwrap_or(Value::Bool(false));
+    let loose: Map<String, Value> = properties
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(name, property)| {
+            let rule = if Environment::OWN_KEYS.contains(&name.as_str()) {
+                property.clone()
+            } else {
+                let mut description = Map::new();
+                if let Some(text) = property.get("description") {
+                    description.insert("description".to_owned(), text.clone());
+                }
+                Value::Object(description)
+            };
+            (name.clone(), rule)
+        })
+        .collect();
+    root.insert("required".to_owned(), serde_json::json!(["name"]));
+    root.insert(
+        "if".to_owned(),
+        serde_json::json!({"anyOf": [
+            {"required": ["extends"]},
+            {"required": ["abstract"], "properties": {"abstract": {"const": true}}},
+        ]}),
+    );
+    root.insert(
+        "then".to_owned(),
+        serde_json::json!({"properties": loose, "additionalProperties": additional}),
+    );
+    root.insert(
+        "else".to_owned(),
+        serde_json::json!({
+            "properties": properties,
+            "required": required,
+            "additionalProperties": additional,
+        }),
+    );
 }
 
 /// Gives the tag property of each tagged-union branch a description, as
@@ -135,7 +203,7 @@ struct Compiled {
 }
 
 fn compile(kind: FileKind) -> Compiled {
-    let schema = json_schema(kind);
+    let schema = document_schema(kind);
     let validator = jsonschema::options()
         .with_draft(jsonschema::Draft::Draft7)
         .build(&schema)
@@ -610,8 +678,9 @@ fn conform(value: &str, accepts: impl Fn(&str) -> bool) -> Option<String> {
         untagged,
         value.replace('-', "_"),
         upper.replace('-', "_"),
-        lower.replace(['_', ' ', '.'], "-"),
+        // Lowercase alone first: dots may belong (`Example.com` → `example.com`).
         lower.clone(),
+        lower.replace(['_', ' ', '.'], "-"),
         lower.trim_matches(|c: char| !c.is_ascii_alphanumeric()).replace(['_', ' '], "-"),
     ]
     .into_iter()

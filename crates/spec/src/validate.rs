@@ -13,6 +13,8 @@ use crate::model::{
 use crate::names::{DependencyName, ObjectName};
 use crate::position::pointer_join;
 
+mod pod;
+
 /// Every problem in `platform` that involves more than one field or file.
 #[must_use]
 pub fn validate(platform: &Platform) -> Vec<Diagnostic> {
@@ -77,6 +79,7 @@ pub fn validate_services(platform: &Platform) -> Vec<Diagnostic> {
         check_routes(platform, service, &mut out);
         check_calls(platform, service, &mut out);
         check_middlewares(platform, Some(service), &mut out);
+        pod::check(service, None, &mut out);
     }
     check_middlewares(platform, None, &mut out);
     check_platform_maintenance(platform, &mut out);
@@ -583,6 +586,7 @@ pub fn validate_environments(platform: &Platform) -> Vec<Diagnostic> {
             check_target(platform, service, None, &origin, "/maintenance", &mut out);
         }
     }
+    pod::check_images(&platform.services, &platform.environments, &mut out);
     out
 }
 
@@ -920,6 +924,7 @@ fn check_overrides(
             check_autoscale(autoscale, origin, &format!("{base}/autoscale"), out);
         }
         check_override_env(service, environment, overrides, origin, out);
+        pod::check(service, Some((environment, overrides)), out);
     }
 }
 

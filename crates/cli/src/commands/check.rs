@@ -50,6 +50,7 @@ fn findings(root: &Path, args: &CheckArgs) -> (Vec<Diagnostic>, Sources, Outcome
     }
 
     findings.extend(platc_spec::validate::policy(&loaded.platform));
+    findings.extend(platc_render::patch::in_effect(&loaded.platform));
 
     let rendered = match render_all(&loaded.platform) {
         Ok(rendered) => rendered,
@@ -90,7 +91,9 @@ fn findings(root: &Path, args: &CheckArgs) -> (Vec<Diagnostic>, Sources, Outcome
     }
     loaded.sources.locate_all(&mut findings);
     platc_spec::load::sort_diagnostics(&mut findings);
-    let outcome = if findings.is_empty() { Outcome::Success } else { Outcome::Differs };
+    // Notes (the patches in effect) inform reviewers; they fail nothing.
+    let clean = findings.iter().all(|d| d.severity == Severity::Note);
+    let outcome = if clean { Outcome::Success } else { Outcome::Differs };
     (findings, loaded.sources, outcome)
 }
 
@@ -104,13 +107,18 @@ fn format_findings(
     match format {
         Format::Text => {
             let mut out = sources.render(findings, style.stdout);
-            let errors = findings.iter().filter(|d| d.is_error()).count();
-            let _ = writeln!(
+            let count = |severity| findings.iter().filter(|d| d.severity == severity).count();
+            let (errors, warnings, notes) =
+                (count(Severity::Error), count(Severity::Warning), count(Severity::Note));
+            let _ = write!(
                 out,
-                "platc check: {} finding(s): {errors} error(s), {} warning(s)",
-                findings.len(),
-                findings.len() - errors
+                "platc check: {} finding(s): {errors} error(s), {warnings} warning(s)",
+                errors + warnings
             );
+            let _ = match notes {
+                0 => writeln!(out),
+                n => writeln!(out, "; {n} note(s)"),
+            };
             out
         }
         Format::Json => {
@@ -144,6 +152,7 @@ fn github_annotation(finding: &Diagnostic) -> String {
     let level = match finding.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
+        Severity::Note => "notice",
     };
     let mut properties = Vec::new();
     if let Some(location) = &finding.location {

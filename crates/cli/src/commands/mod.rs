@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod diff;
+pub mod explain;
 pub mod golden;
 pub mod promote;
 pub mod render;
@@ -12,6 +13,7 @@ use std::path::Path;
 
 use anyhow::Context as _;
 use platc_render::{Object, Tree, WriteSummary, render_environments, write_tree};
+use platc_spec::load::abstract_environment;
 use platc_spec::names::EnvName;
 use platc_spec::{Diagnostic, Loaded, Sources, load_dir};
 
@@ -37,6 +39,7 @@ pub fn load(root: &Path, style: Style) -> Option<Loaded> {
 pub fn report_located(mut diagnostics: Vec<Diagnostic>, sources: &Sources, style: Style) {
     sources.locate_all(&mut diagnostics);
     platc_spec::load::sort_diagnostics(&mut diagnostics);
+    platc_spec::load::dedup_diagnostics(&mut diagnostics);
     report(&diagnostics, sources, style);
 }
 
@@ -59,7 +62,14 @@ pub fn render_tree_of_kinds(
     style: Style,
 ) -> Option<(Vec<EnvName>, Tree)> {
     let names: Vec<String> = match environment {
-        Some(env) => vec![environment_name(env)],
+        Some(env) => {
+            let name = environment_name(env);
+            if let Some(problem) = abstract_environment(&loaded.sources, &name) {
+                report(&[problem], &loaded.sources, style);
+                return None;
+            }
+            vec![name]
+        }
         None => loaded.platform.environment_names().map(ToString::to_string).collect(),
     };
     let keep = |object: &Object| kinds.is_empty() || kinds.iter().any(|kind| kind == object.kind());

@@ -1,6 +1,7 @@
 //! `platc promote SERVICE… --from A --to B` (or `--all`): copy the image tags
 //! services run in environment A into environment B's file, edited in place,
-//! and print the rendered diff this causes in B.
+//! and print the rendered diff this causes in B and in every environment
+//! that extends B.
 //!
 //! The plan, the edit and the platform after it come from
 //! [`platc_spec::promote`]; this command prints them, renders both sides and
@@ -12,6 +13,7 @@ use std::path::Path;
 use platc_render::{Tree, diff_trees, render_environments};
 use platc_spec::edit::TagEdit;
 use platc_spec::file::{Durability, replace_file};
+use platc_spec::names::EnvName;
 use platc_spec::promote::{PromoteError, Request, Services, TagChange, plan, promote};
 use platc_spec::source::SourceFile;
 use platc_spec::{Origin, Platform, Sources};
@@ -65,13 +67,18 @@ pub fn run(root: &Path, args: &PromoteArgs, style: Style) -> anyhow::Result<Outc
         Err(error @ PromoteError::NoFile(_)) => return Err(error.into()),
     };
 
-    let env = plan.to.as_str();
-    let Some(old_tree) = rendered(platform, env, &loaded.sources, style, false) else {
-        return Ok(Outcome::BadInput);
-    };
-    let Some(new_tree) = rendered(&promotion.platform, env, &loaded.sources, style, true) else {
-        return Ok(Outcome::BadInput);
-    };
+    // Environments that extend B inherit the tags it sets: they change too.
+    let mut trees = Vec::new();
+    for env in promotion.environments.iter().map(EnvName::as_str) {
+        let Some(old_tree) = rendered(platform, env, &loaded.sources, style, false) else {
+            return Ok(Outcome::BadInput);
+        };
+        let Some(new_tree) = rendered(&promotion.platform, env, &loaded.sources, style, true)
+        else {
+            return Ok(Outcome::BadInput);
+        };
+        trees.push((env, old_tree, new_tree));
+    }
     if !args.dry_run {
         // An edited model file is synced before it replaces the old one.
         replace_file(&root.join(&promotion.path), promotion.text.as_bytes(), Durability::Synced)?;
@@ -82,13 +89,18 @@ pub fn run(root: &Path, args: &PromoteArgs, style: Style) -> anyhow::Result<Outc
         let added = if *edit == TagEdit::Added { " (added to images.tags)" } else { "" };
         eprintln!("platc: {service}: {old} -> {new}{added}");
     }
-    let diff = diff_trees(&old_tree, &new_tree);
-    if diff.is_empty() {
-        eprintln!("platc: {env}: the new tags change no rendered file");
-    } else {
-        let labels =
-            Labels { title: env.to_string(), old: "before".to_owned(), new: "after".to_owned() };
-        print(&format_text(&diff, &labels, false, style))?;
+    for (env, old_tree, new_tree) in &trees {
+        let diff = diff_trees(old_tree, new_tree);
+        if diff.is_empty() {
+            eprintln!("platc: {env}: the new tags change no rendered file");
+        } else {
+            let labels = Labels {
+                title: (*env).to_string(),
+                old: "before".to_owned(),
+                new: "after".to_owned(),
+            };
+            print(&format_text(&diff, &labels, false, style))?;
+        }
     }
     if args.dry_run {
         eprintln!("platc: dry run: {} was not written", promotion.file);

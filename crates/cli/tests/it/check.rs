@@ -135,3 +135,59 @@ fn a_redirect_to_https_without_tls_is_a_finding_at_the_route() {
         );
     }
 }
+
+#[test]
+fn patches_in_effect_are_notes_that_fail_nothing() {
+    let tmp = clean_platform();
+    let environment = tmp.path().join("environments/production.yaml");
+    let text = fs::read_to_string(&environment).unwrap();
+    fs::write(
+        &environment,
+        format!(
+            "{text}patches:\n  - target: {{kind: Deployment, name: api}}\n    reason: keep three old ReplicaSets for rollbacks\n    merge: {{spec: {{revisionHistoryLimit: 3}}}}\n"
+        ),
+    )
+    .unwrap();
+    assert_eq!(platc(tmp.path(), &["golden"]).code, 0);
+    let run = platc(tmp.path(), &["check"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("note[check::patch_in_effect]: patch 0 changes Deployment `api` in `production`: keep three old ReplicaSets for rollbacks"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.ends_with("platc check: 0 finding(s): 0 error(s), 0 warning(s); 1 note(s)\n"),
+        "{}",
+        run.stdout
+    );
+    let run = platc(tmp.path(), &["check", "--format", "github"]);
+    assert_eq!(run.code, 0);
+    assert!(
+        run.stdout.starts_with("::notice file=environments/production.yaml,line="),
+        "{}",
+        run.stdout
+    );
+    let golden = fs::read_to_string(
+        tmp.path().join("golden/production/manifests/services/api/deployment.yaml"),
+    )
+    .unwrap();
+    assert!(golden.contains("revisionHistoryLimit: 3"), "{golden}");
+
+    // A patch that matches no object stops the render: exit 2, located.
+    fs::write(
+        &environment,
+        fs::read_to_string(&environment).unwrap().replace("name: api}", "name: apii}"),
+    )
+    .unwrap();
+    let run = platc(tmp.path(), &["render", "production"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("error[render::patch_target]: patch 0 targets Deployment `apii`, which `production` does not render"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("environments/production.yaml:"), "{}", run.stderr);
+    assert!(run.stderr.contains("help: did you mean `api`?"), "{}", run.stderr);
+    assert!(run.stdout.is_empty(), "nothing is written: {}", run.stdout);
+}

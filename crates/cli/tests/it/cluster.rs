@@ -155,10 +155,69 @@ fn files_by_object(dir: &Path) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// A README step, written for `local` in `readme_namespace`, for `env` in
+/// `namespace`.
+fn for_environment(step: &str, env: &str, readme_namespace: &str, namespace: &str) -> String {
+    step.replace("golden/local", &format!("golden/{env}"))
+        .replace(&format!("-n {readme_namespace} "), &format!("-n {namespace} "))
+        .replace(&format!("applyset-{readme_namespace} "), &format!("applyset-{namespace} "))
+}
+
+/// Without a cluster: each environment of the golden tree gets the README's
+/// steps in its own directory and namespace, which its bootstrap stage
+/// creates.
+#[test]
+fn readme_steps_adapt_to_every_environment() {
+    let steps = readme_steps();
+    let golden = workspace().join("golden");
+    let readme_namespace = namespace_of(&golden.join("local"));
+    let namespaces = bootstrap_namespaces(&golden);
+    let mut environments: Vec<String> = fs::read_dir(&golden)
+        .expect("golden")
+        .map(|entry| entry.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    environments.sort();
+    assert!(environments.contains(&"qa".to_owned()), "{environments:?}");
+    for env in &environments {
+        let namespace = namespace_of(&golden.join(env));
+        assert!(namespaces.contains(&namespace), "{env}: the bootstrap stage creates {namespace}");
+        let apply = for_environment(&steps[&4], env, &readme_namespace, &namespace);
+        assert!(apply.contains(&format!(" -n {namespace} ")), "{apply}");
+        assert!(apply.contains(&format!("--applyset=secret/applyset-{namespace} ")), "{apply}");
+        assert!(apply.ends_with(&format!("golden/{env}/manifests")), "{apply}");
+    }
+    assert_eq!(namespace_of(&golden.join("qa")), "acme-shop-qa", "qa can share staging's cluster");
+}
+
+/// The namespace of an environment's rendered tree: its ApplySet parent's.
+fn namespace_of(tree: &Path) -> String {
+    let text = fs::read_to_string(tree.join("applyset.yaml")).expect("applyset.yaml");
+    text.lines()
+        .find_map(|line| line.strip_prefix("  namespace: "))
+        .expect("the ApplySet parent names its namespace")
+        .to_owned()
+}
+
+/// The Namespaces the bootstrap stage of any of the trees under `golden`
+/// creates (`bootstrap/cluster/namespace-<name>.yaml`).
+fn bootstrap_namespaces(golden: &Path) -> Vec<String> {
+    let mut namespaces: Vec<String> = find_files(golden)
+        .iter()
+        .filter(|path| path.parent().is_some_and(|dir| dir.ends_with("bootstrap/cluster")))
+        .filter_map(|path| {
+            let name = path.file_name()?.to_str()?;
+            Some(name.strip_prefix("namespace-")?.strip_suffix(".yaml")?.to_owned())
+        })
+        .collect();
+    namespaces.sort();
+    namespaces.dedup();
+    namespaces
+}
+
 /// Deletes what an environment's steps created, so the next one starts empty
 /// (the CRDs stay: they are the same files in every environment).
-fn clean(kubeconfig: &str) {
-    for namespace in ["acme-shop", "metallb-system"] {
+fn clean(kubeconfig: &str, namespaces: &[String]) {
+    for namespace in namespaces {
         let status = Command::new("kubectl")
             .args(["delete", "namespace", namespace, "--ignore-not-found", "--wait=true"])
             .args(["--timeout=120s"])
@@ -198,10 +257,22 @@ fn readme_steps_bootstrap_every_environment_and_prune_a_removed_service() {
     let fixture =
         root.join("crates/cli/tests/fixtures/cluster/external-secrets.io_externalsecrets.yaml");
 
-    for env in ["local", "staging", "production"] {
-        clean(&kubeconfig);
-        let with_env = |step: u32| steps[&step].replace("golden/local", &format!("golden/{env}"));
+    // Every environment of the example, each in the namespace its tree
+    // names (the README's steps are written for `local`, in `acme-shop`).
+    let mut environments: Vec<String> = fs::read_dir(tmp.path().join("golden"))
+        .expect("rendered trees")
+        .map(|entry| entry.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    environments.sort();
+    assert!(environments.len() >= 4, "local, production, qa and staging: {environments:?}");
+    let namespaces = bootstrap_namespaces(&tmp.path().join("golden"));
+    let readme_namespace = namespace_of(&tmp.path().join("golden/local"));
+    for env in &environments {
+        clean(&kubeconfig, &namespaces);
         let tree = tmp.path().join("golden").join(env);
+        let namespace = namespace_of(&tree);
+        let with_env =
+            |step: u32| for_environment(&steps[&step], env, &readme_namespace, &namespace);
         shell(tmp.path(), &kubeconfig, &with_env(1));
         shell(tmp.path(), &kubeconfig, &with_env(2));
         // In place of step 3: the CRD the external-secrets chart installs.
@@ -256,7 +327,7 @@ fn readme_steps_bootstrap_every_environment_and_prune_a_removed_service() {
         }
         assert!(unchanged > 0, "{env}: some objects kept their files");
     }
-    clean(&kubeconfig);
+    clean(&kubeconfig, &namespaces);
 }
 
 /// The objects of the files below `dir` that the cluster still has.

@@ -10,6 +10,7 @@ mod check;
 mod cluster;
 mod diff;
 mod example;
+mod extends;
 mod promote;
 mod render;
 

@@ -12,8 +12,8 @@
 
 use platc_spec::Code;
 use platc_spec::model::{
-    ConfigFile, Environment, Port, Probe, Probes, Protocol, ResourceList, Resources, Service,
-    WorkloadKind,
+    ConfigFile, Environment, Lifecycle, PodSettings, Port, Probe, Probes, Protocol, ResourceList,
+    Resources, Service, WorkloadKind,
 };
 use platc_spec::names::{ImageRepository, ImageTag, PortName, ServiceName};
 use platc_spec::quantity::Quantity;
@@ -171,6 +171,11 @@ pub fn server(platform: &Platform) -> Result<(Service, (ImageTag, String)), Diag
         routes: Vec::new(),
         middlewares: indexmap::IndexMap::new(),
         allow_plaintext: indexmap::IndexMap::new(),
+        pod: PodSettings::default(),
+        lifecycle: Lifecycle::default(),
+        volumes: Vec::new(),
+        sidecars: Vec::new(),
+        init_containers: Vec::new(),
     };
     let reference = match digest {
         Some(digest) => format!("{}:{tag}@{digest}", service.image),

@@ -16,6 +16,9 @@
 //! | `maintenance.rs` | the maintenance target: a service of the platform, or platc's server as an ordinary service |
 //! | `network.rs` | the connections each service's pods may accept and open |
 //! | `checks.rs` | checks of rendered values: route hosts, route collisions |
+//! | `pod.rs` | a service's escape hatches: pod settings, lifecycle, volumes, sidecars and init containers, the override merged |
+//! | `resources.rs` | requests and limits layered over the platform's defaults |
+//! | `templating.rs` | rendering one service's templates, errors located |
 //! | `plaintext.rs` | plaintext secrets in settled values, with the model's opt-outs |
 //!
 //! Checks that need only the model run before, in [`crate::validate`].
@@ -26,14 +29,17 @@ mod ingress;
 mod maintenance;
 mod network;
 mod plaintext;
+mod pod;
+mod resources;
 mod secrets;
 mod service;
+mod templating;
 
 use platc_spec::Diagnostic;
 use platc_spec::model::{Environment, Platform};
 
 use crate::object::Owner;
-use crate::resolved::{Backend, ResolvedEnvironment};
+use crate::resolved::{Backend, ResolvedEnvironment, ResolvedPatch};
 
 pub use ingress::{TraefikRelease, traefik_generation, traefik_release};
 
@@ -81,24 +87,7 @@ pub fn resolve(
     }
     checks::route_collisions(&environment.name, &services, &mut diagnostics);
     let maintenance = if environment.maintenance.enabled && target.is_none() {
-        match maintenance::server(platform) {
-            Ok((server, image)) => {
-                match scope.resolve(&server, &[], Owner::Platform, Some(image)) {
-                    Ok((resolved, mut found)) => {
-                        warnings.append(&mut found);
-                        Some(resolved)
-                    }
-                    Err(mut found) => {
-                        diagnostics.append(&mut found);
-                        None
-                    }
-                }
-            }
-            Err(found) => {
-                diagnostics.push(found);
-                None
-            }
-        }
+        maintenance_server(&scope, &mut warnings, &mut diagnostics)
     } else {
         None
     };
@@ -109,7 +98,8 @@ pub fn resolve(
     let shared = ingress::middlewares(middleware_scope, None, &platform.settings.middlewares);
     network::resolve(&platform.services, &mut services, maintenance.as_mut(), &shared, &provided);
 
-    let secrets = secrets::resolve(platform, environment, &provided);
+    let extras = services.iter().chain(&maintenance).flat_map(|s| s.pod.secret_keys()).collect();
+    let secrets = secrets::resolve(platform, environment, &provided, extras);
     let mut releases =
         ingress::releases(environment, secrets.store.is_some()).map_err(|d| vec![d])?;
     // The databases' Secrets may come from the store: external-secrets first.
@@ -123,6 +113,7 @@ pub fn resolve(
         releases.push(release);
     }
     warnings.append(&mut release_plaintext(environment, &provided, &releases)?);
+    warnings.append(&mut patch_plaintext(environment)?);
     Ok(ResolvedEnvironment {
         name: environment.name.clone(),
         namespace,
@@ -136,8 +127,55 @@ pub fn resolve(
         middlewares: shared,
         address_pool: ingress::address_pool(environment),
         releases,
+        patches: environment
+            .patches
+            .iter()
+            .enumerate()
+            .map(|(index, patch)| ResolvedPatch {
+                index,
+                kind: patch.target.kind.as_str(),
+                name: patch.target.name.clone(),
+                namespace: patch.target.namespace.as_ref().map(ToString::to_string),
+                merge: patch.merge.clone(),
+            })
+            .collect(),
         warnings,
     })
+}
+
+/// Plaintext secrets among the values the environment's patches set.
+fn patch_plaintext(environment: &Environment) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+    let mut findings = plaintext::Findings::default();
+    for (index, patch) in environment.patches.iter().enumerate() {
+        plaintext::patch_values(environment, index, &patch.merge, &mut findings);
+    }
+    if findings.errors.is_empty() { Ok(findings.warnings) } else { Err(findings.errors) }
+}
+
+/// platc's maintenance server, resolved like a service of the platform;
+/// `None` when it has a problem, reported in `diagnostics`.
+fn maintenance_server(
+    scope: &service::Scope<'_>,
+    warnings: &mut Vec<Diagnostic>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<crate::resolved::ResolvedService> {
+    let (server, image) = match maintenance::server(scope.platform) {
+        Ok(server) => server,
+        Err(found) => {
+            diagnostics.push(found);
+            return None;
+        }
+    };
+    match scope.resolve(&server, &[], Owner::Platform, Some(image)) {
+        Ok((resolved, mut found)) => {
+            warnings.append(&mut found);
+            Some(resolved)
+        }
+        Err(mut found) => {
+            diagnostics.append(&mut found);
+            None
+        }
+    }
 }
 
 /// Plaintext secrets in the Helm values of every release, located at the

@@ -268,3 +268,91 @@ fn walk<'v>(
         Value::Null | Value::Bool(_) | Value::Number(_) => {}
     }
 }
+
+/// Checks the strings the patch at `index` of `environment` sets, each under
+/// its key; the `value` of a `{name, value}` pair (an environment variable)
+/// under its `name`.
+pub(super) fn patch_values(
+    environment: &Environment,
+    index: usize,
+    merge: &serde_json::Map<String, Value>,
+    out: &mut Findings,
+) {
+    let base = format!("/patches/{index}/merge");
+    let mut path = Vec::new();
+    let mut visit = |path: &[String], key: Option<&str>, text: &str| {
+        let cause = match key {
+            Some(key) => plaintext::scan(key, text),
+            None => plaintext::shape(text),
+        }
+        .or_else(|| plaintext::scan_text(text).map(|(cause, _)| cause));
+        let Some(cause) = cause else { return };
+        let pointer =
+            path.iter().fold(base.clone(), |pointer, token| pointer_join(&pointer, token));
+        let dotted = path.join(".");
+        let name = &environment.name;
+        let diagnostic = if environment.development {
+            Diagnostic::warning(
+                Code::RenderPlaintextInDevelopment,
+                format!(
+                    "`{dotted}` in patch {index} holds {} in plaintext; allowed in `{name}`, a development environment, and refused in any other",
+                    cause.describe()
+                ),
+            )
+        } else {
+            Diagnostic::error(
+                Code::RenderPlaintextSecret,
+                format!(
+                    "`{dotted}` in patch {index} would be written in plaintext in `{name}`: it is {}",
+                    cause.describe()
+                ),
+            )
+        }
+        .at(Origin::Environment(environment.name.clone()), pointer)
+        .with_help(
+            "a patch sets no secret values: reference a Secret (`valueFrom.secretKeyRef`, or the service's `secrets:`) and keep the value in the environment's secret store",
+        );
+        if diagnostic.is_error() {
+            out.errors.push(diagnostic);
+        } else {
+            out.warnings.push(diagnostic);
+        }
+    };
+    for (key, value) in merge {
+        path.push(key.clone());
+        walk_named(value, Some(key), &mut path, &mut visit);
+        path.pop();
+    }
+}
+
+/// [`walk`], but the `value` of an object that also has a string `name`
+/// (an environment variable, a header) is visited under that name.
+fn walk_named<'v>(
+    value: &'v Value,
+    key: Option<&'v str>,
+    path: &mut Vec<String>,
+    visit: &mut impl FnMut(&[String], Option<&str>, &str),
+) {
+    match value {
+        Value::Object(map) => {
+            let named = map.get("name").and_then(Value::as_str);
+            for (k, v) in map {
+                path.push(k.clone());
+                let key = match (k.as_str(), named) {
+                    ("value", Some(name)) => Some(name),
+                    _ => Some(k.as_str()),
+                };
+                walk_named(v, key, path, visit);
+                path.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                path.push(i.to_string());
+                walk_named(v, key, path, visit);
+                path.pop();
+            }
+        }
+        _ => walk(value, key, path, visit),
+    }
+}

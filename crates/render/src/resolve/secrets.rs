@@ -1,8 +1,9 @@
 //! Which Secrets the environment's workloads read, and where each key's
 //! value comes from: the credentials of every dependency (generated for
 //! in-cluster releases in development, else from the secret store), the TLS
-//! certificate routes name, the keys services and middlewares (basic and
-//! digest users, forward-auth certificates) reference, and the plaintext
+//! certificate routes name, the keys services (their containers, sidecars,
+//! init containers and Secret volumes) and middlewares (basic and digest
+//! users, forward-auth certificates) reference, and the plaintext
 //! `developmentSecrets`.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -15,11 +16,14 @@ use crate::resolved::{ResolvedSecrets, SecretSource, SecretStoreRef};
 /// How often the cluster re-reads the store unless the environment says.
 const DEFAULT_REFRESH_INTERVAL: &str = "1h";
 
-/// Every Secret key of `environment` and its source.
+/// Every Secret key of `environment` and its source. `extras` are the keys
+/// the services' escape hatches read here (sidecars, init containers,
+/// Secret volumes), which the environment's overrides may change.
 pub(super) fn resolve(
     platform: &Platform,
     environment: &Environment,
     provided: &[Provided<'_>],
+    extras: BTreeSet<(String, String)>,
 ) -> ResolvedSecrets {
     let store = environment.secret_store.as_ref();
     let prefix = store.map(|s| s.prefix.as_str()).unwrap_or_default();
@@ -50,7 +54,7 @@ pub(super) fn resolve(
             secrets.entry(secret.to_string()).or_default().entry(key.to_owned()).or_insert(source);
         }
     }
-    for (secret, key) in referenced_keys(platform) {
+    for (secret, key) in referenced_keys(platform).into_iter().chain(extras) {
         let source =
             SecretSource::Store { key: format!("{prefix}{secret}"), property: key.clone() };
         secrets.entry(secret).or_default().entry(key).or_insert(source);

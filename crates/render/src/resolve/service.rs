@@ -3,12 +3,9 @@
 //! settings with their defaults, environment variables in their final
 //! order, rendered templates, and routes with their middlewares and backends.
 
-use std::cmp::Ordering;
-
 use minijinja::Value;
-use platc_spec::Code;
 use platc_spec::model::{
-    ConcurrencyPolicy, Environment, Platform, Probe, ResourceList, Resources, SameSite, Service,
+    ConcurrencyPolicy, Environment, Platform, ResourceList, Resources, SameSite, Service,
     WorkloadKind,
 };
 use platc_spec::names::{ImageTag, NamespaceName};
@@ -20,19 +17,18 @@ use super::checks;
 use super::dependencies::Provided;
 use super::ingress::{MiddlewareScope, middlewares, object_name};
 use super::plaintext::{Guard, Place};
+use super::pod::{self, Extras};
+use super::resources::{self, BelowRequest, limit_below_request};
+use super::templating::Templating;
 use crate::crd::traefik::StickyCookieSpec;
 use crate::object::Owner;
 use crate::resolved::{
-    Backend, CronJobRun, EffectiveResources, EnvSource, EnvVar, HttpGet, JobRun, NetworkAccess,
-    ResolvedAutoscale, ResolvedFile, ResolvedPort, ResolvedProbe, ResolvedProbes, ResolvedRoute,
-    ResolvedService, RunAsIds, SecretKey, Workload,
+    Backend, CronJobRun, EffectiveResources, EnvSource, EnvVar, JobRun, NetworkAccess,
+    ResolvedAutoscale, ResolvedFile, ResolvedPort, ResolvedProbes, ResolvedRoute, ResolvedService,
+    RunAsIds, SecretKey, Workload,
 };
 use crate::template::{Context, Renderer};
 
-/// The requests of a service that sets none, anywhere.
-const DEFAULT_CPU_REQUEST: &str = "100m";
-/// The memory request of a service that sets none, anywhere.
-const DEFAULT_MEMORY_REQUEST: &str = "128Mi";
 /// The replica count of a service nobody gives one.
 const DEFAULT_REPLICAS: u32 = 1;
 /// The user and group pods run as unless the service says otherwise: above
@@ -126,6 +122,9 @@ impl Scope<'_> {
         let args = templates.render_all(&service.args, &origin, "/args");
         guard_arguments(&mut guard, &origin, &command, &args);
         let routes = self.routes(service, &mut templates);
+        let extras =
+            Extras { platform, environment, service, templates: &mut templates, guard: &mut guard }
+                .resolve();
         let findings = guard.finish();
         diagnostics.extend(findings.errors);
 
@@ -170,6 +169,7 @@ impl Scope<'_> {
             probe_opt_out: service.probes.opt_out.clone(),
             // Connections depend on the other services: see `network.rs`.
             network: NetworkAccess::default(),
+            pod: extras,
         };
         Ok((resolved, findings.warnings))
     }
@@ -298,52 +298,10 @@ impl Scope<'_> {
 /// the service's first one.
 fn probes(service: &Service) -> ResolvedProbes {
     let first_port = service.ports.first().map(|p| p.name.as_str());
-    let probe = |probe: &Probe| ResolvedProbe {
-        http: probe.http.as_ref().map(|path| HttpGet {
-            path: path.clone(),
-            port: probe
-                .port
-                .as_ref()
-                .map(AsRef::as_ref)
-                .or(first_port)
-                .unwrap_or_default()
-                .to_owned(),
-        }),
-        tcp: probe.tcp.as_ref().map(ToString::to_string),
-        exec: probe.exec.clone(),
-        initial_delay_seconds: probe.initial_delay_seconds,
-        period_seconds: probe.period_seconds,
-        timeout_seconds: probe.timeout_seconds,
-        failure_threshold: probe.failure_threshold,
-    };
     ResolvedProbes {
-        liveness: service.probes.liveness.as_ref().map(probe),
-        readiness: service.probes.readiness.as_ref().map(probe),
-        startup: service.probes.startup.as_ref().map(probe),
-    }
-}
-
-/// Renders templates and collects their errors, pointed at the fields the
-/// templates came from.
-struct Templating<'d> {
-    renderer: Renderer,
-    diagnostics: &'d mut Vec<Diagnostic>,
-}
-
-impl Templating<'_> {
-    fn render(&mut self, text: &str, origin: &Origin, pointer: String) -> String {
-        self.renderer.render(text).unwrap_or_else(|d| {
-            self.diagnostics.push(d.at(origin.clone(), pointer));
-            String::new()
-        })
-    }
-
-    fn render_all(&mut self, texts: &[String], origin: &Origin, pointer: &str) -> Vec<String> {
-        texts
-            .iter()
-            .enumerate()
-            .map(|(i, t)| self.render(t, origin, format!("{pointer}/{i}")))
-            .collect()
+        liveness: service.probes.liveness.as_ref().map(|p| pod::probe(p, first_port)),
+        readiness: service.probes.readiness.as_ref().map(|p| pod::probe(p, first_port)),
+        startup: service.probes.startup.as_ref().map(|p| pod::probe(p, first_port)),
     }
 }
 
@@ -408,56 +366,21 @@ fn effective_resources(
     let empty = Resources::default();
     let defaults = platform.settings.defaults.resources.as_ref().unwrap_or(&empty);
     let explicit = overrides.unwrap_or(&empty).or(service.resources.as_ref().unwrap_or(&empty));
-    let builtin = ResourceList {
-        cpu: Quantity::new(DEFAULT_CPU_REQUEST).ok(),
-        memory: Quantity::new(DEFAULT_MEMORY_REQUEST).ok(),
-    };
-    let requests = explicit.requests.or(&defaults.requests).or(&builtin);
-    let cpu_request = requests.cpu.unwrap_or_else(|| builtin_quantity(DEFAULT_CPU_REQUEST));
-    let memory_request =
-        requests.memory.unwrap_or_else(|| builtin_quantity(DEFAULT_MEMORY_REQUEST));
-
-    let mut limit = |explicit: Option<&Quantity>,
-                     default: Option<&Quantity>,
-                     request: &Quantity,
-                     field: &str| {
-        if let Some(limit) = explicit {
-            if limit.cmp_amount(request) == Ordering::Less {
-                let overridden = overrides.and_then(|o| field_of(&o.limits, field)).is_some();
-                let pointer = format!("/resources/limits/{field}");
-                let diagnostic = Diagnostic::error(
-                    Code::RenderLimitBelowRequest,
-                    format!(
-                        "the {field} limit {limit} is below the {field} request {request} in `{}`",
-                        environment.name
-                    ),
-                )
-                .with_help("raise the limit or lower the request");
-                diagnostics.push(if overridden {
-                    diagnostic.at(
-                        Origin::Environment(environment.name.clone()),
-                        override_pointer(service, &pointer),
-                    )
-                } else {
-                    diagnostic.at(Origin::Service(service.name.clone()), pointer)
-                });
-            }
-            return limit.clone();
-        }
-        match default {
-            Some(default) if default.cmp_amount(request) != Ordering::Less => default.clone(),
-            _ => request.clone(),
-        }
-    };
-    let cpu_limit =
-        limit(explicit.limits.cpu.as_ref(), defaults.limits.cpu.as_ref(), &cpu_request, "cpu");
-    let memory_limit = limit(
-        explicit.limits.memory.as_ref(),
-        defaults.limits.memory.as_ref(),
-        &memory_request,
-        "memory",
-    );
-    EffectiveResources { cpu_request, memory_request, cpu_limit, memory_limit }
+    let (effective, below) = resources::layer(&explicit, defaults);
+    for BelowRequest { field, limit, request } in below {
+        let overridden = overrides.and_then(|o| field_of(&o.limits, field)).is_some();
+        let pointer = format!("/resources/limits/{field}");
+        let diagnostic = limit_below_request(field, &limit, &request, &environment.name);
+        diagnostics.push(if overridden {
+            diagnostic.at(
+                Origin::Environment(environment.name.clone()),
+                override_pointer(service, &pointer),
+            )
+        } else {
+            diagnostic.at(Origin::Service(service.name.clone()), pointer)
+        });
+    }
+    effective
 }
 
 fn field_of<'r>(list: &'r ResourceList, field: &str) -> Option<&'r Quantity> {
@@ -465,10 +388,6 @@ fn field_of<'r>(list: &'r ResourceList, field: &str) -> Option<&'r Quantity> {
         "cpu" => list.cpu.as_ref(),
         _ => list.memory.as_ref(),
     }
-}
-
-fn builtin_quantity(text: &str) -> Quantity {
-    Quantity::new(text).expect("built-in quantities are valid")
 }
 
 /// Hands every `command` and `args` entry to the plaintext guard.

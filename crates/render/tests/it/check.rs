@@ -11,10 +11,11 @@ use serde_json::{Value, json};
 use crate::load;
 
 /// The `check::` codes that are not about one object: a manifest that does
-/// not parse, the input policy, what `platc check` compares with files, and
-/// an object's place in the tree.
-const NOT_OBJECT_CHECKS: [Code; 6] = [
+/// not parse, the input policy, what `platc check` compares with files, an
+/// object's place in the tree, and the patches in effect.
+const NOT_OBJECT_CHECKS: [Code; 7] = [
     Code::CheckInvalidManifest,
+    Code::CheckPatchInEffect,
     Code::CheckMemberOutsideNamespace,
     Code::CheckUnknownKind,
     Code::CheckMissingProbe,
@@ -161,6 +162,34 @@ fn every_code_has_a_case_that_triggers_it() {
             BTreeSet::from([*code]),
             "the case for {code} triggers exactly it"
         );
+    }
+}
+
+#[test]
+fn init_containers_and_sidecars_are_checked_like_containers() {
+    let init = "/spec/template/spec/initContainers/0";
+    let with_init = |init_container: Value| {
+        set(deployment(), "/spec/template/spec/initContainers", json!([init_container]))
+    };
+    let valid = deployment().pointer("/spec/template/spec/containers/0").unwrap().clone();
+    let sidecar = set(set(valid, "/name", json!("log-tail")), "/ports", json!([]));
+    assert!(codes(&with_init(sidecar.clone()), false).is_empty());
+    let cases = [
+        (set(sidecar.clone(), "/image", json!("busybox:latest")), Code::CheckLatestTag),
+        (
+            set(sidecar.clone(), "/securityContext/readOnlyRootFilesystem", json!(false)),
+            Code::CheckNotRestricted,
+        ),
+        (set(sidecar.clone(), "/resources", json!({})), Code::CheckMissingResources),
+        (set(sidecar.clone(), "/name", json!("api")), Code::CheckDuplicateContainer),
+        (
+            set(sidecar, "/ports", json!([{"name": "http", "containerPort": 9000}])),
+            Code::CheckDuplicatePort,
+        ),
+    ];
+    for (container, code) in cases {
+        let object = with_init(container);
+        assert_eq!(codes(&object, false), BTreeSet::from([code]), "{init}: {code}");
     }
 }
 

@@ -10,6 +10,7 @@ mod architecture;
 mod check;
 mod crds;
 mod determinism;
+mod hatches;
 mod infra;
 mod library;
 mod plaintext;

@@ -24,9 +24,9 @@ use indexmap::IndexMap;
 
 use super::{
     ClusterFlavour, DependencyType, Egress, Environment, ExternalProvider, HelmProvider, Images,
-    Infrastructure, Ingress, LoadBalancer, Maintenance, Platform, PlatformSettings, Port, Probe,
-    Probes, Protocol, Provider, Resources, Route, RoutePath, SecretKeyRef, Service,
-    ServiceOverride, WorkloadKind,
+    Infrastructure, Ingress, Lifecycle, LoadBalancer, Maintenance, Platform, PlatformSettings,
+    PodSettings, Port, Probe, Probes, Protocol, Provider, Resources, Route, RoutePath,
+    SecretKeyRef, Service, ServiceOverride, WorkloadKind,
 };
 use crate::names::{
     DependencyName, DomainName, EnvName, EnvVarName, ImageRepository, ImageTag, NameError,
@@ -60,6 +60,11 @@ impl Service {
             routes: Vec::new(),
             middlewares: IndexMap::new(),
             allow_plaintext: IndexMap::new(),
+            pod: PodSettings::default(),
+            lifecycle: Lifecycle::default(),
+            volumes: Vec::new(),
+            sidecars: Vec::new(),
+            init_containers: Vec::new(),
         })
     }
 
@@ -199,6 +204,9 @@ impl Environment {
     pub fn new(name: &str, domain: &str, cluster: ClusterFlavour) -> Result<Self, NameError> {
         Ok(Self {
             name: EnvName::new(name)?,
+            extends: None,
+            is_abstract: false,
+            accept_inherited: IndexMap::new(),
             namespace: None,
             domain: DomainName::new(domain)?,
             cluster,
@@ -211,6 +219,7 @@ impl Environment {
             secret_store: None,
             maintenance: Maintenance::default(),
             development_secrets: IndexMap::new(),
+            patches: Vec::new(),
         })
     }
 

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use super::infrastructure::Infrastructure;
 use super::ingress::{Ingress, LoadBalancer};
 use super::maintenance::Maintenance;
+use super::patch::Patch;
+use super::pod::{InitContainer, Lifecycle, PodSettings, Sidecar, Volume};
 use super::resources::Resources;
 use super::secrets::{DevelopmentSecrets, SecretStore};
 use super::workload::Autoscale;
@@ -16,13 +18,34 @@ use crate::names::{
     DomainName, EnvName, EnvVarName, ImageTag, NamespaceName, ObjectName, ServiceName, keyed_by,
 };
 
-/// One place the platform runs.
+/// One place the platform runs. A file that `extends` another holds only
+/// what differs: the fields marked required must be set by the time the
+/// chain is merged, in this file or one it extends.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schemars(title = "platc environment")]
 pub struct Environment {
     /// The environment's name; it must match the file name (`environments/<name>.yaml`).
     pub name: EnvName,
+    /// Another environment this one is based on: its settings are inherited
+    /// and this file's override them. Mappings merge key by key, lists and
+    /// scalars replace, `null` removes an inherited key; `name`, `extends`,
+    /// `abstract` and `acceptInherited` are never inherited. Values that must
+    /// differ per environment (`domain`, `namespace`, `secretStore.prefix`,
+    /// an external provider's `host`, `username`, `remoteKey` and `secret`)
+    /// may not be the parent's unless `acceptInherited` says why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extends: Option<EnvName>,
+    /// Marks a base that other environments extend and that is never
+    /// rendered itself; it may leave out required fields such as `domain`.
+    /// Abstract environments are not part of the loaded platform.
+    #[serde(default, rename = "abstract", skip_serializing_if = "std::ops::Not::not")]
+    pub is_abstract: bool,
+    /// Values that must differ per environment but are kept from the
+    /// environment this one extends on purpose: the key path
+    /// (`infrastructure.kafka.host`) mapped to the reason, for reviewers.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub accept_inherited: IndexMap<String, String>,
     /// The Kubernetes namespace the services run in; defaults to the environment's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<NamespaceName>,
@@ -67,9 +90,19 @@ pub struct Environment {
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     #[schemars(transform = keyed_by::<ObjectName>)]
     pub development_secrets: DevelopmentSecrets,
+    /// The last resort, for what neither the model nor its escape hatches
+    /// can say: JSON merge patches (RFC 7386) applied to named rendered
+    /// objects of this environment after they are built, each with the
+    /// reason a reviewer reads. `platc check` lists every patch in effect.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub patches: Vec<Patch>,
 }
 
 impl Environment {
+    /// The keys of an environment file that belong to the file itself and
+    /// are never inherited through `extends`.
+    pub const OWN_KEYS: [&'static str; 4] = ["name", "extends", "abstract", "acceptInherited"];
+
     /// The namespace the services run in.
     #[must_use]
     pub fn namespace(&self) -> NamespaceName {
@@ -128,8 +161,10 @@ impl Images {
     }
 }
 
-/// Settings of one service that differ in this environment.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+/// Settings of one service that differ in this environment. Mappings merge
+/// with the service's key by key (the override's value wins); lists and
+/// single values replace the service's.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ServiceOverride {
     /// Replaces the service's replica count.
@@ -156,4 +191,23 @@ pub struct ServiceOverride {
     /// Stops a `cronjob` from starting new runs here.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub suspend: bool,
+    /// Merged into the service's pod settings: `annotations` and
+    /// `nodeSelector` key by key, `affinity` kind by kind (`nodeAffinity`,
+    /// `podAffinity`, `podAntiAffinity`); the other fields replace the
+    /// service's.
+    #[serde(default, skip_serializing_if = "PodSettings::is_empty")]
+    pub pod: PodSettings,
+    /// Merged into the service's lifecycle hooks, hook by hook: a hook set
+    /// here replaces the service's.
+    #[serde(default, skip_serializing_if = "Lifecycle::is_empty")]
+    pub lifecycle: Lifecycle,
+    /// Replaces the service's volumes (`[]` removes them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volumes: Option<Vec<Volume>>,
+    /// Replaces the service's sidecars (`[]` removes them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sidecars: Option<Vec<Sidecar>>,
+    /// Replaces the service's init containers (`[]` removes them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub init_containers: Option<Vec<InitContainer>>,
 }

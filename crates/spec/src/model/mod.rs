@@ -7,7 +7,9 @@ mod infrastructure;
 mod ingress;
 mod maintenance;
 mod middleware;
+mod patch;
 mod platform;
+mod pod;
 mod resources;
 mod routing;
 mod secrets;
@@ -31,7 +33,12 @@ pub use middleware::{
     RedirectScheme, ReplacePath, ReplacePathRegex, Retry, ServiceReference, StatusCode,
     StatusRange, StripPrefix, StripPrefixRegex, SubjectInfo,
 };
+pub use patch::{Patch, PatchKind, PatchTarget};
 pub use platform::{Defaults, MaintenancePage, PlatformSettings};
+pub use pod::{
+    ConfigMapFiles, ContainerParts, ContainerPort, EmptyDir, FileKey, Hatches, InitContainer,
+    Layer, Lifecycle, PodSettings, SecretFiles, Sidecar, SidecarProbes, StorageMedium, Volume,
+};
 pub use resources::{ResourceList, Resources};
 pub use routing::{Route, RoutePath, SameSite, StickyCookie};
 pub use secrets::{DevelopmentSecrets, SecretStore, SecretStoreKind};

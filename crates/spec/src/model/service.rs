@@ -7,6 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::infrastructure::DependencyType;
+use super::pod::{InitContainer, Lifecycle, PodSettings, Sidecar, Volume};
 use super::resources::Resources;
 use super::routing::{Middlewares, Route};
 use super::workload::{Autoscale, JobSettings};
@@ -123,6 +124,30 @@ pub struct Service {
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     #[schemars(transform = keyed_by::<ObjectName>)]
     pub middlewares: Middlewares,
+    /// Settings of the pods platc does not derive: annotations, scheduling
+    /// (`nodeSelector`, `tolerations`, `affinity`,
+    /// `topologySpreadConstraints`, `priorityClassName`) and the termination
+    /// grace period. Environments may override each.
+    #[serde(default, skip_serializing_if = "PodSettings::is_empty")]
+    pub pod: PodSettings,
+    /// Hooks run in the service's container after it starts (`postStart`)
+    /// and before it stops (`preStop`).
+    #[serde(default, skip_serializing_if = "Lifecycle::is_empty")]
+    pub lifecycle: Lifecycle,
+    /// Extra volumes of the pod: scratch space (`emptyDir`), or a Secret's
+    /// or ConfigMap's keys as files, mounted into the service's container at
+    /// `path` and into sidecars and init containers by their `mounts`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub volumes: Vec<Volume>,
+    /// Containers beside the service's (a log shipper, a proxy), started
+    /// first and kept running, with the same security context, resource
+    /// defaults and checks as the service's container.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sidecars: Vec<Sidecar>,
+    /// Containers run to completion, in order, before the service's
+    /// container starts (after the sidecars have started).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub init_containers: Vec<InitContainer>,
 }
 
 /// The kind of workload a service runs as.
@@ -216,11 +241,13 @@ impl Protocol {
         }
     }
 
+    /// Whether this is TCP, the default.
     #[allow(
         clippy::trivially_copy_pass_by_ref,
         reason = "serde's skip_serializing_if passes a reference"
     )]
-    pub(crate) fn is_tcp(&self) -> bool {
+    #[must_use]
+    pub fn is_tcp(&self) -> bool {
         *self == Self::Tcp
     }
 }

@@ -6,6 +6,7 @@
     reason = "test helpers panic by design and their results are always used"
 )]
 
+mod extends;
 mod fixtures;
 mod load;
 mod modules;

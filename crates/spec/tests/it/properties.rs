@@ -322,7 +322,7 @@ fn char_boundary(text: &str, at: Index) -> usize {
 }
 
 /// The valid model files of the test fixtures and of the example platform.
-fn corpus() -> Vec<(FileKind, PathBuf, String)> {
+fn corpus() -> Vec<(FileKind, PathBuf, String, PathBuf)> {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let fixtures = manifest.join("../render/tests/fixtures");
     let mut roots: Vec<PathBuf> = fs::read_dir(&fixtures)
@@ -346,7 +346,7 @@ fn corpus() -> Vec<(FileKind, PathBuf, String)> {
             for path in paths {
                 let text = fs::read_to_string(&path).expect("read");
                 let relative = PathBuf::from(dir).join(path.file_name().expect("file name"));
-                files.push((kind, relative, text));
+                files.push((kind, relative, text, root.clone()));
             }
         }
     }
@@ -357,7 +357,15 @@ fn corpus() -> Vec<(FileKind, PathBuf, String)> {
 fn the_corpus_is_valid() {
     let corpus = corpus();
     assert!(corpus.len() > 40, "{} files", corpus.len());
-    for (kind, path, text) in &corpus {
+    for (kind, path, text, root) in &corpus {
+        // A file that extends another is whole only merged with it: its
+        // platform must load.
+        if text.lines().any(|line| line.starts_with("extends:")) {
+            if let Err(failure) = load_dir(root) {
+                panic!("{}: {:?}", path.display(), failure.diagnostics);
+            }
+            continue;
+        }
         if let Err(diagnostics) = from_str(*kind, text) {
             panic!("{}: {diagnostics:?}", path.display());
         }
@@ -374,7 +382,7 @@ fn mutated_model_files_are_loaded_or_located() {
     let parsed = Cell::new(0_u32);
     let cases = Cell::new(0_u32);
     check(256, &strategy, |(file, mutations)| {
-        let (kind, relative, original) = &corpus[file.index(corpus.len())];
+        let (kind, relative, original, _) = &corpus[file.index(corpus.len())];
         let text = mutations.iter().fold(original.clone(), |text, m| m.apply(&text));
         cases.set(cases.get() + 1);
         match from_str(*kind, &text) {
@@ -401,4 +409,59 @@ fn mutated_model_files_are_loaded_or_located() {
         parsed.get(),
         cases.get()
     );
+}
+
+/// A chain of environments (qa → staging → an abstract base) in which one
+/// file is mutated: it loads, or every diagnostic is located inside the file
+/// it names, whichever file of the chain wrote the offending value.
+#[test]
+fn mutated_chains_of_environments_are_loaded_or_located() {
+    let base = "name: base\nabstract: true\ncluster: eks\nimages:\n  defaultTag: \"1.0.0\"\ningress:\n  trustedProxies: [10.0.0.0/16]\n  replicas: 2\n";
+    let staging = "name: staging\nextends: base\nnamespace: shop\ndomain: staging.example.com\noverrides:\n  api:\n    replicas: 3\n    env:\n      LOG_LEVEL: debug\ninfrastructure:\n  kafka:\n    provider: external\n    host: kafka.example.com\n    username: staging\n  redis:\n    provider: helm\n    replicas: 2\n";
+    let qa = "name: qa\nextends: staging\nnamespace: shop-qa\ndomain: qa.example.com\noverrides:\n  api:\n    replicas: null\ninfrastructure:\n  kafka:\n    username: qa\n  redis:\n    replicas: 1\nacceptInherited:\n  infrastructure.kafka.host: one cluster\n";
+    let files = [
+        ("environments/base.yaml", base),
+        ("environments/staging.yaml", staging),
+        ("environments/qa.yaml", qa),
+    ];
+    let dir = tempfile::tempdir().expect("tmp");
+    fs::create_dir_all(dir.path().join("services")).expect("mkdir");
+    fs::create_dir_all(dir.path().join("environments")).expect("mkdir");
+    fs::write(
+        dir.path().join("services/api.yaml"),
+        "name: api\nimage: ghcr.io/acme/api\nports:\n  - name: http\n    port: 8080\n",
+    )
+    .expect("write");
+    let original = |dir: &Path| {
+        for (path, text) in files {
+            fs::write(dir.join(path), text).expect("write");
+        }
+    };
+    original(dir.path());
+    assert!(load_dir(dir.path()).is_ok(), "the chain loads as written");
+    let strategy = (0..files.len(), vec(mutation(), 1..4));
+    check(128, &strategy, |(which, mutations)| {
+        original(dir.path());
+        let (path, text) = files[which];
+        let text = mutations.iter().fold(text.to_owned(), |text, m| m.apply(&text));
+        fs::write(dir.path().join(path), &text).expect("write");
+        let Err(failure) = load_dir(dir.path()) else { return Ok(()) };
+        described(&failure.diagnostics)?;
+        for diagnostic in failure.diagnostics.iter().filter(|d| d.is_error()) {
+            let file = diagnostic.location.as_ref().map(|l| l.file.clone()).unwrap_or_default();
+            let written = files
+                .iter()
+                .find(|(p, _)| *p == file)
+                .map(|(p, t)| if *p == path { text.clone() } else { (*t).to_owned() });
+            let Some(written) = written else {
+                return Err(TestCaseError::fail(format!(
+                    "not in a file of the chain: {diagnostic:?}"
+                )));
+            };
+            located_in(std::slice::from_ref(diagnostic), &written)?;
+        }
+        let rendered = failure.sources.render(&failure.diagnostics, false);
+        prop_assert!(!rendered.is_empty());
+        Ok(())
+    });
 }

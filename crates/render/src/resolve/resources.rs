@@ -1,0 +1,89 @@
+//! Requests and limits layered: what the model sets, then the platform's
+//! defaults, then platc's built-in requests. A limit nobody set is never
+//! below its request; a limit somebody set below its request is reported.
+
+use std::cmp::Ordering;
+
+use platc_spec::model::{ResourceList, Resources};
+use platc_spec::names::EnvName;
+use platc_spec::quantity::Quantity;
+use platc_spec::{Code, Diagnostic};
+
+use crate::resolved::EffectiveResources;
+
+/// The CPU request of a container that sets none, anywhere.
+const DEFAULT_CPU_REQUEST: &str = "100m";
+/// The memory request of a container that sets none, anywhere.
+const DEFAULT_MEMORY_REQUEST: &str = "128Mi";
+
+/// A limit written below its request.
+pub(super) struct BelowRequest {
+    /// `cpu` or `memory`.
+    pub field: &'static str,
+    /// The limit.
+    pub limit: Quantity,
+    /// The request it is below.
+    pub request: Quantity,
+}
+
+/// The requests and limits of a container that sets `explicit` (its layers
+/// already combined, most specific first), on a platform whose defaults are
+/// `defaults`.
+pub(super) fn layer(
+    explicit: &Resources,
+    defaults: &Resources,
+) -> (EffectiveResources, Vec<BelowRequest>) {
+    let builtin = ResourceList {
+        cpu: Quantity::new(DEFAULT_CPU_REQUEST).ok(),
+        memory: Quantity::new(DEFAULT_MEMORY_REQUEST).ok(),
+    };
+    let requests = explicit.requests.or(&defaults.requests).or(&builtin);
+    let cpu_request = requests.cpu.unwrap_or_else(|| builtin_quantity(DEFAULT_CPU_REQUEST));
+    let memory_request =
+        requests.memory.unwrap_or_else(|| builtin_quantity(DEFAULT_MEMORY_REQUEST));
+    let mut below = Vec::new();
+    let mut limit = |explicit: Option<&Quantity>,
+                     default: Option<&Quantity>,
+                     request: &Quantity,
+                     field: &'static str| {
+        if let Some(limit) = explicit {
+            if limit.cmp_amount(request) == Ordering::Less {
+                below.push(BelowRequest { field, limit: limit.clone(), request: request.clone() });
+            }
+            return limit.clone();
+        }
+        match default {
+            Some(default) if default.cmp_amount(request) != Ordering::Less => default.clone(),
+            _ => request.clone(),
+        }
+    };
+    let cpu_limit =
+        limit(explicit.limits.cpu.as_ref(), defaults.limits.cpu.as_ref(), &cpu_request, "cpu");
+    let memory_limit = limit(
+        explicit.limits.memory.as_ref(),
+        defaults.limits.memory.as_ref(),
+        &memory_request,
+        "memory",
+    );
+    (EffectiveResources { cpu_request, memory_request, cpu_limit, memory_limit }, below)
+}
+
+fn builtin_quantity(text: &str) -> Quantity {
+    Quantity::new(text).expect("built-in quantities are valid")
+}
+
+/// A limit set below its request, in `environment`.
+pub(super) fn limit_below_request(
+    field: &str,
+    limit: &Quantity,
+    request: &Quantity,
+    environment: &EnvName,
+) -> Diagnostic {
+    Diagnostic::error(
+        Code::RenderLimitBelowRequest,
+        format!(
+            "the {field} limit {limit} is below the {field} request {request} in `{environment}`"
+        ),
+    )
+    .with_help("raise the limit or lower the request")
+}
