@@ -24,6 +24,13 @@ pub struct Global {
     /// When to colour output; `auto` colours a terminal unless NO_COLOR is set.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+    /// Print errors only: no warnings and no notes on stderr (what a command
+    /// outputs is unchanged).
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also say what was loaded and rendered, and how long each step took.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
 }
 
 /// When to colour output.
@@ -53,6 +60,14 @@ pub enum Command {
     Promote(PromoteArgs),
     /// Print an environment's value at a key path and the file, line and column each part of it comes from.
     Explain(ExplainArgs),
+    /// Draw an environment's service map: services, dependencies, routes and calls, as Mermaid or DOT.
+    Graph(crate::commands::graph::GraphArgs),
+    /// Start a platform repository: platform.yaml, a service, an environment, schemas and editor settings.
+    Init(crate::commands::init::InitArgs),
+    /// Print the completion script of a shell.
+    Completions(crate::commands::completions::CompletionsArgs),
+    /// Print platc's manual page (roff), for `man -l -` or a man directory.
+    Man(crate::commands::completions::ManArgs),
 }
 
 #[derive(Debug, Args)]
@@ -163,6 +178,15 @@ pub struct DiffArgs {
     /// `text` for a terminal, `markdown` for a pull-request comment.
     #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
     pub format: DiffFormat,
+    /// The most characters a markdown diff may have: it keeps every object's
+    /// changed fields, then unified diffs while they fit, and says what it left
+    /// out. The default stays below GitHub's 65,536-character comment limit.
+    #[arg(long, value_name = "N", default_value_t = platc_render::diff::markdown::DEFAULT_BUDGET)]
+    pub max_chars: usize,
+    /// Write the diff into FILE instead of stdout (always written, also when
+    /// nothing differs), e.g. for CI to post as a comment.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// How a diff is printed.

@@ -17,7 +17,7 @@ use crate::args::{Cli, Command};
 /// allocator, on every core.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use crate::output::Style;
+use crate::output::{Style, Verbosity};
 
 /// How a command ended, as the exit code tells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,7 +48,12 @@ fn main() -> ExitCode {
             return if error.use_stderr() { Outcome::BadInput } else { Outcome::Success }.into();
         }
     };
-    let style = Style::new(cli.global.color);
+    let verbosity = match (cli.global.quiet, cli.global.verbose) {
+        (true, _) => Verbosity::Quiet,
+        (false, true) => Verbosity::Verbose,
+        (false, false) => Verbosity::Normal,
+    };
+    let style = Style::new(cli.global.color, verbosity);
     let root = cli.global.root.clone();
     let result = match cli.command {
         Command::Render(args) => commands::render::run(&root, &args, style),
@@ -58,6 +63,10 @@ fn main() -> ExitCode {
         Command::Check(args) => commands::check::run(&root, &args, style),
         Command::Promote(args) => commands::promote::run(&root, &args, style),
         Command::Explain(args) => commands::explain::run(&root, &args, style),
+        Command::Graph(args) => commands::graph::run(&root, &args, style),
+        Command::Init(args) => commands::init::run(&root, &args, style),
+        Command::Completions(args) => commands::completions::completions(&args),
+        Command::Man(args) => commands::completions::man(&args),
     };
     match result {
         Ok(outcome) => outcome.into(),

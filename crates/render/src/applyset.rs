@@ -110,7 +110,7 @@ pub fn parent(env: &ResolvedEnvironment, members: Members) -> Secret {
         (GROUP_KINDS_ANNOTATION.to_owned(), kinds.into_iter().collect::<Vec<_>>().join(",")),
         (NAMESPACES_ANNOTATION.to_owned(), namespaces.into_iter().collect::<Vec<_>>().join(",")),
     ]);
-    let mut labels = labels::platform_labels(env, "applyset");
+    let mut labels = labels::platform_labels(env, "applyset", &name);
     labels.insert(ID_LABEL.to_owned(), id(&name, namespace, "Secret", ""));
     Secret {
         metadata: ObjectMeta {

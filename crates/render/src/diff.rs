@@ -1,6 +1,8 @@
 //! Diff: a rendered tree against another (the committed golden tree, or
 //! another environment), object by object, with a unified text diff of each
-//! changed file.
+//! changed file. [`markdown`] writes a diff for a pull-request comment.
+
+pub mod markdown;
 
 use serde::Deserialize;
 use similar::TextDiff;
@@ -194,6 +196,22 @@ impl TreeDiff {
     pub fn counts(&self) -> (usize, usize, usize) {
         let count = |kind| self.changes.iter().filter(|c| c.kind == kind).count();
         (count(ChangeKind::Added), count(ChangeKind::Removed), count(ChangeKind::Changed))
+    }
+
+    /// The changes grouped by the first directory of their path, the
+    /// environment in a tree of several (`production/manifests/...`), in path
+    /// order.
+    #[must_use]
+    pub fn by_environment(&self) -> Vec<(&str, Vec<&FileChange>)> {
+        let mut groups: Vec<(&str, Vec<&FileChange>)> = Vec::new();
+        for change in &self.changes {
+            let environment = change.path.split_once('/').map_or("", |(first, _)| first);
+            match groups.last_mut() {
+                Some((last, changes)) if *last == environment => changes.push(change),
+                _ => groups.push((environment, vec![change])),
+            }
+        }
+        groups
     }
 }
 

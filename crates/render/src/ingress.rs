@@ -79,7 +79,7 @@ pub fn build_platform(env: &ResolvedEnvironment, out: &mut Vec<Placed>) {
         let metadata = labels::metadata(
             &middleware.name,
             env.namespace.as_str(),
-            labels::platform_labels(env, "ingress"),
+            labels::platform_labels(env, "ingress", &middleware.name),
         );
         let spec = middleware.spec.clone();
         out.push(Placed {
@@ -91,7 +91,7 @@ pub fn build_platform(env: &ResolvedEnvironment, out: &mut Vec<Placed>) {
         let metadata = labels::metadata(
             &option.name,
             env.namespace.as_str(),
-            labels::platform_labels(env, "ingress"),
+            labels::platform_labels(env, "ingress", &option.name),
         );
         let spec = TlsOptionSpec { min_version: option.min_version.to_owned(), sni_strict: true };
         out.push(Placed {

@@ -72,14 +72,27 @@ pub fn workload_labels(
     labels
 }
 
-/// The labels of objects that belong to the environment rather than a service.
+/// The recommended labels of an object that belongs to the environment
+/// rather than a service (a Namespace, a shared Middleware, an
+/// ExternalSecret): it is its own application, so `name` and `instance` are
+/// the object's name, when that is a valid label value (a Secret's name may
+/// be longer than a label value can be). No selector reads these labels.
 #[must_use]
-pub fn platform_labels(env: &ResolvedEnvironment, component: &str) -> BTreeMap<String, String> {
-    BTreeMap::from([
+pub fn platform_labels(
+    env: &ResolvedEnvironment,
+    component: &str,
+    name: &str,
+) -> BTreeMap<String, String> {
+    let mut labels = BTreeMap::from([
         (COMPONENT.to_owned(), component.to_owned()),
         (PART_OF.to_owned(), env.platform.to_string()),
         (MANAGED_BY.to_owned(), MANAGER.to_owned()),
-    ])
+    ]);
+    if !name.is_empty() && is_label_value(name) {
+        labels.insert(NAME.to_owned(), name.to_owned());
+        labels.insert(INSTANCE.to_owned(), name.to_owned());
+    }
+    labels
 }
 
 /// Metadata of a namespaced object.

@@ -11,8 +11,8 @@
 //! Pipeline position: load → validate → **validate env → resolve → build →
 //! patch → emit → diff**. The builders ([`workload`], [`network`], [`config`],
 //! [`scaling`], [`ingress`], [`secrets`], [`platform`], [`applyset`],
-//! [`labels`]) and the chart values writers ([`components`], `infra/<type>.rs`)
-//! read only [`resolved`] values.
+//! [`labels`]), the chart values writers ([`components`], `infra/<type>.rs`)
+//! and the service map ([`graph`]) read only [`resolved`] values.
 
 // A library reports through return values; printing and exiting belong to the binary.
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
@@ -26,6 +26,7 @@ pub mod crd;
 pub mod crds;
 pub mod diff;
 pub mod emit;
+pub mod graph;
 pub mod helm;
 pub mod infra;
 pub mod ingress;
@@ -160,13 +161,12 @@ struct Compiled<T> {
     warnings: Vec<Diagnostic>,
 }
 
-/// Compiles the environment called `environment`, passing each batch of
-/// built objects to `take` on the core that built it.
-fn compile<T: Send>(
+/// The environment called `environment`, checked and resolved, with the
+/// warnings found on the way.
+fn checked(
     platform: &Platform,
     environment: &str,
-    take: impl Fn(Vec<Placed>) -> Result<T, Diagnostic> + Sync,
-) -> Result<Compiled<T>, Vec<Diagnostic>> {
+) -> Result<(resolved::ResolvedEnvironment, Vec<Diagnostic>), Vec<Diagnostic>> {
     let Some(env) = platform.environment(environment) else {
         let known: Vec<&str> = platform.environment_names().map(EnvName::as_str).collect();
         let mut diagnostic = Diagnostic::error(
@@ -187,6 +187,27 @@ fn compile<T: Send>(
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
     }
+    Ok((resolved, diagnostics))
+}
+
+/// The service map of the environment called `environment` (see
+/// [`graph`]), with the warnings its checks found.
+pub fn service_map(
+    platform: &Platform,
+    environment: &str,
+) -> Result<(graph::ServiceMap, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let (resolved, warnings) = checked(platform, environment)?;
+    Ok((graph::service_map(&resolved), warnings))
+}
+
+/// Compiles the environment called `environment`, passing each batch of
+/// built objects to `take` on the core that built it.
+fn compile<T: Send>(
+    platform: &Platform,
+    environment: &str,
+    take: impl Fn(Vec<Placed>) -> Result<T, Diagnostic> + Sync,
+) -> Result<Compiled<T>, Vec<Diagnostic>> {
+    let (resolved, diagnostics) = checked(platform, environment)?;
 
     let mut shared = Vec::new();
     platform::build(&resolved, &mut shared);

@@ -42,7 +42,7 @@ pub fn build_platform(env: &ResolvedEnvironment, out: &mut Vec<Placed>) {
         metadata: labels::metadata(
             DEFAULT_DENY,
             namespace,
-            labels::platform_labels(env, "network-policy"),
+            labels::platform_labels(env, "network-policy", DEFAULT_DENY),
         ),
         spec: Some(NetworkPolicySpec {
             pod_selector: Some(all_pods.clone()),
@@ -54,7 +54,7 @@ pub fn build_platform(env: &ResolvedEnvironment, out: &mut Vec<Placed>) {
         metadata: labels::metadata(
             ALLOW_DNS,
             namespace,
-            labels::platform_labels(env, "network-policy"),
+            labels::platform_labels(env, "network-policy", ALLOW_DNS),
         ),
         spec: Some(NetworkPolicySpec {
             pod_selector: Some(all_pods),

@@ -9,6 +9,8 @@ use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Secret, Service, ServiceA
 use k8s_openapi::api::networking::v1::NetworkPolicy;
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use platc_spec::diagnostic::suggest;
+use platc_spec::{Code, Diagnostic};
 use serde::Serialize;
 
 use crate::crd::external_secrets::ExternalSecretSpec;
@@ -19,10 +21,14 @@ use crate::crd::{CustomResource, CustomSpec};
 /// What every rendered object offers, whether a built-in kind from
 /// k8s-openapi or a typed custom resource.
 pub trait Manifest: Serialize {
+    /// `kind`, known without an object.
+    const KIND: &'static str;
     /// `apiVersion`.
     fn api_version(&self) -> &'static str;
     /// `kind`.
-    fn kind(&self) -> &'static str;
+    fn kind(&self) -> &'static str {
+        Self::KIND
+    }
     /// The object's metadata.
     fn metadata(&self) -> &ObjectMeta;
     /// The object's metadata, mutable.
@@ -33,11 +39,9 @@ macro_rules! builtin_manifest {
     ($($ty:ty),* $(,)?) => {
         $(
             impl Manifest for $ty {
+                const KIND: &'static str = <$ty as k8s_openapi::Resource>::KIND;
                 fn api_version(&self) -> &'static str {
                     <$ty as k8s_openapi::Resource>::API_VERSION
-                }
-                fn kind(&self) -> &'static str {
-                    <$ty as k8s_openapi::Resource>::KIND
                 }
                 fn metadata(&self) -> &ObjectMeta {
                     &self.metadata
@@ -65,11 +69,9 @@ builtin_manifest!(
 );
 
 impl<S: CustomSpec> Manifest for CustomResource<S> {
+    const KIND: &'static str = S::KIND;
     fn api_version(&self) -> &'static str {
         self.api_version
-    }
-    fn kind(&self) -> &'static str {
-        S::KIND
     }
     fn metadata(&self) -> &ObjectMeta {
         &self.metadata
@@ -102,6 +104,9 @@ macro_rules! objects {
         }
 
         impl Object {
+            /// Every kind platc renders, in the order of the variants.
+            pub const KINDS: &'static [&'static str] = &[$(<$ty as Manifest>::KIND),*];
+
             /// The object's `kind`.
             #[must_use]
             pub fn kind(&self) -> &'static str {
@@ -213,6 +218,38 @@ impl Object {
     pub fn describe(&self) -> String {
         describe(self.kind(), self.namespace(), self.name())
     }
+}
+
+/// The kinds named in `--kinds`, as platc spells them: each name matched
+/// without regard to case against the kinds platc renders
+/// ([`Object::KINDS`]). An unknown name is an error with the closest kind.
+pub fn parse_kinds<S: AsRef<str>>(names: &[S]) -> Result<Vec<&'static str>, Vec<Diagnostic>> {
+    let mut kinds = Vec::with_capacity(names.len());
+    let mut problems = Vec::new();
+    for name in names {
+        let name = name.as_ref().trim();
+        match Object::KINDS.iter().find(|kind| kind.eq_ignore_ascii_case(name)) {
+            Some(kind) if !kinds.contains(kind) => kinds.push(*kind),
+            Some(_) => {}
+            None => {
+                let mut known = Object::KINDS.to_vec();
+                known.sort_unstable();
+                let list = known.join(", ");
+                let help = match suggest(name, known.iter().copied()) {
+                    Some(close) => format!("did you mean `{close}`? platc renders {list}"),
+                    None => format!("platc renders {list}"),
+                };
+                problems.push(
+                    Diagnostic::error(
+                        Code::RenderUnknownKind,
+                        format!("unknown kind `{name}` in `--kinds`"),
+                    )
+                    .with_help(help),
+                );
+            }
+        }
+    }
+    if problems.is_empty() { Ok(kinds) } else { Err(problems) }
 }
 
 /// `Kind namespace/name` or `Kind name`.

@@ -34,7 +34,7 @@ pub fn build(env: &ResolvedEnvironment, out: &mut Vec<Placed>) {
             labels::metadata(
                 &pool.name,
                 METALLB_NAMESPACE,
-                labels::platform_labels(env, "load-balancer"),
+                labels::platform_labels(env, "load-balancer", &pool.name),
             )
         };
         let spec =
@@ -61,7 +61,7 @@ pub fn build(env: &ResolvedEnvironment, out: &mut Vec<Placed>) {
 
 /// A Namespace enforcing the Pod Security Standard `level`.
 fn namespace(env: &ResolvedEnvironment, name: &str, component: &str, level: &str) -> Placed {
-    let mut labels: BTreeMap<String, String> = labels::platform_labels(env, component);
+    let mut labels: BTreeMap<String, String> = labels::platform_labels(env, component, name);
     for mode in ["enforce", "audit", "warn"] {
         labels.insert(format!("pod-security.kubernetes.io/{mode}"), level.to_owned());
     }

@@ -44,8 +44,11 @@ fn development_secret(
     name: &str,
     keys: &BTreeMap<&String, &SecretSource>,
 ) -> Placed {
-    let mut metadata =
-        labels::metadata(name, env.namespace.as_str(), labels::platform_labels(env, "secret"));
+    let mut metadata = labels::metadata(
+        name,
+        env.namespace.as_str(),
+        labels::platform_labels(env, "secret", name),
+    );
     if let Some(labels) = metadata.labels.as_mut() {
         labels.insert(DEVELOPMENT_LABEL.to_owned(), "true".to_owned());
     }
@@ -110,8 +113,11 @@ fn external_secret(
         target: Target { name: name.to_owned(), creation_policy: "Owner".to_owned() },
         data,
     };
-    let metadata =
-        labels::metadata(name, env.namespace.as_str(), labels::platform_labels(env, "secret"));
+    let metadata = labels::metadata(
+        name,
+        env.namespace.as_str(),
+        labels::platform_labels(env, "secret", name),
+    );
     let object = CustomResource::new(external_secrets::API_VERSION, metadata, spec);
     Placed { owner: Owner::Platform, object: Object::ExternalSecret(Box::new(object)) }
 }

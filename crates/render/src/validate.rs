@@ -173,71 +173,103 @@ fn applied<'a>(
 }
 
 /// A route that redirects to `https://` in an environment without TLS sends
-/// every request to an address Traefik has no router for.
+/// every request to an address Traefik has no router for. The cause is the
+/// environment's: one warning, at the first route affected, listing the
+/// others.
 fn redirects_without_tls(platform: &Platform, environment: &Environment) -> Vec<Diagnostic> {
     if environment.ingress.tls.is_some() {
         return Vec::new();
     }
-    let mut out = Vec::new();
+    let mut places = Vec::new();
+    let mut names: Vec<&str> = Vec::new();
     for service in &platform.services {
         for (index, route) in service.routes.iter().enumerate() {
             for (position, name) in route.middlewares.iter().enumerate() {
-                if !applied(platform, service, name).iter().any(|m| m.redirects_to_https()) {
-                    continue;
-                }
-                out.push(
-                    Diagnostic::warning(
-                        Code::RenderRedirectWithoutTls,
-                        format!(
-                            "middleware `{name}` redirects routes[{index}] of `{}` to https, but `{}` serves no TLS: Traefik has no HTTPS route for the host",
-                            service.name, environment.name
-                        ),
-                    )
-                    .at(
+                if applied(platform, service, name).iter().any(|m| m.redirects_to_https()) {
+                    places.push((
                         Origin::Service(service.name.clone()),
                         format!("/routes/{index}/middlewares/{position}"),
-                    )
-                    .with_help(format!(
-                        "give `{}` `ingress.tls`, or take `{name}` off the route: with TLS, platc redirects plain HTTP to HTTPS on Traefik's `web` entry point already",
-                        environment.name
-                    )),
-                );
+                    ));
+                    if !names.contains(&name.as_str()) {
+                        names.push(name.as_str());
+                    }
+                }
             }
         }
     }
-    out
+    let mut places = places.into_iter();
+    let Some((origin, pointer)) = places.next() else { return Vec::new() };
+    names.sort_unstable();
+    let shown: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
+    let mut warning = Diagnostic::warning(
+        Code::RenderRedirectWithoutTls,
+        format!(
+            "`{}` serves no TLS, but {} route middleware(s) redirect to https ({}): Traefik has no HTTPS route for their hosts",
+            environment.name,
+            places.len() + 1,
+            shown.join(", ")
+        ),
+    )
+    .at(origin, pointer)
+    .with_help(format!(
+        "give `{}` `ingress.tls`, or take the redirect off these routes: with TLS, platc redirects plain HTTP to HTTPS on Traefik's `web` entry point already",
+        environment.name
+    ));
+    for (origin, pointer) in places {
+        warning = warning.also_at(origin, pointer);
+    }
+    vec![warning]
 }
 
 /// Middlewares that judge clients by address only see the load balancer's
 /// address unless the environment trusts the proxies in front of Traefik.
+/// The cause is the environment's: one warning, at its ingress settings,
+/// listing every route middleware it affects.
 fn client_ip_warnings(platform: &Platform, environment: &Environment) -> Vec<Diagnostic> {
     if !environment.ingress.trusted_proxies.is_empty() {
         return Vec::new();
     }
-    let mut warnings = Vec::new();
+    let mut places = Vec::new();
+    let mut names: Vec<&str> = Vec::new();
     for service in &platform.services {
         for (index, route) in service.routes.iter().enumerate() {
             for (position, name) in route.middlewares.iter().enumerate() {
                 if applied(platform, service, name).iter().any(|m| m.relies_on_client_ip()) {
-                    warnings.push(
-                        Diagnostic::warning(
-                            Code::RenderUntrustedClientIp,
-                            format!(
-                                "middleware `{name}` judges clients by address, but `{}` trusts no proxy: it would see the load balancer's address",
-                                environment.name
-                            ),
-                        )
-                        .at(Origin::Service(service.name.clone()), format!("/routes/{index}/middlewares/{position}"))
-                        .with_help(format!(
-                            "set `ingress.trustedProxies` in environments/{}.yaml to the address range of the load balancer",
-                            environment.name
-                        )),
-                    );
+                    places.push((
+                        Origin::Service(service.name.clone()),
+                        format!("/routes/{index}/middlewares/{position}"),
+                    ));
+                    if !names.contains(&name.as_str()) {
+                        names.push(name.as_str());
+                    }
                 }
             }
         }
     }
-    warnings
+    if places.is_empty() {
+        return Vec::new();
+    }
+    names.sort_unstable();
+    let names: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
+    let mut warning = Diagnostic::warning(
+        Code::RenderUntrustedClientIp,
+        format!(
+            "`{}` trusts no proxy, but {} route middleware(s) judge clients by address ({}): they would see the load balancer's address",
+            environment.name,
+            places.len(),
+            names.join(", ")
+        ),
+    )
+    .at(Origin::Environment(environment.name.clone()), "/ingress/trustedProxies")
+    .on_key()
+    .with_help(format!(
+        "set `ingress.trustedProxies` in environments/{}.yaml to the address range of the load balancer",
+        environment.name
+    ));
+    for (origin, pointer) in places {
+        warning = warning.also_at(origin, pointer);
+    }
+    vec![warning]
 }
 
 /// Routes name their certificate resolver; Traefik only knows the resolvers

@@ -197,6 +197,10 @@ codes! {
     ExplainUnknownPath = "explain::unknown_path", Error,
     fix: "Write the path as in the file, with dots between keys and `[n]` for list items (`infrastructure.redis.replicas`); the help names the keys set at the deepest level that exists.";
 
+    /// `platc init` would write a file that already exists; it writes nothing.
+    InitExistingFile = "init::existing_file", Error,
+    fix: "Run `platc init` in an empty directory, or name a new one: `platc init my-platform`.";
+
     /// The edited environment file would not load back as the same
     /// environment running the promoted tags; nothing was written.
     PromoteEditFailed = "promote::edit_failed", Error,
@@ -317,6 +321,10 @@ codes! {
     RenderUnknownEnvironment = "render::unknown_environment", Error,
     fix: "Name an environment by its name (`production`), its file or `env/production`.";
 
+    /// A kind named in `--kinds` is not one platc renders.
+    RenderUnknownKind = "render::unknown_kind", Error,
+    fix: "Name kinds as Kubernetes spells them (`Deployment,Service`), in any case; the help lists every kind platc renders.";
+
     /// A middleware uses an option (or a kind) that the environment's Traefik
     /// release does not have: Traefik 3 options in a Traefik 2 environment,
     /// or options newer than the release. The first release whose chart's
@@ -324,9 +332,10 @@ codes! {
     RenderUnsupportedByTraefik = "render::unsupported_by_traefik", Error,
     fix: "Remove the option, or run a newer Traefik in the environment (`ingress.version` and `ingress.traefikVersion`, or `apiGroup: traefik.io` for Traefik 3).";
 
-    /// A middleware judges clients by their address (an IP allow list, a
-    /// per-client rate limit), but the environment trusts no proxy, so it
-    /// would see the load balancer's address instead of the client's.
+    /// Middlewares judge clients by their address (an IP allow list, a
+    /// per-client rate limit), but the environment trusts no proxy, so they
+    /// would see the load balancer's address instead of the client's. One
+    /// warning per environment lists every route middleware affected.
     RenderUntrustedClientIp = "render::untrusted_client_ip", Warning,
     fix: "Set `ingress.trustedProxies` to the address range of the load balancer in front of Traefik.";
 
@@ -635,7 +644,7 @@ impl serde::Serialize for Code {
 }
 
 /// The stages in the order `docs/diagnostics.md` presents them, with a heading and an introduction.
-const STAGES: [(&str, &str, &str); 5] = [
+const STAGES: [(&str, &str, &str); 6] = [
     (
         "spec",
         "The model",
@@ -657,6 +666,7 @@ const STAGES: [(&str, &str, &str); 5] = [
         "Reported by `platc explain` when the environment or the key path it is asked about does not exist.",
     ),
     ("promote", "Promotion", "Reported by `platc promote` before it writes anything."),
+    ("init", "A new platform", "Reported by `platc init` before it writes anything."),
 ];
 
 /// The Markdown reference of every code, as `docs/diagnostics.md` holds it.

@@ -44,6 +44,33 @@ pub struct Location {
     pub position: Option<Position>,
 }
 
+/// One more place a problem occurs: a diagnostic reports its cause once and
+/// lists every place it affects (see [`merge_repeated`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    /// The model file, when the place is in the input.
+    pub origin: Option<Origin>,
+    /// A JSON pointer to the value within that file.
+    pub pointer: Option<String>,
+    /// Whether to point at the key rather than its value.
+    pub at_key: bool,
+    /// The rendered object, when the place is in the output.
+    pub object: Option<String>,
+    /// File, line and column, once known.
+    pub location: Option<Location>,
+}
+
+impl Place {
+    /// `file:line:column`, `file`, or the object, whichever is known.
+    #[must_use]
+    pub fn describe(&self) -> Option<String> {
+        describe_place(self.location.as_ref(), self.object.as_ref(), self.origin.as_ref())
+    }
+}
+
+/// How many places a note lists before it only counts the rest.
+pub const PLACES_SHOWN: usize = 5;
+
 /// One problem.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -66,6 +93,8 @@ pub struct Diagnostic {
     pub object: Option<String>,
     /// File, line and column, once known.
     pub location: Option<Location>,
+    /// The other places the same cause shows up, beyond the first one above.
+    pub also: Vec<Place>,
 }
 
 impl Diagnostic {
@@ -103,6 +132,7 @@ impl Diagnostic {
             at_key: false,
             object: None,
             location: None,
+            also: Vec::new(),
         }
     }
 
@@ -112,6 +142,52 @@ impl Diagnostic {
         self.origin = Some(origin);
         self.pointer = Some(pointer.into());
         self
+    }
+
+    /// Adds another place in a model file the same cause affects.
+    #[must_use]
+    pub fn also_at(mut self, origin: Origin, pointer: impl Into<String>) -> Self {
+        self.also.push(Place {
+            origin: Some(origin),
+            pointer: Some(pointer.into()),
+            at_key: false,
+            object: None,
+            location: None,
+        });
+        self
+    }
+
+    /// How many places the diagnostic reports: its own and the others.
+    #[must_use]
+    pub fn place_count(&self) -> usize {
+        1 + self.also.len()
+    }
+
+    /// The diagnostic's own place, as one of [`Self::also`] would hold it.
+    fn own_place(&self) -> Place {
+        Place {
+            origin: self.origin.clone(),
+            pointer: self.pointer.clone(),
+            at_key: self.at_key,
+            object: self.object.clone(),
+            location: self.location.clone(),
+        }
+    }
+
+    /// A sentence naming the other places: the first few and how many more.
+    #[must_use]
+    pub fn also_note(&self) -> Option<String> {
+        if self.also.is_empty() {
+            return None;
+        }
+        let shown: Vec<String> =
+            self.also.iter().take(PLACES_SHOWN).filter_map(Place::describe).collect();
+        let rest = self.also.len() - shown.len();
+        let mut note = format!("also at {} more place(s): {}", self.also.len(), shown.join(", "));
+        if rest > 0 {
+            let _ = write!(note, ", and {rest} more");
+        }
+        Some(note)
     }
 
     /// Points the diagnostic at the key of the value rather than the value.
@@ -164,13 +240,7 @@ impl Diagnostic {
     /// `file:line:column`, `file`, or the object, whichever is known.
     #[must_use]
     pub fn place(&self) -> Option<String> {
-        match &self.location {
-            Some(Location { file, position: Some(p) }) => {
-                Some(format!("{file}:{}:{}", p.line, p.column))
-            }
-            Some(Location { file, position: None }) => Some(file.clone()),
-            None => self.object.clone().or_else(|| self.origin.as_ref().map(ToString::to_string)),
-        }
+        describe_place(self.location.as_ref(), self.object.as_ref(), self.origin.as_ref())
     }
 
     /// One line: `services/api.yaml:5:1: error[spec::unknown_field]: unknown field ...`.
@@ -184,6 +254,9 @@ impl Diagnostic {
         let _ = write!(line, "{}[{}]: {}", self.severity.as_str(), self.code, self.message);
         if let Some(note) = self.key_note() {
             line.push_str(&note);
+        }
+        if !self.also.is_empty() {
+            let _ = write!(line, " (and {} more place(s))", self.also.len());
         }
         if let Some(help) = &self.help {
             let _ = write!(line, "; help: {help}");
@@ -221,6 +294,10 @@ impl Diagnostic {
         if let (Some(object), Some(_)) = (&self.object, &self.location) {
             group = group.element(Level::NOTE.message(format!("in {object}")));
         }
+        let also = self.also_note();
+        if let Some(also) = &also {
+            group = group.element(Level::NOTE.message(also.as_str()));
+        }
         let mut report = vec![group];
         if let Some(help) = &self.help {
             report.push(Group::with_title(Level::HELP.secondary_title(help.as_str())));
@@ -256,6 +333,55 @@ impl Diagnostic {
             position.line,
         ))
     }
+}
+
+/// `file:line:column`, `file`, the object or the model file, whichever is known.
+fn describe_place(
+    location: Option<&Location>,
+    object: Option<&String>,
+    origin: Option<&Origin>,
+) -> Option<String> {
+    match location {
+        Some(Location { file, position: Some(p) }) => {
+            Some(format!("{file}:{}:{}", p.line, p.column))
+        }
+        Some(Location { file, position: None }) => Some(file.clone()),
+        None => object.cloned().or_else(|| origin.map(ToString::to_string)),
+    }
+}
+
+/// Reports each cause once: diagnostics with the same code, severity,
+/// message and help become one, the first in order, which lists the places
+/// of the others in [`Diagnostic::also`]. A place reported twice is kept
+/// once. The order of the first occurrences is kept.
+#[must_use]
+pub fn merge_repeated(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    // Looked up only; the output keeps the input's order.
+    let mut index: std::collections::HashMap<(Code, Severity, String, Option<String>), usize> =
+        std::collections::HashMap::new();
+    let mut merged: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
+    for diagnostic in diagnostics {
+        let key = (
+            diagnostic.code,
+            diagnostic.severity,
+            diagnostic.message.clone(),
+            diagnostic.help.clone(),
+        );
+        if let Some(&at) = index.get(&key) {
+            let first = &mut merged[at];
+            let mut places = vec![diagnostic.own_place()];
+            places.extend(diagnostic.also);
+            for place in places {
+                if place != first.own_place() && !first.also.contains(&place) {
+                    first.also.push(place);
+                }
+            }
+        } else {
+            index.insert(key, merged.len());
+            merged.push(diagnostic);
+        }
+    }
+    merged
 }
 
 impl fmt::Display for Diagnostic {
@@ -315,6 +441,47 @@ mod tests {
         assert_eq!(suggest("Replicas", fields), Some("replicas"));
         assert_eq!(suggest("routs", fields), Some("routes"));
         assert_eq!(suggest("xyz", fields), None);
+    }
+
+    fn at_line(file: &str, line: usize) -> Diagnostic {
+        Diagnostic::warning(Code::CheckMissingProbe, "same cause")
+            .with_help("same fix")
+            .in_file(file, Some(Position { line, column: 1, offset: 0, len: 1 }))
+    }
+
+    #[test]
+    fn repeated_causes_merge_into_one_with_every_place() {
+        let other = Diagnostic::warning(Code::CheckMissingProbe, "another cause");
+        let merged = merge_repeated(vec![
+            at_line("a.yaml", 1),
+            other.clone(),
+            at_line("b.yaml", 2),
+            at_line("a.yaml", 1),
+            at_line("c.yaml", 3),
+        ]);
+        assert_eq!(merged.len(), 2, "{merged:#?}");
+        assert_eq!(merged[1], other);
+        let first = &merged[0];
+        assert_eq!(first.place(), Some("a.yaml:1:1".to_owned()));
+        let also: Vec<Option<String>> = first.also.iter().map(Place::describe).collect();
+        assert_eq!(also, [Some("b.yaml:2:1".to_owned()), Some("c.yaml:3:1".to_owned())]);
+        assert_eq!(first.place_count(), 3);
+        assert!(first.short().ends_with("same cause (and 2 more place(s)); help: same fix"));
+        let rendered = first.render(None, false);
+        assert!(rendered.contains("also at 2 more place(s): b.yaml:2:1, c.yaml:3:1"), "{rendered}");
+    }
+
+    #[test]
+    fn a_long_list_of_places_shows_the_first_few() {
+        let merged = merge_repeated((1..=12).map(|line| at_line("a.yaml", line)).collect());
+        assert_eq!(merged.len(), 1);
+        assert_eq!(merged[0].also.len(), 11);
+        assert_eq!(
+            merged[0].also_note().as_deref(),
+            Some(
+                "also at 11 more place(s): a.yaml:2:1, a.yaml:3:1, a.yaml:4:1, a.yaml:5:1, a.yaml:6:1, and 6 more"
+            )
+        );
     }
 
     #[test]

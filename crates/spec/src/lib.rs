@@ -29,6 +29,7 @@ pub mod position;
 pub mod promote;
 pub mod quantity;
 pub mod reference;
+pub mod scaffold;
 pub mod schema;
 pub mod source;
 pub mod validate;

@@ -114,32 +114,49 @@ impl Sources {
         self.files.iter().find(|f| f.display_path() == path)
     }
 
-    /// Adds file, line and column to a diagnostic that names an origin and a pointer.
+    /// Adds file, line and column to a diagnostic that names an origin and a pointer,
+    /// and to its other places ([`Diagnostic::also`]).
     pub fn locate(&self, diagnostic: &mut Diagnostic) {
-        if diagnostic.location.is_some() {
-            return;
+        if diagnostic.location.is_none() {
+            diagnostic.location = self.location_of(
+                diagnostic.origin.as_ref(),
+                diagnostic.pointer.as_deref(),
+                diagnostic.at_key,
+            );
         }
-        let Some(origin) = &diagnostic.origin else {
-            return;
-        };
+        for place in &mut diagnostic.also {
+            if place.location.is_none() {
+                place.location =
+                    self.location_of(place.origin.as_ref(), place.pointer.as_deref(), place.at_key);
+            }
+        }
+    }
+
+    /// Where a pointer into a model file is, when the file was loaded; in an
+    /// environment that extends others, the file that sets the value.
+    fn location_of(
+        &self,
+        origin: Option<&Origin>,
+        pointer: Option<&str>,
+        at_key: bool,
+    ) -> Option<Location> {
+        let origin = origin?;
         if let Origin::Environment(name) = origin
             && let Some(layering) = self.layers.get(name)
         {
-            let (file, position) =
-                layering.locate(diagnostic.pointer.as_deref().unwrap_or(""), diagnostic.at_key);
-            diagnostic.location =
-                Some(Location { file: self.files[file].display_path(), position: Some(position) });
-            return;
+            let (file, position) = layering.locate(pointer.unwrap_or(""), at_key);
+            return Some(Location {
+                file: self.files[file].display_path(),
+                position: Some(position),
+            });
         }
-        let Some(file) = self.file(origin) else {
-            return;
-        };
-        let position = match (file.root(), &diagnostic.pointer) {
-            (Some(root), Some(pointer)) => Some(root.locate(pointer, diagnostic.at_key)),
+        let file = self.file(origin)?;
+        let position = match (file.root(), pointer) {
+            (Some(root), Some(pointer)) => Some(root.locate(pointer, at_key)),
             (Some(root), None) => Some(root.position),
             (None, _) => None,
         };
-        diagnostic.location = Some(Location { file: file.display_path(), position });
+        Some(Location { file: file.display_path(), position })
     }
 
     /// Locates every diagnostic in place.

@@ -14,7 +14,7 @@ use crate::diagnostic::{Diagnostic, Origin, suggest};
 use crate::edit::{TagEdit, set_image_tags};
 use crate::load::{Sources, reload_environments};
 use crate::model::{Environment, Platform};
-use crate::names::{EnvName, ImageTag, ServiceName};
+use crate::names::{EnvName, ImageTag, ObjectName, ServiceName};
 use crate::position::pointer_join;
 use crate::validate::validate_environments;
 
@@ -50,10 +50,26 @@ pub struct Plan {
     pub tags: Vec<(ServiceName, ImageTag)>,
     /// The services that already run that tag in `to`.
     pub unchanged: Vec<(ServiceName, ImageTag)>,
+    /// The services promoted because they ship with one that was asked for
+    /// (`releaseGroups` in `platform.yaml`), in the order they were added.
+    pub grouped: Vec<Grouped>,
+}
+
+/// A service promoted because it is in a release group with another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grouped {
+    /// The service added to the promotion.
+    pub service: ServiceName,
+    /// The service it ships with.
+    pub with: ServiceName,
+    /// The release group that says so.
+    pub group: ObjectName,
 }
 
 /// Checks a request and chooses each service's tag: the one it runs in
-/// `from` (its own tag, else the default). Every problem is reported at once:
+/// `from` (its own tag, else the default). A service named in a release
+/// group brings the group's other services along ([`Plan::grouped`]), after
+/// the services named. Every problem is reported at once:
 /// unknown environments or services, the same environment twice, services
 /// with no tag in `from`, and `latest` tags for an environment that is not
 /// for development (once per place in `from`'s file).
@@ -61,7 +77,7 @@ pub fn plan(platform: &Platform, request: &Request<'_>) -> Result<Plan, Vec<Diag
     let mut problems = Vec::new();
     let from = find_environment(platform, request.from, &mut problems);
     let to = find_environment(platform, request.to, &mut problems);
-    let services = find_services(platform, request.services, &mut problems);
+    let (services, grouped) = find_services(platform, request.services, &mut problems);
     let (Some(from), Some(to)) = (from, to) else { return Err(problems) };
     if from.name == to.name {
         problems.push(
@@ -72,7 +88,8 @@ pub fn plan(platform: &Platform, request: &Request<'_>) -> Result<Plan, Vec<Diag
             .with_help("promote from the environment that ran the tags to another one"),
         );
     }
-    let plan = choose_tags(from, to, &services, &mut problems);
+    let mut plan = choose_tags(from, to, &services, &mut problems);
+    plan.grouped = grouped;
     if problems.is_empty() { Ok(plan) } else { Err(problems) }
 }
 
@@ -182,6 +199,7 @@ fn choose_tags(
         to: to.name.clone(),
         tags: Vec::new(),
         unchanged: Vec::new(),
+        grouped: Vec::new(),
     };
     let mut untagged = Vec::new();
     let mut latest: BTreeMap<String, Vec<&ServiceName>> = BTreeMap::new();
@@ -254,18 +272,20 @@ fn find_environment<'p>(
     found
 }
 
-/// The services to promote, each once; unknown names are problems.
+/// The services to promote, each once, with the services their release
+/// groups bring along; unknown names are problems.
 fn find_services(
     platform: &Platform,
     services: Services<'_>,
     problems: &mut Vec<Diagnostic>,
-) -> Vec<ServiceName> {
+) -> (Vec<ServiceName>, Vec<Grouped>) {
     let names = match services {
-        Services::All => return platform.service_names().cloned().collect(),
+        Services::All => return (platform.service_names().cloned().collect(), Vec::new()),
         Services::Named(names) => names,
     };
     let known: Vec<&str> = platform.service_names().map(ServiceName::as_str).collect();
     let mut found: Vec<ServiceName> = Vec::new();
+    let mut grouped: Vec<Grouped> = Vec::new();
     for name in names {
         match platform.service(name) {
             Some(service) if !found.contains(&service.name) => found.push(service.name.clone()),
@@ -273,7 +293,42 @@ fn find_services(
             None => problems.push(unknown(Code::PromoteUnknownService, "service", name, &known)),
         }
     }
-    found
+    // Services named by hand are not "brought along", whatever their order.
+    for service in found.clone() {
+        add_groups(platform, &service, &mut found, &mut grouped);
+    }
+    (found, grouped)
+}
+
+/// Adds the services that ship with `service` to `found`, and theirs in
+/// turn, each recorded in `grouped`.
+fn add_groups(
+    platform: &Platform,
+    service: &ServiceName,
+    found: &mut Vec<ServiceName>,
+    grouped: &mut Vec<Grouped>,
+) {
+    let mut queue = vec![service.clone()];
+    while let Some(current) = queue.pop() {
+        for (group, members) in &platform.settings.release_groups {
+            if !members.contains(&current) {
+                continue;
+            }
+            for member in members {
+                // Unknown members are reported by validation.
+                if found.contains(member) || platform.service(member.as_str()).is_none() {
+                    continue;
+                }
+                found.push(member.clone());
+                grouped.push(Grouped {
+                    service: member.clone(),
+                    with: current.clone(),
+                    group: group.clone(),
+                });
+                queue.push(member.clone());
+            }
+        }
+    }
 }
 
 fn unknown(code: Code, what: &str, name: &str, known: &[&str]) -> Diagnostic {

@@ -20,6 +20,10 @@ use crate::names::{self, NameKind};
 use crate::position::pointer_join;
 use crate::quantity::Quantity;
 
+/// Where the published schemas are served: `schema/` of platc's repository,
+/// at its main branch.
+pub const SCHEMA_BASE_URL: &str = "https://raw.githubusercontent.com/platc/platc/main/schema/";
+
 /// The kinds of model files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FileKind {
@@ -49,6 +53,16 @@ impl FileKind {
     #[must_use]
     pub fn schema_file_name(self) -> String {
         format!("{}.schema.json", self.as_str())
+    }
+
+    /// The schema's `$id`: where the published file is served, the raw file of
+    /// `schema/` in platc's repository. yaml-language-server resolves a
+    /// schema's references against its `$id`, and mishandles ids that do not
+    /// end in the schema's own file name; a real URL ending in it resolves
+    /// to the same document wherever an editor loaded the schema from.
+    #[must_use]
+    pub fn schema_id(self) -> String {
+        format!("{SCHEMA_BASE_URL}{}", self.schema_file_name())
     }
 }
 
@@ -83,6 +97,13 @@ pub fn document_schema(kind: FileKind) -> Value {
     let mut value = schema.to_value();
     crate::kubernetes::refine(&mut value);
     forbid_null(&mut value);
+    if let Some(root) = value.as_object_mut() {
+        // First, where editors and readers look for it.
+        let mut with_id = serde_json::Map::new();
+        with_id.insert("$id".to_owned(), Value::String(kind.schema_id()));
+        with_id.extend(std::mem::take(root));
+        *root = with_id;
+    }
     value
 }
 

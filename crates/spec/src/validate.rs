@@ -84,6 +84,7 @@ pub fn validate_services(platform: &Platform) -> Vec<Diagnostic> {
     check_middlewares(platform, None, &mut out);
     check_platform_maintenance(platform, &mut out);
     check_dependency_types(platform, &mut out);
+    check_release_groups(platform, &mut out);
     out
 }
 
@@ -333,6 +334,25 @@ fn check_platform_maintenance(platform: &Platform, out: &mut Vec<Diagnostic>) {
                     "`{field}` configures platc's maintenance server, which no environment uses while `{service}` answers: remove it, or remove `service`"
                 )),
             );
+        }
+    }
+}
+
+/// Every service of a release group exists.
+fn check_release_groups(platform: &Platform, out: &mut Vec<Diagnostic>) {
+    let known: Vec<&str> = platform.services.iter().map(|s| s.name.as_str()).collect();
+    for (group, services) in &platform.settings.release_groups {
+        for (i, name) in services.iter().enumerate() {
+            if platform.service(name.as_str()).is_none() {
+                let pointer = format!("{}/{i}", pointer_join("/releaseGroups", group.as_str()));
+                out.push(unknown_reference(
+                    "service",
+                    name.as_str(),
+                    &known,
+                    Origin::Platform,
+                    &pointer,
+                ));
+            }
         }
     }
 }

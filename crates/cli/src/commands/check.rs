@@ -9,6 +9,7 @@ use std::path::Path;
 use platc_render::check::check_tree;
 use platc_render::{diff_trees, read_tree, render_all};
 use platc_spec::Code;
+use platc_spec::diagnostic::merge_repeated;
 use platc_spec::{Diagnostic, Severity, Sources, load_dir};
 
 use crate::Outcome;
@@ -91,6 +92,8 @@ fn findings(root: &Path, args: &CheckArgs) -> (Vec<Diagnostic>, Sources, Outcome
     }
     loaded.sources.locate_all(&mut findings);
     platc_spec::load::sort_diagnostics(&mut findings);
+    // Each cause once, with every place it shows up.
+    let findings = merge_repeated(findings);
     // Notes (the patches in effect) inform reviewers; they fail nothing.
     let clean = findings.iter().all(|d| d.severity == Severity::Note);
     let outcome = if clean { Outcome::Success } else { Outcome::Differs };
@@ -144,6 +147,19 @@ fn finding_json(finding: &Diagnostic) -> serde_json::Value {
         "column": position.map(|p| p.column),
         "key": finding.key(),
         "object": finding.object,
+        "places": finding.place_count(),
+        "also": finding.also.iter().map(place_json).collect::<Vec<_>>(),
+    })
+}
+
+/// Another place of a finding, as JSON.
+fn place_json(place: &platc_spec::diagnostic::Place) -> serde_json::Value {
+    let position = place.location.as_ref().and_then(|l| l.position);
+    serde_json::json!({
+        "file": place.location.as_ref().map(|l| l.file.clone()),
+        "line": position.map(|p| p.line),
+        "column": position.map(|p| p.column),
+        "object": place.object,
     })
 }
 
@@ -166,6 +182,9 @@ fn github_annotation(finding: &Diagnostic) -> String {
     let mut message = finding.message.clone();
     if let Some(object) = &finding.object {
         let _ = write!(message, " ({object})");
+    }
+    if let Some(also) = finding.also_note() {
+        let _ = write!(message, "\n{also}");
     }
     if let Some(help) = &finding.help {
         let _ = write!(message, "\nhelp: {help}");

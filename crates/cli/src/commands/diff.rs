@@ -5,13 +5,15 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::Context as _;
+use platc_render::diff::markdown::{self, Options, Section};
 use platc_render::diff::{ChangeKind, TreeDiff};
 use platc_render::{Tree, diff_trees, read_tree};
+use platc_spec::file::{Durability, replace_file};
 
 use super::{environment_name, load, render_tree};
 use crate::Outcome;
 use crate::args::{DiffArgs, DiffFormat};
-use crate::output::{Paint, Style, print};
+use crate::output::{Paint, Style, note, print};
 
 pub fn run(root: &Path, args: &DiffArgs, style: Style) -> anyhow::Result<Outcome> {
     let Some(loaded) = load(root, style) else { return Ok(Outcome::BadInput) };
@@ -23,8 +25,12 @@ pub fn run(root: &Path, args: &DiffArgs, style: Style) -> anyhow::Result<Outcome
         let Some((_, new)) = render_tree(&loaded, Some(&to), style) else {
             return Ok(Outcome::BadInput);
         };
-        let labels =
-            Labels { title: format!("{from} → {to}"), old: from.clone(), new: to.clone() };
+        let labels = Labels {
+            title: format!("{from} → {to}"),
+            old: from.clone(),
+            new: to.clone(),
+            command: Some(format!("platc diff --from {from} --to {to}")),
+        };
         (old.subtree(&from), new.subtree(&to), labels)
     } else {
         let Some((environments, rendered)) =
@@ -47,22 +53,64 @@ pub fn run(root: &Path, args: &DiffArgs, style: Style) -> anyhow::Result<Outcome
             }
             _ => (read(&golden_dir)?, "all environments".to_owned()),
         };
-        let labels =
-            Labels { title, old: args.golden.display().to_string(), new: "rendered".to_owned() };
+        let labels = Labels {
+            title,
+            old: args.golden.display().to_string(),
+            new: "rendered".to_owned(),
+            command: None,
+        };
         (golden, rendered, labels)
     };
 
     let diff = diff_trees(&old, &new);
     if diff.is_empty() {
-        eprintln!("platc: {}: no differences", labels.title);
+        note(style, &format!("{}: no differences", labels.title));
+        if let Some(file) = &args.output {
+            let text = match args.format {
+                DiffFormat::Text => String::new(),
+                DiffFormat::Markdown => {
+                    format!("### platc diff: {}\n\nNo differences.\n", labels.title)
+                }
+            };
+            write_output(file, &text)?;
+        }
         return Ok(Outcome::Success);
     }
     let text = match args.format {
+        // A file is not a terminal: no colours in it.
+        DiffFormat::Text if args.output.is_some() => {
+            let plain = Style { stdout: false, ..style };
+            format_text(&diff, &labels, args.stat, plain)
+        }
         DiffFormat::Text => format_text(&diff, &labels, args.stat, style),
-        DiffFormat::Markdown => format_markdown(&diff, &labels, args.stat),
+        DiffFormat::Markdown => {
+            let (text, left_out) = format_markdown(&diff, &labels, args.stat, args.max_chars);
+            if left_out.objects + left_out.diffs > 0 {
+                note(
+                    style,
+                    &format!(
+                        "the markdown diff leaves out {} object(s) and {} unified diff(s) to stay within {} characters",
+                        left_out.objects, left_out.diffs, args.max_chars
+                    ),
+                );
+            }
+            text
+        }
     };
-    print(&text)?;
+    match &args.output {
+        Some(file) => {
+            write_output(file, &text)?;
+            note(style, &format!("wrote the diff to {}", file.display()));
+        }
+        None => print(&text)?,
+    }
     Ok(Outcome::Differs)
+}
+
+/// Writes the diff where CI picks it up, replacing the file atomically.
+fn write_output(file: &Path, text: &str) -> anyhow::Result<()> {
+    replace_file(file, text.as_bytes(), Durability::Buffered)
+        .with_context(|| format!("cannot write the diff to `{}`", file.display()))
 }
 
 /// What is compared with what.
@@ -73,6 +121,9 @@ pub struct Labels {
     pub old: String,
     /// The name of the new side.
     pub new: String,
+    /// The command that shows the whole diff, when the changes do not name
+    /// their environment in their paths (a comparison of two environments).
+    pub command: Option<String>,
 }
 
 /// A diff for a terminal: a summary line, one line per object with the
@@ -115,40 +166,36 @@ pub fn format_text(diff: &TreeDiff, labels: &Labels, stat: bool, style: Style) -
     out
 }
 
-/// A diff for a pull-request comment: a summary table and, per object, a
-/// collapsible section with the changed fields and the unified diff.
-pub fn format_markdown(diff: &TreeDiff, labels: &Labels, stat: bool) -> String {
-    let (added, removed, changed) = diff.counts();
-    let mut out = String::new();
-    let _ = writeln!(out, "### platc diff: {}\n", labels.title);
-    let _ = writeln!(out, "**{changed} changed, {added} added, {removed} removed**\n");
-    let _ = writeln!(out, "| | object | file |\n|---|---|---|");
-    for change in &diff.changes {
-        let _ =
-            writeln!(out, "| `{}` | {} | `{}` |", change.kind.sign(), change.object, change.path);
-    }
-    for change in &diff.changes {
-        let _ = writeln!(
-            out,
-            "\n<details><summary><code>{}</code> {}</summary>\n",
-            change.kind.sign(),
-            change.object
-        );
-        let fields = change.fields();
-        for field in &fields {
-            let value = |v: &Option<String>| {
-                v.as_deref().map_or_else(|| "—".to_owned(), |v| format!("`{v}`"))
-            };
-            let _ =
-                writeln!(out, "- `{}`: {} → {}", field.path, value(&field.old), value(&field.new));
-        }
-        if !stat {
-            if !fields.is_empty() {
-                out.push('\n');
-            }
-            let _ = writeln!(out, "```diff\n{}```", change.unified(&labels.old, &labels.new));
-        }
-        out.push_str("\n</details>\n");
-    }
-    out
+/// A diff for a pull-request comment, grouped by environment, within
+/// `budget` characters; and what it left out to stay within them.
+pub fn format_markdown(
+    diff: &TreeDiff,
+    labels: &Labels,
+    stat: bool,
+    budget: usize,
+) -> (String, markdown::LeftOut) {
+    let sections: Vec<Section<'_>> = match &labels.command {
+        Some(command) => vec![Section {
+            environment: labels.title.clone(),
+            command: command.clone(),
+            changes: diff.changes.iter().collect(),
+        }],
+        None => diff
+            .by_environment()
+            .into_iter()
+            .map(|(environment, changes)| Section {
+                environment: environment.to_owned(),
+                command: format!("platc diff {environment}"),
+                changes,
+            })
+            .collect(),
+    };
+    let options = Options {
+        title: &labels.title,
+        old_label: &labels.old,
+        new_label: &labels.new,
+        unified: !stat,
+        budget,
+    };
+    markdown::markdown(&sections, &options)
 }

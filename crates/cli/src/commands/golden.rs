@@ -13,6 +13,6 @@ pub fn run(root: &Path, args: &GoldenArgs, style: Style) -> anyhow::Result<Outco
     };
     let Some((_, tree)) = render_tree(&loaded, None, style) else { return Ok(Outcome::BadInput) };
     let dir = root.join(&args.dir);
-    write_out(&tree, &dir)?;
+    write_out(&tree, &dir, style)?;
     Ok(Outcome::Success)
 }

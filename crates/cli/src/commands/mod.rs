@@ -2,14 +2,18 @@
 //! naming environments.
 
 pub mod check;
+pub mod completions;
 pub mod diff;
 pub mod explain;
 pub mod golden;
+pub mod graph;
+pub mod init;
 pub mod promote;
 pub mod render;
 pub mod schema;
 
 use std::path::Path;
+use std::time::Instant;
 
 use anyhow::Context as _;
 use platc_render::{Object, Tree, WriteSummary, render_environments, write_tree};
@@ -17,12 +21,23 @@ use platc_spec::load::abstract_environment;
 use platc_spec::names::EnvName;
 use platc_spec::{Diagnostic, Loaded, Sources, load_dir};
 
-use crate::output::{Style, report};
+use crate::output::{Style, detail, elapsed_ms, note, report};
 
 /// Loads the platform at `root`, printing warnings; on errors prints them and returns `None`.
 pub fn load(root: &Path, style: Style) -> Option<Loaded> {
+    let start = Instant::now();
     match load_dir(root) {
         Ok(loaded) => {
+            detail(
+                style,
+                &format!(
+                    "loaded {} service(s) and {} environment(s) from {} in {}",
+                    loaded.platform.services.len(),
+                    loaded.platform.environments.len(),
+                    root.display(),
+                    elapsed_ms(start)
+                ),
+            );
             if !loaded.warnings.is_empty() {
                 report(&loaded.warnings, &loaded.sources, style);
             }
@@ -58,7 +73,7 @@ pub fn render_tree(
 pub fn render_tree_of_kinds(
     loaded: &Loaded,
     environment: Option<&str>,
-    kinds: &[String],
+    kinds: &[&str],
     style: Style,
 ) -> Option<(Vec<EnvName>, Tree)> {
     let names: Vec<String> = match environment {
@@ -72,9 +87,24 @@ pub fn render_tree_of_kinds(
         }
         None => loaded.platform.environment_names().map(ToString::to_string).collect(),
     };
-    let keep = |object: &Object| kinds.is_empty() || kinds.iter().any(|kind| kind == object.kind());
+    let keep = |object: &Object| kinds.is_empty() || kinds.contains(&object.kind());
+    let start = Instant::now();
     match render_environments(&loaded.platform, &names, keep) {
         Ok(rendered) => {
+            detail(
+                style,
+                &format!(
+                    "rendered {} ({} files) in {}",
+                    rendered
+                        .environments
+                        .iter()
+                        .map(EnvName::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    rendered.tree.len(),
+                    elapsed_ms(start)
+                ),
+            );
             if !rendered.warnings.is_empty() {
                 report_located(rendered.warnings, &loaded.sources, style);
             }
@@ -88,18 +118,23 @@ pub fn render_tree_of_kinds(
 }
 
 /// Writes `tree` into `dir` (see [`write_tree`]) and says on stderr what changed.
-pub fn write_out(tree: &Tree, dir: &Path) -> anyhow::Result<WriteSummary> {
+pub fn write_out(tree: &Tree, dir: &Path, style: Style) -> anyhow::Result<WriteSummary> {
+    let start = Instant::now();
     let summary =
         write_tree(tree, dir).with_context(|| format!("cannot write `{}`", dir.display()))?;
     let WriteSummary { written, removed, unchanged } = summary;
     if written + removed == 0 {
-        eprintln!("platc: {} is up to date ({unchanged} files)", dir.display());
+        note(style, &format!("{} is up to date ({unchanged} files)", dir.display()));
     } else {
-        eprintln!(
-            "platc: {}: {written} file(s) written, {removed} removed, {unchanged} unchanged",
-            dir.display()
+        note(
+            style,
+            &format!(
+                "{}: {written} file(s) written, {removed} removed, {unchanged} unchanged",
+                dir.display()
+            ),
         );
     }
+    detail(style, &format!("wrote {} in {}", dir.display(), elapsed_ms(start)));
     Ok(summary)
 }
 

@@ -22,7 +22,7 @@ use super::diff::{Labels, format_text};
 use super::{environment_name, load, report_located};
 use crate::Outcome;
 use crate::args::PromoteArgs;
-use crate::output::{Style, print, report};
+use crate::output::{Style, note, print, report};
 
 pub fn run(root: &Path, args: &PromoteArgs, style: Style) -> anyhow::Result<Outcome> {
     let Some(loaded) = load(root, style) else { return Ok(Outcome::BadInput) };
@@ -38,14 +38,23 @@ pub fn run(root: &Path, args: &PromoteArgs, style: Style) -> anyhow::Result<Outc
         }
     };
 
+    for grouped in &plan.grouped {
+        note(
+            style,
+            &format!(
+                "{} ships with {} (release group `{}` in platform.yaml): promoting it too",
+                grouped.service, grouped.with, grouped.group
+            ),
+        );
+    }
     for (service, tag) in &plan.unchanged {
-        eprintln!("platc: {service}: already at {tag} in {}", plan.to);
+        note(style, &format!("{service}: already at {tag} in {}", plan.to));
     }
     if plan.tags.is_empty() {
         let origin = Origin::Environment(plan.to.clone());
         let file =
             loaded.sources.file(&origin).map_or_else(|| to.clone(), SourceFile::display_path);
-        eprintln!("platc: nothing to promote; {file} is unchanged");
+        note(style, &format!("nothing to promote; {file} is unchanged"));
         return Ok(Outcome::Success);
     }
 
@@ -87,25 +96,26 @@ pub fn run(root: &Path, args: &PromoteArgs, style: Style) -> anyhow::Result<Outc
     for TagChange { service, old, new, edit } in &promotion.changes {
         let old = old.as_ref().map_or_else(|| "no tag".to_owned(), ToString::to_string);
         let added = if *edit == TagEdit::Added { " (added to images.tags)" } else { "" };
-        eprintln!("platc: {service}: {old} -> {new}{added}");
+        note(style, &format!("{service}: {old} -> {new}{added}"));
     }
     for (env, old_tree, new_tree) in &trees {
         let diff = diff_trees(old_tree, new_tree);
         if diff.is_empty() {
-            eprintln!("platc: {env}: the new tags change no rendered file");
+            note(style, &format!("{env}: the new tags change no rendered file"));
         } else {
             let labels = Labels {
                 title: (*env).to_string(),
                 old: "before".to_owned(),
                 new: "after".to_owned(),
+                command: None,
             };
             print(&format_text(&diff, &labels, false, style))?;
         }
     }
     if args.dry_run {
-        eprintln!("platc: dry run: {} was not written", promotion.file);
+        note(style, &format!("dry run: {} was not written", promotion.file));
     } else {
-        eprintln!("platc: updated {}", promotion.file);
+        note(style, &format!("updated {}", promotion.file));
     }
     Ok(Outcome::Success)
 }

@@ -3,16 +3,26 @@
 use std::path::Path;
 
 use platc_render::emit::is_manifest;
+use platc_render::object::parse_kinds;
+use platc_spec::Sources;
 
 use super::{load, render_tree_of_kinds, write_out};
 use crate::Outcome;
 use crate::args::RenderArgs;
-use crate::output::{Style, print_documents};
+use crate::output::{Style, print_documents, report};
 
 pub fn run(root: &Path, args: &RenderArgs, style: Style) -> anyhow::Result<Outcome> {
+    // A misspelt kind would keep nothing and print nothing: refuse it first.
+    let kinds = match parse_kinds(&args.kinds) {
+        Ok(kinds) => kinds,
+        Err(problems) => {
+            report(&problems, &Sources::default(), style);
+            return Ok(Outcome::BadInput);
+        }
+    };
     let Some(loaded) = load(root, style) else { return Ok(Outcome::BadInput) };
     let environment = if args.all { None } else { args.environment.as_deref() };
-    let Some((environments, tree)) = render_tree_of_kinds(&loaded, environment, &args.kinds, style)
+    let Some((environments, tree)) = render_tree_of_kinds(&loaded, environment, &kinds, style)
     else {
         return Ok(Outcome::BadInput);
     };
@@ -25,7 +35,7 @@ pub fn run(root: &Path, args: &RenderArgs, style: Style) -> anyhow::Result<Outco
         _ => tree,
     };
     if let Some(dir) = &args.out {
-        write_out(&tree, dir)?;
+        write_out(&tree, dir, style)?;
     } else if args.all {
         // Environment by environment, each with its manifests in path order.
         let prefixes: Vec<String> = environments.iter().map(|e| format!("{e}/")).collect();

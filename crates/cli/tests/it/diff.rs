@@ -48,3 +48,68 @@ fn diff_reports_added_and_removed_objects() {
         "local: 0 changed, 0 added, 3 removed\n  - Deployment local/mailer  (local/manifests/services/mailer/deployment.yaml)\n  - NetworkPolicy local/mailer  (local/manifests/services/mailer/networkpolicy.yaml)\n  - ServiceAccount local/mailer  (local/manifests/services/mailer/serviceaccount.yaml)\n"
     );
 }
+
+#[test]
+fn markdown_diff_for_ci_fits_a_comment_and_goes_to_a_file() {
+    let tmp = crate::example_copy();
+    assert_eq!(platc(tmp.path(), &["golden"]).code, 0);
+    // A change to nearly every object of every environment: the platform's
+    // name is the `app.kubernetes.io/part-of` label.
+    let platform = tmp.path().join("platform.yaml");
+    let text = fs::read_to_string(&platform).unwrap();
+    fs::write(&platform, text.replace("\nname: acme-shop\n", "\nname: acme-store\n")).unwrap();
+
+    let run = platc(tmp.path(), &["diff", "--format", "markdown", "--output", "diff.md"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.stdout, "", "the diff went to the file");
+    let markdown = fs::read_to_string(tmp.path().join("diff.md")).unwrap();
+    let length = markdown.chars().count();
+    assert!(length <= 60_000, "{length} characters");
+    assert!(length > 50_000, "the budget is used: {length} characters");
+    // Grouped by environment, each summary naming its environment.
+    let local = markdown.find("\n#### local: ").expect("a local section");
+    let production = markdown.find("\n#### production: ").expect("a production section");
+    assert!(local < production);
+    assert!(markdown.contains("| environment | changed | added | removed |"));
+    for summary in markdown.lines().filter(|l| l.starts_with("<details><summary>")) {
+        assert!(
+            ["<b>local</b>", "<b>production</b>", "<b>staging</b>"]
+                .iter()
+                .any(|e| summary.contains(e)),
+            "{summary}"
+        );
+    }
+    assert!(
+        markdown.contains(
+            "<details><summary><code>~</code> <b>local</b> · Namespace acme-shop</summary>"
+        )
+    );
+    assert!(markdown.contains(
+        "- `metadata.labels[\"app.kubernetes.io/part-of\"]`: `acme-shop` → `acme-store`"
+    ));
+    // Truncated, and saying so with counts and the commands to run.
+    assert!(
+        markdown.contains("> **Truncated** to fit 60,000 characters; left out: "),
+        "{}",
+        &markdown[markdown.len() - 600..]
+    );
+    assert!(markdown.contains("`platc diff production`"), "{}", &markdown[markdown.len() - 600..]);
+    assert!(run.stderr.contains("platc: the markdown diff leaves out "), "{}", run.stderr);
+    assert!(run.stderr.contains("platc: wrote the diff to diff.md"), "{}", run.stderr);
+
+    // A smaller budget is kept too.
+    let small =
+        platc(tmp.path(), &["diff", "production", "--format", "markdown", "--max-chars", "5000"]);
+    assert_eq!(small.code, 1);
+    assert!(small.stdout.chars().count() <= 5_000, "{}", small.stdout.chars().count());
+    assert!(small.stdout.starts_with("### platc diff: production\n"), "{}", small.stdout);
+
+    // No differences: the file still says so, for CI to post.
+    assert_eq!(platc(tmp.path(), &["golden"]).code, 0);
+    let same = platc(tmp.path(), &["diff", "--format", "markdown", "--output", "diff.md"]);
+    assert_eq!(same.code, 0, "{}", same.stderr);
+    assert_eq!(
+        fs::read_to_string(tmp.path().join("diff.md")).unwrap(),
+        "### platc diff: all environments\n\nNo differences.\n"
+    );
+}

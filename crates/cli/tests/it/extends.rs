@@ -91,7 +91,7 @@ fn a_problem_found_while_rendering_is_located_in_the_file_that_set_the_value() {
     assert_eq!(run.code, 2, "{}", run.transcript());
     assert!(run.stdout.is_empty(), "nothing is printed on a failed render");
     assert!(run.stderr.contains("error[render::unknown_chart_value]"), "{}", run.stderr);
-    assert!(run.stderr.contains("--> environments/staging.yaml:73:18"), "{}", run.stderr);
+    assert!(run.stderr.contains("--> environments/staging.yaml:74:18"), "{}", run.stderr);
     assert!(
         run.stderr.contains("sentinal: {enabled: true}"),
         "the snippet is staging's: {}",
@@ -158,7 +158,8 @@ fn promoting_into_an_environment_that_inherits_its_tags_adds_them_to_its_own_fil
         run.stderr
     );
 
-    // production's orders-api tag is older than the one qa inherits.
+    // production's orders-api tag is older than the one qa inherits; its
+    // release group brings orders-migrate along.
     let run = promote(tmp.path(), &["orders-api", "--from", "production", "--to", "qa"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(
@@ -166,12 +167,19 @@ fn promoting_into_an_environment_that_inherits_its_tags_adds_them_to_its_own_fil
         "{}",
         run.stderr
     );
-    assert!(run.stdout.contains("qa: 1 changed"), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("orders-migrate: 2026.11.4 -> 2026.11.3 (added to images.tags)"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.contains("qa: 2 changed"), "{}", run.stdout);
     assert_eq!(read(tmp.path(), "environments/staging.yaml"), staging, "the parent is not edited");
     assert_eq!(
         read(tmp.path(), "environments/qa.yaml"),
-        format!("{qa}images:\n  tags:\n    orders-api: \"2026.11.3\"\n"),
-        "the entry is added to qa's own file"
+        format!(
+            "{qa}images:\n  tags:\n    orders-api: \"2026.11.3\"\n    orders-migrate: \"2026.11.3\"\n"
+        ),
+        "the entries are added to qa's own file"
     );
     let explained = platc(tmp.path(), &["explain", "qa", "images.tags.orders-api"]);
     assert!(explained.stdout.contains("set in environments/qa.yaml:"), "{}", explained.stdout);
@@ -190,8 +198,9 @@ fn promoting_into_a_parent_shows_the_environments_that_inherit_the_tags() {
         &["orders-api", "--from", "production", "--to", "staging", "--dry-run"],
     );
     assert_eq!(run.code, 0, "{}", run.transcript());
-    assert!(run.stdout.contains("staging: 1 changed"), "{}", run.stdout);
-    assert!(run.stdout.contains("qa: 1 changed"), "qa inherits staging's tags: {}", run.stdout);
+    // orders-migrate ships with orders-api (platform.yaml's release group).
+    assert!(run.stdout.contains("staging: 2 changed"), "{}", run.stdout);
+    assert!(run.stdout.contains("qa: 2 changed"), "qa inherits staging's tags: {}", run.stdout);
     assert_eq!(
         read(tmp.path(), "environments/staging.yaml"),
         read(&workspace(), "environments/staging.yaml"),

@@ -8,11 +8,15 @@
 
 mod check;
 mod cluster;
+mod completions;
 mod diff;
 mod example;
 mod extends;
+mod graph;
+mod init;
 mod promote;
 mod render;
+mod warnings;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -64,6 +68,17 @@ pub fn workspace() -> PathBuf {
 pub fn basic_copy() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().expect("tmp");
     copy_dir(&workspace().join("crates/render/tests/fixtures/basic"), tmp.path());
+    tmp
+}
+
+/// A private copy of the repository's example platform: its model and
+/// schemas, without the golden tree.
+pub fn example_copy() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("tmp");
+    for dir in ["services", "environments", "schema"] {
+        copy_dir(&workspace().join(dir), &tmp.path().join(dir));
+    }
+    fs::copy(workspace().join("platform.yaml"), tmp.path().join("platform.yaml")).expect("copy");
     tmp
 }
 

@@ -199,3 +199,59 @@ fn a_flow_style_tags_mapping_is_refused() {
     assert!(run.stderr.contains("write it in block style"), "{}", run.stderr);
     assert_eq!(fs::read_to_string(&path).unwrap(), flow);
 }
+
+#[test]
+fn a_release_group_is_promoted_together_and_says_so() {
+    let tmp = promote_copy();
+    let platform = tmp.path().join("platform.yaml");
+    let settings = fs::read_to_string(&platform).unwrap();
+    fs::write(&platform, format!("{settings}releaseGroups:\n  indexing: [api, search]\n")).unwrap();
+
+    let run = promote(tmp.path(), &["api", "--from", "staging", "--to", "production"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with(
+            "platc: search ships with api (release group `indexing` in platform.yaml): promoting it too\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("platc: api: 1.4.3 -> 1.4.4\n"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("platc: search: 2026.11.2 -> 2026.11.3 (added to images.tags)\n"),
+        "{}",
+        run.stderr
+    );
+    let after = production(tmp.path());
+    assert!(after.contains("    api: \"1.4.4\"   # pinned for the checkout launch\n"), "{after}");
+    assert!(after.contains("    search: \"2026.11.3\"\n"), "{after}");
+    assert!(run.stdout.contains("Deployment shop/search"), "the diff shows both: {}", run.stdout);
+
+    // Promoting a service outside any group moves it alone.
+    let alone =
+        promote(tmp.path(), &["mailer", "--from", "staging", "--to", "production", "--dry-run"]);
+    assert_eq!(alone.code, 0, "{}", alone.stderr);
+    assert!(!alone.stderr.contains("ships with"), "{}", alone.stderr);
+}
+
+#[test]
+fn a_release_group_names_known_services() {
+    let tmp = promote_copy();
+    let platform = tmp.path().join("platform.yaml");
+    let settings = fs::read_to_string(&platform).unwrap();
+    fs::write(
+        &platform,
+        format!("{settings}releaseGroups:\n  indexing:\n    - api\n    - serch\n"),
+    )
+    .unwrap();
+    let run = promote(tmp.path(), &["api", "--from", "staging", "--to", "production"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("error[spec::unknown_reference]: unknown service `serch`"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("--> platform.yaml:9:7"), "{}", run.stderr);
+    assert!(run.stderr.contains("did you mean `search`?"), "{}", run.stderr);
+    assert_eq!(production(tmp.path()), PRODUCTION, "nothing was written");
+}

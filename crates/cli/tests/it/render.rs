@@ -155,3 +155,32 @@ fn traefik_options_and_releases_are_refused_where_they_are_written() {
     assert!(!tmp.path().join("out").exists(), "nothing is written");
     insta::assert_snapshot!("traefik-release-render", run.transcript());
 }
+
+#[test]
+fn kinds_are_checked_and_matched_without_case() {
+    let tmp = basic_copy();
+    let exact = platc(tmp.path(), &["render", "production", "--kinds", "Deployment,Service"]);
+    assert_eq!(exact.code, 0, "{}", exact.stderr);
+    let kinds: Vec<&str> = exact.stdout.lines().filter(|l| l.starts_with("kind: ")).collect();
+    assert_eq!(kinds, ["kind: Deployment", "kind: Service", "kind: Deployment"]);
+    let lower = platc(tmp.path(), &["render", "production", "--kinds", "deployment,SERVICE"]);
+    assert_eq!(lower.code, 0, "{}", lower.stderr);
+    assert_eq!(lower.stdout, exact.stdout);
+
+    let typo = platc(tmp.path(), &["render", "production", "--kinds", "Deploymnt,Service,Ingres"]);
+    assert_eq!(typo.code, 2);
+    assert_eq!(typo.stdout, "", "nothing is printed");
+    assert!(
+        typo.stderr.contains(
+            "error[render::unknown_kind]: unknown kind `Deploymnt` in `--kinds`\n |\nhelp: did you mean `Deployment`? platc renders ConfigMap, CronJob, Deployment, "
+        ),
+        "{}",
+        typo.stderr
+    );
+    assert!(typo.stderr.contains("unknown kind `Ingres` in `--kinds`"), "{}", typo.stderr);
+    assert!(typo.stderr.contains("did you mean `IngressRoute`?"), "{}", typo.stderr);
+    assert!(typo.stderr.ends_with("platc: 2 error(s); nothing was written\n"), "{}", typo.stderr);
+    let out = platc(tmp.path(), &["render", "production", "--kinds", "Pod", "--out", "out"]);
+    assert_eq!(out.code, 2);
+    assert!(!tmp.path().join("out").exists(), "nothing was written");
+}

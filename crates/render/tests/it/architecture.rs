@@ -11,6 +11,7 @@ const BUILDERS: &[&str] = &[
     "resolved.rs",
     "applyset.rs",
     "components.rs",
+    "graph.rs",
     "config.rs",
     "ingress.rs",
     "labels.rs",

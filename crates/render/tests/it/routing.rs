@@ -6,7 +6,7 @@ use platc_render::{Tree, diff_trees, render};
 use platc_spec::model::{
     Chain, Environment, Maintenance, MaintenancePage, Middleware, RedirectScheme, TraefikApiGroup,
 };
-use platc_spec::names::{ObjectName, ServiceName};
+use platc_spec::names::{EnvName, ObjectName, ServiceName};
 use platc_spec::{Code, Origin, Platform};
 
 use crate::load;
@@ -119,20 +119,30 @@ fn client_addresses_are_read_past_trusted_proxies_only_without_proxy_protocol() 
 fn client_address_middlewares_warn_without_trusted_proxies() {
     let platform = load("routing");
     let legacy = render(&platform, "legacy").expect("renders");
-    let warnings: Vec<(Code, Option<&str>)> = legacy
-        .warnings
-        .iter()
-        .filter(|w| w.code == Code::RenderUntrustedClientIp)
-        .map(|w| (w.code, w.pointer.as_deref()))
-        .collect();
+    // One warning for the one cause, the environment, listing both places
+    // (storefront's redirect without TLS is another cause).
+    let untrusted: Vec<&platc_spec::Diagnostic> =
+        legacy.warnings.iter().filter(|w| w.code == Code::RenderUntrustedClientIp).collect();
+    let warnings: Vec<(Code, Option<&str>)> =
+        untrusted.iter().map(|w| (w.code, w.pointer.as_deref())).collect();
+    assert_eq!(warnings, [(Code::RenderUntrustedClientIp, Some("/ingress/trustedProxies"))]);
+    let warning = untrusted[0];
+    assert_eq!(warning.origin, Some(Origin::Environment(EnvName::new("legacy").unwrap())));
+    let also: Vec<(Option<&Origin>, Option<&str>)> =
+        warning.also.iter().map(|p| (p.origin.as_ref(), p.pointer.as_deref())).collect();
+    let admin = Origin::Service(ServiceName::new("admin").unwrap());
+    let api = Origin::Service(ServiceName::new("api").unwrap());
+    // admin's `office-only`, api's `per-client`.
     assert_eq!(
-        warnings,
+        also,
         [
-            (Code::RenderUntrustedClientIp, Some("/routes/0/middlewares/0")),
-            (Code::RenderUntrustedClientIp, Some("/routes/0/middlewares/1")),
+            (Some(&admin), Some("/routes/0/middlewares/0")),
+            (Some(&api), Some("/routes/0/middlewares/1")),
         ]
     );
-    assert!(legacy.warnings[0].message.contains("`office-only`"));
+    assert_eq!(warning.place_count(), 3);
+    assert!(warning.message.contains("2 route middleware(s)"), "{}", warning.message);
+    assert!(warning.message.contains("`office-only`"), "{}", warning.message);
     assert!(render(&platform, "production").expect("renders").warnings.is_empty());
 }
 
@@ -152,7 +162,10 @@ fn a_redirect_to_https_without_tls_is_flagged_at_the_route() {
         Some(Origin::Service(ServiceName::new("storefront").expect("name")))
     );
     assert_eq!(warning.pointer.as_deref(), Some("/routes/0/middlewares/0"));
-    assert!(warning.message.contains("`to-https`") && warning.message.contains("`legacy`"));
+    assert_eq!(
+        warning.message,
+        "`legacy` serves no TLS, but 1 route middleware(s) redirect to https (`to-https`): Traefik has no HTTPS route for their hosts"
+    );
     // With TLS the same route is fine.
     assert!(render(&platform, "production").expect("renders").warnings.is_empty());
 

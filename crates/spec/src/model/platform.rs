@@ -30,6 +30,13 @@ pub struct PlatformSettings {
     /// platform, or platc's maintenance server and its page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maintenance: Option<MaintenancePage>,
+    /// Services that ship together, by group name: `platc promote` promotes
+    /// every service of a group when it is asked for one of them (a
+    /// migration Job and the service it migrates for), and says so. A
+    /// service may be in several groups; promoting it promotes all of them.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[schemars(transform = keyed_by::<ObjectName>)]
+    pub release_groups: IndexMap<ObjectName, Vec<ServiceName>>,
 }
 
 impl Default for PlatformSettings {
@@ -39,6 +46,7 @@ impl Default for PlatformSettings {
             defaults: Defaults::default(),
             middlewares: Middlewares::default(),
             maintenance: None,
+            release_groups: IndexMap::new(),
         }
     }
 }

@@ -105,3 +105,72 @@ fn a_platform_without_files_cannot_be_edited() {
     assert!(matches!(error, PromoteError::NoFile(_)), "{error}");
     assert_eq!(error.to_string(), "the file of environment `production` was not loaded");
 }
+
+#[test]
+fn a_release_group_comes_along_transitively_in_order() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut loaded = platform(tmp.path());
+    let name = |s: &str| platc_spec::names::ServiceName::new(s).expect("name");
+    let group = |s: &str| platc_spec::names::ObjectName::new(s).expect("name");
+    // api ships with mailer, mailer with latest-one's sibling in another group.
+    loaded
+        .platform
+        .settings
+        .release_groups
+        .insert(group("mail"), vec![name("api"), name("mailer")]);
+    let services = ["mailer".to_owned()];
+    let planned =
+        plan(&loaded.platform, &request("staging", "production", &services)).expect("plans");
+    let tags: Vec<(&str, &str)> =
+        planned.tags.iter().map(|(s, t)| (s.as_str(), t.as_str())).collect();
+    assert_eq!(tags, [("mailer", "2.0.0"), ("api", "1.4.4")]);
+    assert_eq!(planned.grouped.len(), 1);
+    assert_eq!(planned.grouped[0].service.as_str(), "api");
+    assert_eq!(planned.grouped[0].with.as_str(), "mailer");
+    assert_eq!(planned.grouped[0].group.as_str(), "mail");
+
+    // Groups chain: latest-one joins through a second group, and its
+    // `latest` tag stops the whole promotion.
+    loaded
+        .platform
+        .settings
+        .release_groups
+        .insert(group("edge"), vec![name("latest-one"), name("api")]);
+    let problems = plan(&loaded.platform, &request("staging", "production", &services))
+        .expect_err("latest-one comes along with its latest tag");
+    assert_eq!(problems[0].code, Code::PromoteLatestTag);
+
+    // Naming every member by hand promotes each once, with nothing added.
+    let all = ["api".to_owned(), "mailer".to_owned(), "latest-one".to_owned()];
+    let development =
+        plan(&loaded.platform, &request("production", "staging", &all)).expect("plans");
+    assert!(development.grouped.is_empty());
+}
+
+#[test]
+fn release_groups_name_known_services() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    platform(tmp.path());
+    fs::write(
+        tmp.path().join("platform.yaml"),
+        "name: shop\nreleaseGroups:\n  mail: [api, mailr]\n",
+    )
+    .expect("write");
+    let failure = load_dir(tmp.path()).expect_err("an unknown service");
+    let found: Vec<(Code, Option<&str>, Option<&str>)> = failure
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.pointer.as_deref(), d.help.as_deref()))
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            Code::SpecUnknownReference,
+            Some("/releaseGroups/mail/1"),
+            Some("did you mean `mailer`?")
+        )]
+    );
+    let position =
+        failure.diagnostics[0].location.as_ref().and_then(|l| l.position).expect("located");
+    assert_eq!((position.line, position.column), (3, 15));
+}
