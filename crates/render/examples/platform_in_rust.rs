@@ -30,6 +30,7 @@ pub fn shop() -> Result<Platform, Box<dyn Error>> {
             requests: ResourceList {
                 cpu: Some(Quantity::new("250m")?),
                 memory: Some(Quantity::new("256Mi")?),
+                ephemeral_storage: None,
             },
             limits: ResourceList::default(),
         })

@@ -129,6 +129,11 @@ pub struct ResolvedService {
     pub network: NetworkAccess,
     /// What its pods carry beyond what platc derives: the escape hatches.
     pub pod: PodExtras,
+    /// Whether its pods prefer nodes where none of its other pods run: a
+    /// Deployment of more than one pod (or an autoscaled one) whose
+    /// `affinity` says nothing about pod anti-affinity, so one node's
+    /// failure or drain does not take every pod at once.
+    pub spread_over_nodes: bool,
 }
 
 /// A service's escape hatches with the environment's override applied:
@@ -350,6 +355,8 @@ pub struct CronJobRun {
     pub successful_jobs_history_limit: u32,
     /// Failed runs kept.
     pub failed_jobs_history_limit: u32,
+    /// Seconds after its time within which a run may still start.
+    pub starting_deadline_seconds: u32,
     /// Whether new runs are held back here.
     pub suspend: bool,
     /// How each run goes.
@@ -658,8 +665,12 @@ pub struct EffectiveResources {
     pub cpu_request: Quantity,
     /// Memory request.
     pub memory_request: Quantity,
+    /// Ephemeral-storage request.
+    pub ephemeral_storage_request: Quantity,
     /// CPU limit.
     pub cpu_limit: Quantity,
     /// Memory limit.
     pub memory_limit: Quantity,
+    /// Ephemeral-storage limit.
+    pub ephemeral_storage_limit: Quantity,
 }

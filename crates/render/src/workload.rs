@@ -21,11 +21,11 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
 use k8s_openapi::api::batch::v1::{CronJob, CronJobSpec, Job, JobSpec, JobTemplateSpec};
 use k8s_openapi::api::core::v1::{
-    Capabilities, ConfigMapVolumeSource, Container, ContainerPort, EmptyDirVolumeSource, EnvVar,
-    EnvVarSource, ExecAction, HTTPGetAction, KeyToPath, PodSecurityContext, PodSpec,
-    PodTemplateSpec, Probe, ResourceRequirements, SeccompProfile, SecretKeySelector,
-    SecretVolumeSource, SecurityContext, ServiceAccount, TCPSocketAction, TopologySpreadConstraint,
-    Volume, VolumeMount,
+    Affinity, Capabilities, ConfigMapVolumeSource, Container, ContainerPort, EmptyDirVolumeSource,
+    EnvVar, EnvVarSource, ExecAction, HTTPGetAction, KeyToPath, PodAffinityTerm, PodAntiAffinity,
+    PodSecurityContext, PodSpec, PodTemplateSpec, Probe, ResourceRequirements, SeccompProfile,
+    SecretKeySelector, SecretVolumeSource, SecurityContext, ServiceAccount, TCPSocketAction,
+    TopologySpreadConstraint, Volume, VolumeMount, WeightedPodAffinityTerm,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
@@ -145,6 +145,7 @@ fn cron_job(env: &ResolvedEnvironment, service: &ResolvedService, cron: &CronJob
             concurrency_policy: Some(cron.concurrency_policy.to_owned()),
             successful_jobs_history_limit: Some(saturating_i32(cron.successful_jobs_history_limit)),
             failed_jobs_history_limit: Some(saturating_i32(cron.failed_jobs_history_limit)),
+            starting_deadline_seconds: Some(i64::from(cron.starting_deadline_seconds)),
             suspend: cron.suspend.then_some(true),
             job_template: JobTemplateSpec {
                 metadata: Some(ObjectMeta {
@@ -153,7 +154,6 @@ fn cron_job(env: &ResolvedEnvironment, service: &ResolvedService, cron: &CronJob
                 }),
                 spec: Some(job_spec(env, service, &cron.run)),
             },
-            ..CronJobSpec::default()
         }),
         ..CronJob::default()
     }
@@ -250,7 +250,7 @@ pub fn pod_template(env: &ResolvedEnvironment, service: &ResolvedService) -> Pod
             volumes: Some(volumes),
             node_selector: nonempty(&extras.node_selector),
             tolerations: (!extras.tolerations.is_empty()).then(|| extras.tolerations.clone()),
-            affinity: extras.affinity.clone(),
+            affinity: affinity(service),
             topology_spread_constraints: topology_spread(name, extras),
             priority_class_name: extras.priority_class_name.clone(),
             termination_grace_period_seconds: extras
@@ -259,6 +259,32 @@ pub fn pod_template(env: &ResolvedEnvironment, service: &ResolvedService) -> Pod
             ..PodSpec::default()
         }),
     }
+}
+
+/// The service's affinity, with a preference for one pod per node when
+/// resolve says its pods should spread: preferred, not required, so a
+/// single-node cluster (kind) still schedules every pod.
+fn affinity(service: &ResolvedService) -> Option<Affinity> {
+    let mut affinity = service.pod.affinity.clone();
+    if service.spread_over_nodes {
+        affinity.get_or_insert_with(Affinity::default).pod_anti_affinity = Some(PodAntiAffinity {
+            preferred_during_scheduling_ignored_during_execution: Some(vec![
+                WeightedPodAffinityTerm {
+                    weight: 100,
+                    pod_affinity_term: PodAffinityTerm {
+                        label_selector: Some(LabelSelector {
+                            match_labels: Some(labels::selector(service.name.as_str())),
+                            ..LabelSelector::default()
+                        }),
+                        topology_key: "kubernetes.io/hostname".to_owned(),
+                        ..PodAffinityTerm::default()
+                    },
+                },
+            ]),
+            ..PodAntiAffinity::default()
+        });
+    }
+    affinity
 }
 
 /// The topology spread constraints, a constraint without a label selector
@@ -452,15 +478,17 @@ fn env_var(var: &crate::resolved::EnvVar) -> EnvVar {
 }
 
 fn resources(r: &EffectiveResources) -> ResourceRequirements {
-    let list = |cpu: &platc_spec::quantity::Quantity, memory: &platc_spec::quantity::Quantity| {
+    use platc_spec::quantity::Quantity as Amount;
+    let list = |cpu: &Amount, memory: &Amount, ephemeral_storage: &Amount| {
         BTreeMap::from([
             ("cpu".to_owned(), Quantity(cpu.to_string())),
+            ("ephemeral-storage".to_owned(), Quantity(ephemeral_storage.to_string())),
             ("memory".to_owned(), Quantity(memory.to_string())),
         ])
     };
     ResourceRequirements {
-        requests: Some(list(&r.cpu_request, &r.memory_request)),
-        limits: Some(list(&r.cpu_limit, &r.memory_limit)),
+        requests: Some(list(&r.cpu_request, &r.memory_request, &r.ephemeral_storage_request)),
+        limits: Some(list(&r.cpu_limit, &r.memory_limit, &r.ephemeral_storage_limit)),
         ..ResourceRequirements::default()
     }
 }

@@ -157,7 +157,7 @@ codes! {
     /// wait for it to be ready, and a hung pod is not restarted; `probes.optOut` with a
     /// reason silences it.
     CheckMissingProbe = "check::missing_probe", Warning,
-    fix: "Add `probes: {readiness: {http: /ready}, liveness: {http: /healthz}}`, or `tcp: <port>` for a service without HTTP.";
+    fix: "Add `probes: {readiness: {http: /ready}, liveness: {http: /healthz}}` (`tcp: <port>` for a service without HTTP, `exec: [...]` for a worker without ports), or give the reason in `probes.optOut`.";
 
     /// A container does not request and limit both CPU and memory.
     CheckMissingResources = "check::missing_resources", Error,
@@ -305,6 +305,14 @@ codes! {
     RenderTraefikVersion = "render::traefik_version", Error,
     fix: "State the release the chart installs (the help names it), choose the chart version that installs the release you want (`ingress.version`), or set `ingress.values.image.tag`; for Traefik 2 use `apiGroup: traefik.containo.us`.";
 
+    /// A value of a service (an environment variable, a config file, an
+    /// argument) names another service or an in-cluster release by its host
+    /// — `http://orders-api:8080` — that the service does not declare in
+    /// `calls` or `uses`: the NetworkPolicies platc writes will refuse the
+    /// connection.
+    RenderUndeclaredConnection = "render::undeclared_connection", Warning,
+    fix: "Add the service to `calls` (or the dependency to `uses`), or remove the reference.";
+
     /// Routes use a certificate resolver that Traefik's values in the
     /// environment do not define, so every route would get Traefik's
     /// self-signed certificate.
@@ -324,6 +332,12 @@ codes! {
     /// A kind named in `--kinds` is not one platc renders.
     RenderUnknownKind = "render::unknown_kind", Error,
     fix: "Name kinds as Kubernetes spells them (`Deployment,Service`), in any case; the help lists every kind platc renders.";
+
+    /// A value names a port of another service that its Service does not
+    /// expose: the connection fails, and its NetworkPolicy admits only the
+    /// declared ports.
+    RenderUnknownServicePort = "render::unknown_service_port", Warning,
+    fix: "Use a port the service declares under `ports`.";
 
     /// A middleware uses an option (or a kind) that the environment's Traefik
     /// release does not have: Traefik 3 options in a Traefik 2 environment,

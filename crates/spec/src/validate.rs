@@ -23,14 +23,16 @@ pub fn validate(platform: &Platform) -> Vec<Diagnostic> {
     out
 }
 
-/// Policies `platc check` applies to the input on top of validity: web
-/// services answer readiness and liveness probes, so rollouts wait for them
-/// and hung pods are restarted.
+/// Policies `platc check` applies to the input on top of validity:
+/// long-running services (`web` and `worker`) answer readiness and liveness
+/// probes, so rollouts wait for them and hung pods are restarted, unless
+/// `probes.optOut` says why not. Workers without ports probe with `exec`.
 #[must_use]
 pub fn policy(platform: &Platform) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for service in &platform.services {
-        if service.kind != WorkloadKind::Web || service.probes.opt_out.is_some() {
+        let long_running = matches!(service.kind, WorkloadKind::Web | WorkloadKind::Worker);
+        if !long_running || service.probes.opt_out.is_some() {
             continue;
         }
         let missing: Vec<&str> =
@@ -47,7 +49,11 @@ pub fn policy(platform: &Platform) -> Vec<Diagnostic> {
                     format!("{} service `{}` has no {} probe", service.kind.as_str(), service.name, missing.join(" or ")),
                 )
                 .at(Origin::Service(service.name.clone()), pointer)
-                .with_help("add `probes: {readiness: {http: /ready}, liveness: {http: /healthz}}` (or `tcp: http`)"),
+                .with_help(if service.ports.is_empty() {
+                    "add `probes: {readiness: {exec: [...]}, liveness: {exec: [...]}}`, or say why not in `probes.optOut`"
+                } else {
+                    "add `probes: {readiness: {http: /ready}, liveness: {http: /healthz}}` (or `tcp: <port>`), or say why not in `probes.optOut`"
+                }),
             );
         }
     }
@@ -1071,4 +1077,58 @@ pub(crate) fn unknown_reference(
     Diagnostic::error(Code::SpecUnknownReference, format!("unknown {what} `{name}`"))
         .at(origin, pointer)
         .with_help(help)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::policy;
+    use crate::code::Code;
+    use crate::model::{Platform, Probe, Service};
+
+    fn exec(command: &str) -> Probe {
+        Probe { exec: Some(vec![command.to_owned()]), ..Probe::default() }
+    }
+
+    fn findings(service: Service) -> Vec<String> {
+        let platform = Platform::named("shop").expect("name").with_service(service);
+        policy(&platform)
+            .into_iter()
+            .inspect(|d| assert_eq!(d.code, Code::CheckMissingProbe))
+            .map(|d| d.message)
+            .collect()
+    }
+
+    #[test]
+    fn long_running_services_need_both_probes_or_a_reason() {
+        let web = Service::web("api", "ghcr.io/acme/api").expect("service");
+        let web = web.port("http", 8080).expect("port");
+        assert_eq!(findings(web.clone()), ["web service `api` has no readiness or liveness probe"]);
+        assert_eq!(
+            findings(web.clone().readiness("/ready")),
+            ["web service `api` has no liveness probe"]
+        );
+        assert!(findings(web.clone().readiness("/ready").liveness("/healthz")).is_empty());
+        assert!(
+            findings(web.without_probes("a static file server with no health endpoint")).is_empty()
+        );
+
+        let mut worker = Service::worker("mailer", "ghcr.io/acme/mailer").expect("service");
+        assert_eq!(
+            findings(worker.clone()),
+            ["worker service `mailer` has no readiness or liveness probe"]
+        );
+        worker.probes.liveness = Some(exec("/app/health"));
+        assert_eq!(findings(worker.clone()), ["worker service `mailer` has no readiness probe"]);
+        worker.probes.readiness = Some(exec("/app/ready"));
+        assert!(findings(worker).is_empty());
+    }
+
+    #[test]
+    fn jobs_need_no_probes() {
+        let mut job = Service::worker("migrate", "ghcr.io/acme/migrate").expect("service");
+        job.kind = crate::model::WorkloadKind::Job;
+        assert!(findings(job.clone()).is_empty());
+        job.kind = crate::model::WorkloadKind::Cronjob;
+        assert!(findings(job).is_empty());
+    }
 }

@@ -283,7 +283,11 @@ fn readme_steps_bootstrap_every_environment_and_prune_a_removed_service() {
             shell(
                 tmp.path(),
                 &kubeconfig,
-                &format!("kubectl apply --server-side -f {}", fixture.display()),
+                &format!(
+                    "kubectl apply --server-side -f {0} \
+                     && kubectl wait --for=condition=Established -f {0}",
+                    fixture.display()
+                ),
             );
         }
         shell(tmp.path(), &kubeconfig, &with_env(4));

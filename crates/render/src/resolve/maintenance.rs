@@ -150,10 +150,12 @@ pub fn server(platform: &Platform) -> Result<(Service, (ImageTag, String)), Diag
             requests: ResourceList {
                 cpu: Quantity::new("10m").ok(),
                 memory: Quantity::new("16Mi").ok(),
+                ephemeral_storage: None,
             },
             limits: ResourceList {
                 cpu: Quantity::new("100m").ok(),
                 memory: Quantity::new("64Mi").ok(),
+                ephemeral_storage: None,
             },
         }),
         replicas: Some(2),

@@ -20,6 +20,7 @@
 //! | `resources.rs` | requests and limits layered over the platform's defaults |
 //! | `templating.rs` | rendering one service's templates, errors located |
 //! | `plaintext.rs` | plaintext secrets in settled values, with the model's opt-outs |
+//! | `reach.rs` | connections values name that `calls` and `uses` do not declare |
 //!
 //! Checks that need only the model run before, in [`crate::validate`].
 
@@ -30,6 +31,7 @@ mod maintenance;
 mod network;
 mod plaintext;
 mod pod;
+mod reach;
 mod resources;
 mod secrets;
 mod service;
@@ -97,6 +99,13 @@ pub fn resolve(
     let mut maintenance = maintenance;
     let shared = ingress::middlewares(middleware_scope, None, &platform.settings.middlewares);
     network::resolve(&platform.services, &mut services, maintenance.as_mut(), &shared, &provided);
+    warnings.extend(reach::undeclared(
+        &platform.services,
+        environment,
+        &namespace,
+        &services,
+        &provided,
+    ));
 
     let extras = services.iter().chain(&maintenance).flat_map(|s| s.pod.secret_keys()).collect();
     let secrets = secrets::resolve(platform, environment, &provided, extras);

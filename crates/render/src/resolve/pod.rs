@@ -164,10 +164,10 @@ impl Extras<'_, '_, '_> {
         let empty = Resources::default();
         let defaults = self.platform.settings.defaults.resources.as_ref().unwrap_or(&empty);
         let (resources, below) = resources::layer(parts.resources.unwrap_or(&empty), defaults);
-        for BelowRequest { field, limit, request } in below {
+        for BelowRequest { field, key, limit, request } in below {
             self.templates.diagnostics.push(
                 limit_below_request(field, &limit, &request, &self.environment.name)
-                    .at(origin.clone(), format!("{base}/resources/limits/{field}")),
+                    .at(origin.clone(), format!("{base}/resources/limits/{key}")),
             );
         }
         ResolvedContainer {

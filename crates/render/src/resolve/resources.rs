@@ -15,11 +15,18 @@ use crate::resolved::EffectiveResources;
 const DEFAULT_CPU_REQUEST: &str = "100m";
 /// The memory request of a container that sets none, anywhere.
 const DEFAULT_MEMORY_REQUEST: &str = "128Mi";
+/// The ephemeral-storage request of a container that sets none, anywhere.
+const DEFAULT_EPHEMERAL_STORAGE_REQUEST: &str = "50Mi";
+/// The ephemeral-storage limit of a container that sets none, anywhere,
+/// unless its request is larger.
+const DEFAULT_EPHEMERAL_STORAGE_LIMIT: &str = "2Gi";
 
 /// A limit written below its request.
 pub(super) struct BelowRequest {
-    /// `cpu` or `memory`.
+    /// `cpu`, `memory` or `ephemeral-storage`, as Kubernetes names it.
     pub field: &'static str,
+    /// Its key under `resources.limits` in the model.
+    pub key: &'static str,
     /// The limit.
     pub limit: Quantity,
     /// The request it is below.
@@ -36,11 +43,15 @@ pub(super) fn layer(
     let builtin = ResourceList {
         cpu: Quantity::new(DEFAULT_CPU_REQUEST).ok(),
         memory: Quantity::new(DEFAULT_MEMORY_REQUEST).ok(),
+        ephemeral_storage: Quantity::new(DEFAULT_EPHEMERAL_STORAGE_REQUEST).ok(),
     };
     let requests = explicit.requests.or(&defaults.requests).or(&builtin);
     let cpu_request = requests.cpu.unwrap_or_else(|| builtin_quantity(DEFAULT_CPU_REQUEST));
     let memory_request =
         requests.memory.unwrap_or_else(|| builtin_quantity(DEFAULT_MEMORY_REQUEST));
+    let ephemeral_storage_request = requests
+        .ephemeral_storage
+        .unwrap_or_else(|| builtin_quantity(DEFAULT_EPHEMERAL_STORAGE_REQUEST));
     let mut below = Vec::new();
     let mut limit = |explicit: Option<&Quantity>,
                      default: Option<&Quantity>,
@@ -48,7 +59,13 @@ pub(super) fn layer(
                      field: &'static str| {
         if let Some(limit) = explicit {
             if limit.cmp_amount(request) == Ordering::Less {
-                below.push(BelowRequest { field, limit: limit.clone(), request: request.clone() });
+                let key = if field == "ephemeral-storage" { "ephemeralStorage" } else { field };
+                below.push(BelowRequest {
+                    field,
+                    key,
+                    limit: limit.clone(),
+                    request: request.clone(),
+                });
             }
             return limit.clone();
         }
@@ -65,7 +82,27 @@ pub(super) fn layer(
         &memory_request,
         "memory",
     );
-    (EffectiveResources { cpu_request, memory_request, cpu_limit, memory_limit }, below)
+    // Unlike CPU and memory, ephemeral storage gets a built-in limit: the
+    // platform default, else 2Gi, whichever applies first, never below the
+    // request.
+    let builtin_limit = builtin_quantity(DEFAULT_EPHEMERAL_STORAGE_LIMIT);
+    let ephemeral_storage_limit = limit(
+        explicit.limits.ephemeral_storage.as_ref(),
+        Some(defaults.limits.ephemeral_storage.as_ref().unwrap_or(&builtin_limit)),
+        &ephemeral_storage_request,
+        "ephemeral-storage",
+    );
+    (
+        EffectiveResources {
+            cpu_request,
+            memory_request,
+            ephemeral_storage_request,
+            cpu_limit,
+            memory_limit,
+            ephemeral_storage_limit,
+        },
+        below,
+    )
 }
 
 fn builtin_quantity(text: &str) -> Quantity {

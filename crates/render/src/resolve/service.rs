@@ -39,6 +39,8 @@ const DEFAULT_RUN_AS: RunAsIds = RunAsIds { user: 10001, group: 10001 };
 const DEFAULT_BACKOFF_LIMIT: u32 = 2;
 /// Finished runs of a cronjob kept unless the service says otherwise.
 const DEFAULT_SUCCESSFUL_JOBS_HISTORY: u32 = 3;
+/// A cronjob run may start up to an hour late (see `JobSettings`).
+const DEFAULT_STARTING_DEADLINE_SECONDS: u32 = 3600;
 /// Failed runs of a cronjob kept unless the service says otherwise.
 const DEFAULT_FAILED_JOBS_HISTORY: u32 = 1;
 
@@ -135,25 +137,20 @@ impl Scope<'_> {
         if !diagnostics.is_empty() {
             return Err(diagnostics);
         }
+        let workload = self.workload(service);
+        let spread_over_nodes = matches!(workload, Workload::Web | Workload::Worker)
+            && (autoscale.is_some() || replicas > 1)
+            && extras.affinity.as_ref().is_none_or(|a| a.pod_anti_affinity.is_none());
         let resolved = ResolvedService {
             name: service.name.clone(),
             owner,
-            workload: self.workload(service),
+            workload,
             description: service.description.clone(),
             tag,
             image,
             replicas,
             resources,
-            ports: service
-                .ports
-                .iter()
-                .map(|p| ResolvedPort {
-                    name: p.name.clone(),
-                    container_port: p.port,
-                    service_port: p.service_port.unwrap_or(p.port),
-                    protocol: p.protocol.as_str(),
-                })
-                .collect(),
+            ports: ports(service),
             env,
             files,
             command,
@@ -170,6 +167,7 @@ impl Scope<'_> {
             // Connections depend on the other services: see `network.rs`.
             network: NetworkAccess::default(),
             pod: extras,
+            spread_over_nodes,
         };
         Ok((resolved, findings.warnings))
     }
@@ -204,6 +202,9 @@ impl Scope<'_> {
                 failed_jobs_history_limit: settings
                     .failed_jobs_history_limit
                     .unwrap_or(DEFAULT_FAILED_JOBS_HISTORY),
+                starting_deadline_seconds: settings
+                    .starting_deadline_seconds
+                    .unwrap_or(DEFAULT_STARTING_DEADLINE_SECONDS),
                 suspend: overrides.is_some_and(|o| o.suspend),
                 run,
             }),
@@ -353,6 +354,20 @@ fn override_pointer(service: &Service, rest: &str) -> String {
     format!("{}{rest}", pointer_join("/overrides", service.name.as_str()))
 }
 
+/// The container's ports, each with the port its Service exposes.
+fn ports(service: &Service) -> Vec<ResolvedPort> {
+    service
+        .ports
+        .iter()
+        .map(|p| ResolvedPort {
+            name: p.name.clone(),
+            container_port: p.port,
+            service_port: p.service_port.unwrap_or(p.port),
+            protocol: p.protocol.as_str(),
+        })
+        .collect()
+}
+
 /// Layers requests and limits: environment override, service, platform
 /// defaults, built-in defaults. A limit nobody set is never below its request;
 /// a limit somebody set below its request is an error.
@@ -367,9 +382,9 @@ fn effective_resources(
     let defaults = platform.settings.defaults.resources.as_ref().unwrap_or(&empty);
     let explicit = overrides.unwrap_or(&empty).or(service.resources.as_ref().unwrap_or(&empty));
     let (effective, below) = resources::layer(&explicit, defaults);
-    for BelowRequest { field, limit, request } in below {
-        let overridden = overrides.and_then(|o| field_of(&o.limits, field)).is_some();
-        let pointer = format!("/resources/limits/{field}");
+    for BelowRequest { field, key, limit, request } in below {
+        let overridden = overrides.and_then(|o| field_of(&o.limits, key)).is_some();
+        let pointer = format!("/resources/limits/{key}");
         let diagnostic = limit_below_request(field, &limit, &request, &environment.name);
         diagnostics.push(if overridden {
             diagnostic.at(
@@ -383,10 +398,12 @@ fn effective_resources(
     effective
 }
 
-fn field_of<'r>(list: &'r ResourceList, field: &str) -> Option<&'r Quantity> {
-    match field {
+fn field_of<'r>(list: &'r ResourceList, key: &str) -> Option<&'r Quantity> {
+    match key {
         "cpu" => list.cpu.as_ref(),
-        _ => list.memory.as_ref(),
+        "memory" => list.memory.as_ref(),
+        "ephemeralStorage" => list.ephemeral_storage.as_ref(),
+        _ => None,
     }
 }
 

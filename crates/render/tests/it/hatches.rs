@@ -195,7 +195,10 @@ fn sidecars_and_init_containers_are_hardened() {
         serde_json::to_value(tail.resources.as_ref().expect("resources")).expect("json");
     assert_eq!(
         resources,
-        json!({"limits": {"cpu": "50m", "memory": "256Mi"}, "requests": {"cpu": "50m", "memory": "64Mi"}})
+        json!({
+            "limits": {"cpu": "50m", "ephemeral-storage": "2Gi", "memory": "256Mi"},
+            "requests": {"cpu": "50m", "ephemeral-storage": "50Mi", "memory": "64Mi"}
+        })
     );
     // Every rendered manifest passes the output checks, init containers included.
     let tree = rendered.tree().expect("serializes");

@@ -9,6 +9,8 @@
 mod architecture;
 mod check;
 mod crds;
+mod cronjob;
+mod defaults;
 mod determinism;
 mod graph;
 mod hatches;
@@ -16,6 +18,7 @@ mod infra;
 mod labels;
 mod library;
 mod markdown;
+mod network;
 mod plaintext;
 mod properties;
 mod routing;

@@ -58,8 +58,14 @@ fn overrides_layer_over_service_and_defaults() {
     let api = tree.get("manifests/services/api/deployment.yaml").expect("api deployment");
     assert!(api.contains("replicas: 4"), "override replicas");
     // Requests from the service, limits from the override.
-    assert!(api.contains("requests:\n            cpu: 250m\n            memory: 256Mi"), "{api}");
-    assert!(api.contains("limits:\n            cpu: \"1\"\n            memory: 1Gi"), "{api}");
+    assert!(
+        api.contains("requests:\n            cpu: 250m\n            ephemeral-storage: 50Mi\n            memory: 256Mi"),
+        "{api}"
+    );
+    assert!(
+        api.contains("limits:\n            cpu: \"1\"\n            ephemeral-storage: 2Gi\n            memory: 1Gi"),
+        "{api}"
+    );
     // The override replaces LOG_LEVEL in place and appends REGION.
     let log = api.find("name: LOG_LEVEL").expect("LOG_LEVEL");
     let region = api.find("name: REGION").expect("REGION");
@@ -68,7 +74,7 @@ fn overrides_layer_over_service_and_defaults() {
     let mailer = tree.get("manifests/services/mailer/deployment.yaml").expect("mailer deployment");
     // Platform defaults: requests 50m/64Mi, memory limit 256Mi, CPU limit = request.
     assert!(
-        mailer.contains("limits:\n            cpu: 50m\n            memory: 256Mi"),
+        mailer.contains("limits:\n            cpu: 50m\n            ephemeral-storage: 2Gi\n            memory: 256Mi"),
         "{mailer}"
     );
     assert!(mailer.contains("image: ghcr.io/acme/mailer:2026.11.2"), "default tag");

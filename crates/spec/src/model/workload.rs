@@ -43,6 +43,15 @@ pub struct JobSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub active_deadline_seconds: Option<u32>,
+    /// Seconds after its scheduled time within which a `cronjob` run may
+    /// still start (when the cluster was down or the last run still
+    /// running); a run that cannot start in time is skipped and the next
+    /// one waits for its own time. Built in: 3600, so an outage of the
+    /// control plane neither loses a run for a few minutes' delay nor starts
+    /// a pile of late ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 10))]
+    pub starting_deadline_seconds: Option<u32>,
     /// The time zone of the schedule (`Europe/Berlin`); built in: the cluster's (UTC).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(regex(pattern = r"^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$"))]
