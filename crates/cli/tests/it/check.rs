@@ -125,7 +125,12 @@ fn a_redirect_to_https_without_tls_is_a_finding_at_the_route() {
     let run = platc(tmp.path(), &["check", "--format", "github"]);
     assert_eq!(run.code, 1, "{}", run.stdout);
     // Both environments serve plain HTTP: one finding each, at the route.
-    assert!(run.stdout.contains("serves no TLS, but 1 route middleware(s) redirect to https (`to-https`)"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("serves no TLS, but 1 route middleware(s) redirect to https (`to-https`)"),
+        "{}",
+        run.stdout
+    );
     let findings: Vec<&str> =
         run.stdout.lines().filter(|l| l.contains("redirect_without_tls")).collect();
     assert_eq!(findings.len(), 2, "{}", run.stdout);

@@ -4,7 +4,8 @@ use std::collections::BTreeSet;
 
 use platc_render::{Tree, diff_trees, render};
 use platc_spec::model::{
-    Chain, Environment, Maintenance, MaintenancePage, Middleware, RedirectScheme, TraefikApiGroup,
+    Chain, Environment, Maintenance, MaintenancePage, Middleware, RedirectRegex, RedirectScheme,
+    TraefikApiGroup,
 };
 use platc_spec::names::{EnvName, ObjectName, ServiceName};
 use platc_spec::{Code, Origin, Platform};
@@ -200,6 +201,54 @@ fn a_redirect_to_https_without_tls_is_flagged_at_the_route() {
         .collect();
     assert_eq!(found, [(Code::RenderRedirectWithoutTls, Some("/routes/0/middlewares/0"))]);
     assert!(warnings.iter().any(|w| w.message.contains("`edge`")));
+
+    // A `redirectRegex` to an `https://` URL too, one warning for every route
+    // it affects; to an `http://` URL it is no finding.
+    let regex = |replacement: &str| {
+        Middleware::RedirectRegex(RedirectRegex {
+            regex: "^http://www\\.(.*)".to_owned(),
+            replacement: replacement.to_owned(),
+            permanent: false,
+        })
+    };
+    let mut regexed = platform.clone();
+    let www = ObjectName::new("no-www").expect("name");
+    regexed.settings.middlewares.insert(www.clone(), regex("HTTPS://${1}"));
+    for service in &mut regexed.services {
+        match service.name.as_str() {
+            "storefront" => service.routes[0].middlewares = vec![www.clone()],
+            "landing" => service.routes[0].middlewares.push(www.clone()),
+            _ => {}
+        }
+    }
+    let redirects: Vec<_> = render(&regexed, "legacy")
+        .expect("renders")
+        .warnings
+        .into_iter()
+        .filter(|w| w.code == Code::RenderRedirectWithoutTls)
+        .collect();
+    assert_eq!(redirects.len(), 1, "one cause, one warning: {redirects:?}");
+    let warning = &redirects[0];
+    assert_eq!(
+        warning.message,
+        "`legacy` serves no TLS, but 2 route middleware(s) redirect to https (`no-www`): Traefik has no HTTPS route for their hosts"
+    );
+    let places: Vec<(Option<&Origin>, Option<&str>)> = std::iter::once(warning)
+        .map(|w| (w.origin.as_ref(), w.pointer.as_deref()))
+        .chain(warning.also.iter().map(|p| (p.origin.as_ref(), p.pointer.as_deref())))
+        .collect();
+    let landing = Origin::Service(ServiceName::new("landing").expect("name"));
+    let storefront = Origin::Service(ServiceName::new("storefront").expect("name"));
+    assert_eq!(
+        places,
+        [
+            (Some(&landing), Some("/routes/0/middlewares/1")),
+            (Some(&storefront), Some("/routes/0/middlewares/0")),
+        ]
+    );
+    regexed.settings.middlewares.insert(www, regex("http://${1}"));
+    let warnings = render(&regexed, "legacy").expect("renders").warnings;
+    assert!(!warnings.iter().any(|w| w.code == Code::RenderRedirectWithoutTls), "{warnings:?}");
 }
 
 #[test]
