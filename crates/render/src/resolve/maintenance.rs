@@ -141,9 +141,12 @@ pub fn server(platform: &Platform) -> Result<(Service, (ImageTag, String)), Diag
         probes: Probes {
             readiness: Some(Probe {
                 http: Some("/healthz".to_owned()),
-                port: Some(port),
+                port: Some(port.clone()),
                 ..Probe::default()
             }),
+            // nginx is alive while it accepts connections; ready once it
+            // answers the health location.
+            liveness: Some(Probe { tcp: Some(port), ..Probe::default() }),
             ..Probes::default()
         },
         resources: Some(Resources {
