@@ -464,6 +464,14 @@ impl<'a> Section<'a> {
             }
             Shape::Format(_) => {}
         }
+        // A field of two forms (`maintenance: true` or a mapping).
+        if let Some(branches) = schema.get("anyOf").and_then(Value::as_array) {
+            return branches
+                .iter()
+                .map(|branch| self.type_of(branch))
+                .collect::<Vec<_>>()
+                .join(" or ");
+        }
         match schema.get("type") {
             Some(Value::String(kind)) => self.type_named(kind, schema),
             Some(Value::Array(kinds)) => kinds

@@ -333,9 +333,22 @@ fn collect(
                 collect_external(error, context, &variants, schema, instance, out);
                 return;
             }
-            // Report the branch the value came closest to: the one that failed
-            // deepest in the document, then with the fewest errors.
-            let best = context.iter().filter(|errors| !errors.is_empty()).max_by(|a, b| {
+            // Report the branch the value came closest to: one of the value's
+            // type (`maintenance: {enabld: true}` is a mistake in the
+            // mapping, not a boolean), the one that failed deepest in the
+            // document, then with the fewest errors.
+            let of_another_type = |errors: &Vec<ValidationError<'static>>| {
+                errors.iter().all(|e| {
+                    matches!(e.kind(), ValidationErrorKind::Type { .. })
+                        && e.instance_path().as_str() == pointer
+                })
+            };
+            let candidates: Vec<&Vec<ValidationError<'static>>> =
+                context.iter().filter(|errors| !errors.is_empty()).collect();
+            let same_type: Vec<&Vec<ValidationError<'static>>> =
+                candidates.iter().copied().filter(|errors| !of_another_type(errors)).collect();
+            let candidates = if same_type.is_empty() { candidates } else { same_type };
+            let best = candidates.into_iter().max_by(|a, b| {
                 let depth = |errors: &Vec<ValidationError<'static>>| {
                     errors.iter().map(|e| e.instance_path().as_str().len()).max().unwrap_or(0)
                 };
@@ -563,11 +576,8 @@ fn collect_external(
         let message = if found.is_empty() {
             format!("expected exactly one of {}", quoted_list(&names))
         } else {
-            format!(
-                "expected exactly one of {}, found {}",
-                quoted_list(&names),
-                quoted_list(&found)
-            )
+            // The keys found are the kinds; the whole list would bury them.
+            format!("expected exactly one key, found {}", quoted_list(&found))
         };
         out.push(
             Diagnostic::error(Code::SpecWrongType, message)
@@ -586,14 +596,18 @@ fn collect_external(
         || format!("expected one of {}", quoted_list(&names)),
         |close| format!("did you mean `{close}`?"),
     );
+    // A long list (the middleware kinds) goes to the help, when no
+    // suggestion takes its place, rather than into the message.
+    let message = if names.len() > 8 {
+        format!("`{key}` is not one of the {} kinds", names.len())
+    } else {
+        format!("`{key}` is not one of {}", quoted_list(&names))
+    };
     out.push(
-        Diagnostic::error(
-            Code::SpecUnknownVariant,
-            format!("`{key}` is not one of {}", quoted_list(&names)),
-        )
-        .with_help(help)
-        .at_pointer(pointer_join(pointer, key))
-        .on_key(),
+        Diagnostic::error(Code::SpecUnknownVariant, message)
+            .with_help(help)
+            .at_pointer(pointer_join(pointer, key))
+            .on_key(),
     );
 }
 

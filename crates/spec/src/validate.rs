@@ -8,8 +8,8 @@ use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Origin, suggest};
 use crate::model::{
     Autoscale, ClusterFlavour, DATABASE_PLACEHOLDERS, Environment, ExternalField, HelmChart,
-    INSTANCES, InfraType, Output, Platform, Probe, Provider, SERVICE_PLACEHOLDER, Service,
-    ServiceOverride, Types, URL_PLACEHOLDERS, WorkloadKind,
+    INSTANCES, InfraType, Middleware, Output, Platform, Probe, Provider, SERVICE_PLACEHOLDER,
+    Service, ServiceOverride, Types, URL_PLACEHOLDERS, WorkloadKind,
 };
 use crate::names::{DependencyName, ObjectName, TypeName};
 use crate::position::pointer_join;
@@ -84,11 +84,264 @@ pub fn validate_services(platform: &Platform) -> Vec<Diagnostic> {
         check_workload(service, &mut out);
         check_routes(platform, service, &mut out);
         check_calls(platform, service, &mut out);
+        check_middlewares(platform, Some(service), &mut out);
         pod::check(service, None, &mut out);
     }
+    check_middlewares(platform, None, &mut out);
+    check_platform_maintenance(platform, &mut out);
     check_dependency_types(platform, &mut out);
     check_release_groups(platform, &mut out);
     out
+}
+
+/// The middlewares of `service` (the platform's when `None`): chains name
+/// existing middlewares and do not contain themselves; services that
+/// `forwardAuth` and `errors` send requests to exist, are `web` services and
+/// have the port named; options that exclude each other are not both set.
+fn check_middlewares(platform: &Platform, service: Option<&Service>, out: &mut Vec<Diagnostic>) {
+    let (origin, middlewares) = match service {
+        Some(service) => (Origin::Service(service.name.clone()), &service.middlewares),
+        None => (Origin::Platform, &platform.settings.middlewares),
+    };
+    let shared = &platform.settings.middlewares;
+    // What a name in a chain means here: the service's own, else the platform's.
+    let lookup = |name: &ObjectName| -> Option<(bool, &Middleware)> {
+        match service.and_then(|s| s.middlewares.get(name)) {
+            Some(own) => Some((true, own)),
+            None => shared.get(name).map(|m| (false, m)),
+        }
+    };
+    let mut known: Vec<&str> = middlewares.keys().map(ObjectName::as_str).collect();
+    if service.is_some() {
+        known.extend(shared.keys().map(ObjectName::as_str));
+    }
+    for (name, middleware) in middlewares {
+        let base = format!("{}/{}", pointer_join("/middlewares", name.as_str()), middleware.key());
+        let conflict = |first: &str, second: &str, help: &str| {
+            Diagnostic::error(
+                Code::SpecConflictingFields,
+                format!("`{first}` and `{second}` are both set"),
+            )
+            .at(origin.clone(), format!("{base}/{second}"))
+            .on_key()
+            .with_help(help.to_owned())
+        };
+        match middleware {
+            Middleware::Chain(chain) => {
+                for (j, member) in chain.middlewares.iter().enumerate() {
+                    if lookup(member).is_none() {
+                        out.push(unknown_reference(
+                            "middleware",
+                            member.as_str(),
+                            &known,
+                            origin.clone(),
+                            &format!("{base}/middlewares/{j}"),
+                        ));
+                    }
+                }
+                if let Some(path) = chain_cycle(name, service, shared) {
+                    out.push(
+                        Diagnostic::error(
+                            Code::SpecMiddlewareCycle,
+                            format!("the chain `{name}` contains itself: {}", path.join(" → ")),
+                        )
+                        .at(origin.clone(), format!("{base}/middlewares"))
+                        .with_help("a chain applies other middlewares; remove the loop"),
+                    );
+                }
+            }
+            Middleware::ForwardAuth(auth) => match (&auth.service, &auth.address) {
+                (Some(_), Some(_)) => out.push(conflict(
+                    "service",
+                    "address",
+                    "`service` asks a service of the platform, `address` a server elsewhere: keep one",
+                )),
+                (None, None) => out.push(
+                    Diagnostic::error(
+                        Code::SpecMissingField,
+                        "`forwardAuth` needs `service` or `address`",
+                    )
+                    .at(origin.clone(), base.clone())
+                    .with_help("`service: auth` asks a service of the platform; `address: https://...` a server elsewhere"),
+                ),
+                (None, Some(_)) => {
+                    for field in ["port", "path"] {
+                        let set = if field == "port" { auth.port.is_some() } else { auth.path.is_some() };
+                        if set {
+                            out.push(conflict("address", field, "`port` and `path` belong to `service`; write them into `address`"));
+                        }
+                    }
+                }
+                (Some(_), None) => {}
+            },
+            Middleware::Compress(compress)
+                if !compress.excluded_content_types.is_empty()
+                    && !compress.included_content_types.is_empty() =>
+            {
+                out.push(conflict(
+                    "excludedContentTypes",
+                    "includedContentTypes",
+                    "Traefik refuses both: list what to compress, or what not to",
+                ));
+            }
+            Middleware::RateLimit(limit) if limit.request_header.is_some() && limit.request_host => {
+                out.push(conflict("requestHeader", "requestHost", "count clients by one criterion: a header, the host, or (neither) the address"));
+            }
+            Middleware::InFlightReq(limit) if limit.request_header.is_some() && limit.request_host => {
+                out.push(conflict("requestHeader", "requestHost", "count clients by one criterion: a header, the host, or (neither) the address"));
+            }
+            _ => {}
+        }
+        if let Some(reference) = middleware.service_reference() {
+            let pointer =
+                format!("{}/{}", pointer_join("/middlewares", name.as_str()), reference.field);
+            check_target(platform, reference.service, reference.port, &origin, &pointer, out);
+        }
+    }
+}
+
+/// The chain `name` of `service` (the platform's when `None`) leads back to
+/// itself: the names on the way, from `name` to `name` again.
+fn chain_cycle(
+    name: &ObjectName,
+    service: Option<&Service>,
+    shared: &crate::model::Middlewares,
+) -> Option<Vec<String>> {
+    // A chain of the platform names the platform's middlewares only; a
+    // service's chain names its own first.
+    fn walk<'a>(
+        current: (bool, &'a ObjectName),
+        start: (bool, &'a ObjectName),
+        service: Option<&'a Service>,
+        shared: &'a crate::model::Middlewares,
+        path: &mut Vec<(bool, &'a ObjectName)>,
+    ) -> bool {
+        let middleware = if current.0 {
+            service.and_then(|s| s.middlewares.get(current.1))
+        } else {
+            shared.get(current.1)
+        };
+        let Some(Middleware::Chain(chain)) = middleware else { return false };
+        for member in &chain.middlewares {
+            let own = current.0 && service.is_some_and(|s| s.middlewares.contains_key(member));
+            let next = (own, member);
+            if next == start {
+                path.push(next);
+                return true;
+            }
+            if path.contains(&next) {
+                continue;
+            }
+            path.push(next);
+            if walk(next, start, service, shared, path) {
+                return true;
+            }
+            path.pop();
+        }
+        false
+    }
+    let start = (service.is_some(), name);
+    let mut path = vec![start];
+    walk(start, start, service, shared, &mut path)
+        .then(|| path.iter().map(|(_, n)| format!("`{n}`")).collect())
+}
+
+/// A service Traefik sends requests to (a maintenance target, a
+/// `forwardAuth` or `errors` server): it exists, is `web`, and has the port
+/// named. `pointer` is the object that names it (`service` and `port` below).
+fn check_target(
+    platform: &Platform,
+    name: &crate::names::ServiceName,
+    port: Option<&crate::names::PortName>,
+    origin: &Origin,
+    pointer: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let known: Vec<&str> = platform.services.iter().map(|s| s.name.as_str()).collect();
+    let Some(target) = platform.service(name.as_str()) else {
+        out.push(unknown_reference(
+            "service",
+            name.as_str(),
+            &known,
+            origin.clone(),
+            &format!("{pointer}/service"),
+        ));
+        return;
+    };
+    if target.kind != WorkloadKind::Web {
+        let webs: Vec<&str> = platform
+            .services
+            .iter()
+            .filter(|s| s.kind == WorkloadKind::Web)
+            .map(|s| s.name.as_str())
+            .collect();
+        let help = match suggest(name.as_str(), webs.iter().copied()) {
+            Some(close) => format!(
+                "Traefik sends requests to it, so it must be a `web` service with a port; did you mean `{close}`?"
+            ),
+            None => {
+                "Traefik sends requests to it, so it must be a `web` service with a port".to_owned()
+            }
+        };
+        out.push(
+            Diagnostic::error(
+                Code::SpecNotWeb,
+                format!("`{name}` is a {} service and serves no port", target.kind.as_str()),
+            )
+            .at(origin.clone(), format!("{pointer}/service"))
+            .with_help(help),
+        );
+        return;
+    }
+    if let Some(port) = port {
+        let ports: Vec<&str> = target.ports.iter().map(|p| p.name.as_str()).collect();
+        if !ports.contains(&port.as_str()) {
+            out.push(
+                unknown_reference(
+                    "port",
+                    port.as_str(),
+                    &ports,
+                    origin.clone(),
+                    &format!("{pointer}/port"),
+                )
+                .with_help(match suggest(port.as_str(), ports.iter().copied()) {
+                    Some(close) => {
+                        format!("did you mean `{close}`? `{name}` has the ports {}", quoted(&ports))
+                    }
+                    None => format!("`{name}` has the ports {}", quoted(&ports)),
+                }),
+            );
+        }
+    }
+}
+
+fn quoted(names: &[&str]) -> String {
+    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// `platform.yaml`'s maintenance target is a `web` service, and the page
+/// of platc's server is not set beside it, where no environment would use it.
+fn check_platform_maintenance(platform: &Platform, out: &mut Vec<Diagnostic>) {
+    let Some(maintenance) = &platform.settings.maintenance else { return };
+    let Some(service) = &maintenance.service else { return };
+    check_target(platform, service, None, &Origin::Platform, "/maintenance", out);
+    for (field, set) in
+        [("html", maintenance.html.is_some()), ("image", maintenance.image.is_some())]
+    {
+        if set {
+            out.push(
+                Diagnostic::error(
+                    Code::SpecConflictingFields,
+                    format!("`maintenance.{field}` is set next to `maintenance.service`"),
+                )
+                .at(Origin::Platform, format!("/maintenance/{field}"))
+                .on_key()
+                .with_help(format!(
+                    "`{field}` configures platc's maintenance server, which no environment uses while `{service}` answers: remove it, or remove `service`"
+                )),
+            );
+        }
+    }
 }
 
 /// Every service of a release group exists.
@@ -364,6 +617,10 @@ pub fn validate_environments(platform: &Platform) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for environment in &platform.environments {
         check_environment(platform, environment, &mut out);
+        if let Some(service) = &environment.maintenance.service {
+            let origin = Origin::Environment(environment.name.clone());
+            check_target(platform, service, None, &origin, "/maintenance", &mut out);
+        }
     }
     pod::check_images(&platform.services, &platform.environments, &mut out);
     out

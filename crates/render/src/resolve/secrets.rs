@@ -2,12 +2,13 @@
 //! value comes from: the credentials of every dependency (generated for
 //! in-cluster releases in development, else from the secret store), the TLS
 //! certificate routes name, the keys services (their containers, sidecars,
-//! init containers and Secret volumes) and basic-auth middlewares reference,
-//! and the plaintext `developmentSecrets`.
+//! init containers and Secret volumes) and middlewares (basic and digest
+//! users, forward-auth certificates) reference, and the plaintext
+//! `developmentSecrets`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use platc_spec::model::{BASIC_AUTH_USERS_KEY, Environment, Middleware, Platform, Provider};
+use platc_spec::model::{Environment, Middleware, Platform, Provider};
 
 use super::dependencies::Provided;
 use crate::resolved::{ResolvedSecrets, SecretSource, SecretStoreRef};
@@ -74,20 +75,23 @@ pub(super) fn resolve(
     }
 }
 
-/// The Secret keys services read directly: their `secrets` and the users of
-/// their basic-auth middlewares (the service's own and the platform's).
+/// The Secret keys services and Traefik read: the services' `secrets`, and
+/// what their middlewares (the service's own and the platform's) reference:
+/// the users of `basicAuth` and `digestAuth`, the certificates of
+/// `forwardAuth.tls`.
 fn referenced_keys(platform: &Platform) -> BTreeSet<(String, String)> {
     let mut keys = BTreeSet::new();
-    let basic_auth = |middleware: &Middleware| match middleware {
-        Middleware::BasicAuth(auth) => {
-            Some((auth.secret.to_string(), BASIC_AUTH_USERS_KEY.to_owned()))
-        }
-        _ => None,
+    let of = |middleware: &Middleware| {
+        middleware
+            .secret_keys()
+            .into_iter()
+            .map(|(secret, key)| (secret.to_string(), key.to_owned()))
+            .collect::<Vec<_>>()
     };
     for service in &platform.services {
         keys.extend(service.secrets.values().map(|r| (r.secret.to_string(), r.key.clone())));
-        keys.extend(service.middlewares.values().filter_map(basic_auth));
+        keys.extend(service.middlewares.values().flat_map(of));
     }
-    keys.extend(platform.settings.middlewares.values().filter_map(basic_auth));
+    keys.extend(platform.settings.middlewares.values().flat_map(of));
     keys
 }

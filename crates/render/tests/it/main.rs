@@ -23,6 +23,7 @@ mod plaintext;
 mod properties;
 mod routing;
 mod snapshots;
+mod traefik;
 mod types;
 
 use std::path::{Path, PathBuf};

@@ -24,9 +24,9 @@ use indexmap::IndexMap;
 
 use super::{
     ClusterFlavour, Egress, Environment, ExternalProvider, HelmProvider, Images, InfraType,
-    Infrastructure, Ingress, Lifecycle, LoadBalancer, Platform, PlatformSettings, PodSettings,
-    Port, Probe, Probes, Protocol, Provider, Resources, Route, RoutePath, SecretKeyRef, Service,
-    ServiceOverride, WorkloadKind,
+    Infrastructure, Ingress, Lifecycle, LoadBalancer, Maintenance, Platform, PlatformSettings,
+    PodSettings, Port, Probe, Probes, Protocol, Provider, Resources, Route, RoutePath,
+    SecretKeyRef, Service, ServiceOverride, WorkloadKind,
 };
 use crate::names::{
     DependencyName, DomainName, EnvName, EnvVarName, ImageRepository, ImageTag, NameError,
@@ -182,6 +182,7 @@ impl Route {
             port: None,
             middlewares: Vec::new(),
             public: true,
+            sticky: None,
         }
     }
 
@@ -216,7 +217,7 @@ impl Environment {
             ingress: Ingress::default(),
             load_balancer: LoadBalancer::default(),
             secret_store: None,
-            maintenance: false,
+            maintenance: Maintenance::default(),
             development_secrets: IndexMap::new(),
             patches: Vec::new(),
         })

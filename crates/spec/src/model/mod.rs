@@ -5,6 +5,8 @@ mod build;
 mod environment;
 mod infrastructure;
 mod ingress;
+mod maintenance;
+mod middleware;
 mod patch;
 mod platform;
 mod pod;
@@ -19,6 +21,16 @@ pub use environment::{ClusterFlavour, Environment, Images, ServiceOverride};
 pub use infrastructure::{ExternalProvider, HelmProvider, INSTANCES, Infrastructure, Provider};
 pub use ingress::{
     AddressRange, Ingress, LoadBalancer, LoadBalancerScheme, Tls, TlsVersion, TraefikApiGroup,
+    TraefikVersion,
+};
+pub use maintenance::{Maintenance, MaintenanceSettings};
+pub use middleware::{
+    AUTH_USERS_KEY, AddPrefix, BASIC_AUTH_USERS_KEY, BasicAuth, Buffering, CertInfo, Chain,
+    CircuitBreaker, Compress, ContentType, DigestAuth, Duration, EncodedCharacters, Encoding,
+    Errors, ForwardAuth, ForwardAuthTls, GrpcWeb, Headers, InFlightReq, IpAllowList, IssuerInfo,
+    Middleware, Middlewares, PassTlsClientCert, RateLimit, RedirectHttps, RedirectRegex,
+    RedirectScheme, ReplacePath, ReplacePathRegex, Retry, ServiceReference, StatusCode,
+    StatusRange, StripPrefix, StripPrefixRegex, SubjectInfo,
 };
 pub use patch::{Patch, PatchKind, PatchTarget};
 pub use platform::{Defaults, MaintenancePage, PlatformSettings};
@@ -27,10 +39,7 @@ pub use pod::{
     Layer, Lifecycle, PodSettings, SecretFiles, Sidecar, SidecarProbes, StorageMedium, Volume,
 };
 pub use resources::{ResourceList, Resources};
-pub use routing::{
-    BASIC_AUTH_USERS_KEY, BasicAuth, Headers, IpAllowList, Middleware, Middlewares, RateLimit,
-    RedirectHttps, Route, RoutePath, StripPrefix,
-};
+pub use routing::{Route, RoutePath, SameSite, StickyCookie};
 pub use secrets::{DevelopmentSecrets, SecretStore, SecretStoreKind};
 pub use service::{
     ConfigFile, Egress, Port, Probe, Probes, Protocol, RunAs, SecretKeyRef, Service, WorkloadKind,
