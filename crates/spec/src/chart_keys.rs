@@ -13,12 +13,11 @@ use serde_json::Value;
 /// The key paths of one chart version.
 #[derive(Default, PartialEq, Eq)]
 pub struct KeyList {
-    /// Every key path, dotted, segments containing `.` double-quoted.
-    keys: BTreeSet<String>,
+    /// Every key path, dotted, segments containing `.` double-quoted; sorted,
+    /// so that a path's children follow it (`a`, `a.b`, `a.c`).
+    keys: Vec<String>,
     /// Paths of free-form maps, below which any key is allowed.
     open: BTreeSet<String>,
-    /// Paths that have children: a listed path that is not a parent is a leaf.
-    parents: BTreeSet<String>,
 }
 
 impl fmt::Debug for KeyList {
@@ -31,7 +30,8 @@ impl fmt::Debug for KeyList {
 
 impl KeyList {
     /// Parses a `.keys` file: one path per line, `#` comments, `<path>.*`
-    /// for a free-form map.
+    /// for a free-form map. Every platc run reads the lists of the types it
+    /// renders, so parsing is a sort, not a tree of every path's parents.
     #[must_use]
     pub fn parse(text: &str) -> Self {
         let mut list = Self::default();
@@ -39,15 +39,11 @@ impl KeyList {
             if let Some(open) = line.strip_suffix(".*") {
                 list.open.insert(open.to_owned());
             } else {
-                list.keys.insert(line.to_owned());
+                list.keys.push(line.to_owned());
             }
         }
-        for key in &list.keys {
-            let segments = split(key);
-            for end in 1..segments.len() {
-                list.parents.insert(join(&segments[..end]));
-            }
-        }
+        list.keys.sort_unstable();
+        list.keys.dedup();
         list
     }
 
@@ -63,20 +59,37 @@ impl KeyList {
         self.keys.is_empty()
     }
 
+    /// Whether `dotted` is a listed key path.
+    fn has(&self, dotted: &str) -> bool {
+        self.keys.binary_search_by(|key| key.as_str().cmp(dotted)).is_ok()
+    }
+
+    /// Whether a listed path lies below `dotted`: it is a map the chart
+    /// describes, not a leaf.
+    fn is_parent(&self, dotted: &str) -> bool {
+        let child = format!("{dotted}.");
+        let at = self.keys.partition_point(|key| key.as_str() < child.as_str());
+        self.keys.get(at).is_some_and(|key| key.starts_with(&child))
+    }
+
     /// Whether the chart has the key at `path` (dotted segments): it is
     /// listed, or lies below a free-form map or below a leaf (a list or a
     /// `null` default, which takes any value).
     #[must_use]
     pub fn allows(&self, path: &[String]) -> bool {
-        for end in 1..=path.len() {
-            let prefix = join(&path[..end]);
+        let mut prefix = String::new();
+        for (index, segment) in path.iter().enumerate() {
+            if index > 0 {
+                prefix.push('.');
+            }
+            prefix.push_str(&quote(segment));
             if self.open.contains(&prefix) {
                 return true;
             }
-            if !self.keys.contains(&prefix) {
+            if !self.has(&prefix) {
                 return false;
             }
-            if !self.parents.contains(&prefix) {
+            if !self.is_parent(&prefix) {
                 return true;
             }
         }
@@ -87,7 +100,7 @@ impl KeyList {
     /// not have, for a suggestion.
     #[must_use]
     pub fn closest(&self, path: &[String]) -> Option<String> {
-        let unknown = (1..=path.len()).find(|&end| !self.keys.contains(&join(&path[..end])))?;
+        let unknown = (1..=path.len()).find(|&end| !self.has(&join(&path[..end])))?;
         let (last, parent) = path[..unknown].split_last()?;
         let parent = join(parent);
         let siblings: Vec<String> = self
@@ -177,6 +190,27 @@ mod tests {
         assert!(list.allows(&["metrics".to_owned(), "a.b".to_owned()]), "quoted segment");
         assert_eq!(list.closest(&path("primary.persistance")).as_deref(), Some("persistence"));
         assert_eq!(list.closest(&path("primary.persistance.size")).as_deref(), Some("persistence"));
+    }
+
+    /// Every key of the shipped lists is allowed, and a path is a parent
+    /// exactly when some listed key has it as its leading segments.
+    #[test]
+    fn shipped_lists_know_their_parents() {
+        for builtin in crate::model::Types::builtin().iter() {
+            let list = builtin.helm.as_ref().and_then(|h| h.recorded_keys.clone()).expect("keys");
+            let mut parents = BTreeSet::new();
+            for key in &list.keys {
+                let segments = split(key);
+                for end in 1..segments.len() {
+                    parents.insert(join(&segments[..end]));
+                }
+            }
+            for key in &list.keys {
+                assert!(list.allows(&split(key)), "{}: {key}", builtin.name);
+                assert_eq!(list.is_parent(key), parents.contains(key), "{}: {key}", builtin.name);
+            }
+            assert!(parents.len() > 20, "{}", builtin.name);
+        }
     }
 
     #[test]
