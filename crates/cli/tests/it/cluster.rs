@@ -283,9 +283,11 @@ fn readme_steps_bootstrap_every_environment_and_prune_a_removed_service() {
             shell(
                 tmp.path(),
                 &kubeconfig,
+                // Right after creation the CRD's conditions are null, which
+                // `kubectl wait` reports as an error rather than waiting on.
                 &format!(
-                    "kubectl apply --server-side -f {0} \
-                     && kubectl wait --for=condition=Established -f {0}",
+                    "kubectl apply --server-side -f {0} && for attempt in 1 2 3 4 5 6 7 8 9 10; \
+                     do kubectl wait --for=condition=Established -f {0} && break; sleep 1; done",
                     fixture.display()
                 ),
             );
