@@ -10,6 +10,7 @@
 //! DNS suffix (`auth.acme-shop`, `auth.acme-shop.svc.cluster.local`). Bare
 //! words are not taken for hosts: `MODE: storefront` names nothing.
 
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use platc_spec::model::{Environment, Provider, Service};
@@ -89,11 +90,17 @@ pub(super) fn undeclared(
         }));
     }
 
+    // By host, the first of a host winning, as a search in order would.
+    let mut by_host: BTreeMap<&str, &Target<'_>> = BTreeMap::new();
+    for target in &targets {
+        by_host.entry(target.host).or_insert(target);
+    }
+
     let mut out = Vec::new();
     for (service, resolved) in model.iter().zip(services) {
         for (pointer, origin, text) in values(service, environment, resolved) {
             for reference in references(text, namespace.as_str()) {
-                let Some(target) = targets.iter().find(|t| t.host == reference.host) else {
+                let Some(&target) = by_host.get(reference.host) else {
                     continue;
                 };
                 if target.name == service.name.as_str() {
