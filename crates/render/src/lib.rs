@@ -43,6 +43,7 @@ pub mod secrets;
 pub mod template;
 pub mod validate;
 pub mod workload;
+pub mod yaml;
 
 use platc_spec::Code;
 use platc_spec::names::{EnvName, NamespaceName};

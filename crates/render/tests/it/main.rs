@@ -23,6 +23,7 @@ mod plaintext;
 mod properties;
 mod routing;
 mod snapshots;
+mod yaml;
 
 use std::path::{Path, PathBuf};
 
