@@ -3,38 +3,48 @@
 //! and values users add can be checked against the keys the chart really has.
 
 use std::collections::BTreeSet;
-use std::sync::LazyLock;
+use std::sync::OnceLock;
 
 use serde_json::Value;
 
-/// The key paths of one chart version.
+/// The key paths of one chart version, borrowed from the text of its
+/// `.keys` file.
 #[derive(Debug, Default)]
-pub struct KeyList {
+pub struct KeyList<'t> {
     /// Every key path, dotted, segments containing `.` double-quoted.
-    keys: BTreeSet<String>,
+    keys: BTreeSet<&'t str>,
     /// Paths of free-form maps, below which any key is allowed.
-    open: BTreeSet<String>,
+    open: BTreeSet<&'t str>,
     /// Paths that have children: a listed path that is not a parent is a leaf.
-    parents: BTreeSet<String>,
+    parents: BTreeSet<&'t str>,
 }
 
-impl KeyList {
+impl<'t> KeyList<'t> {
     /// Parses a `.keys` file: one path per line, `#` comments, `<path>.*`
-    /// for a free-form map.
+    /// for a free-form map. Paths are written as [`dotted`] writes them (a
+    /// segment is double-quoted exactly when it contains a dot), so a
+    /// parent's path is the start of its child's, up to a dot between
+    /// segments.
     #[must_use]
-    pub fn parse(text: &str) -> Self {
+    pub fn parse(text: &'t str) -> Self {
         let mut list = Self::default();
         for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
             if let Some(open) = line.strip_suffix(".*") {
-                list.open.insert(open.to_owned());
+                list.open.insert(open);
             } else {
-                list.keys.insert(line.to_owned());
+                list.keys.insert(line);
             }
         }
         for key in &list.keys {
-            let segments = split(key);
-            for end in 1..segments.len() {
-                list.parents.insert(join(&segments[..end]));
+            let mut quoted = false;
+            for (at, byte) in key.bytes().enumerate() {
+                match byte {
+                    b'"' => quoted = !quoted,
+                    b'.' if !quoted => {
+                        list.parents.insert(&key[..at]);
+                    }
+                    _ => {}
+                }
             }
         }
         list
@@ -47,13 +57,13 @@ impl KeyList {
     pub fn allows(&self, path: &[String]) -> bool {
         for end in 1..=path.len() {
             let prefix = join(&path[..end]);
-            if self.open.contains(&prefix) {
+            if self.open.contains(prefix.as_str()) {
                 return true;
             }
-            if !self.keys.contains(&prefix) {
+            if !self.keys.contains(prefix.as_str()) {
                 return false;
             }
-            if !self.parents.contains(&prefix) {
+            if !self.parents.contains(prefix.as_str()) {
                 return true;
             }
         }
@@ -64,7 +74,8 @@ impl KeyList {
     /// not have, for a suggestion.
     #[must_use]
     pub fn closest(&self, path: &[String]) -> Option<String> {
-        let unknown = (1..=path.len()).find(|&end| !self.keys.contains(&join(&path[..end])))?;
+        let unknown =
+            (1..=path.len()).find(|&end| !self.keys.contains(join(&path[..end]).as_str()))?;
         let (last, parent) = path[..unknown].split_last()?;
         let parent = join(parent);
         let siblings: Vec<String> = self
@@ -136,9 +147,11 @@ pub fn dotted(path: &[String]) -> String {
 
 macro_rules! key_lists {
     ($($chart:literal @ $version:literal),* $(,)?) => {
-        static LISTS: LazyLock<Vec<(&str, &str, KeyList)>> = LazyLock::new(|| {
-            vec![$(($chart, $version, KeyList::parse(include_str!(concat!("../charts/", $chart, "-", $version, ".keys"))))),*]
-        });
+        /// Every recorded chart version, with its key list, parsed the
+        /// first time it is asked for.
+        const LISTS: &[(&str, &str, &str)] = &[
+            $(($chart, $version, include_str!(concat!("../charts/", $chart, "-", $version, ".keys")))),*
+        ];
     };
 }
 
@@ -153,17 +166,24 @@ key_lists! {
     "metallb" @ "0.16.1",
 }
 
+static PARSED: [OnceLock<KeyList<'static>>; LISTS.len()] = [const { OnceLock::new() }; LISTS.len()];
+
+/// The list at `index` of [`LISTS`], parsed.
+fn parsed(index: usize) -> &'static KeyList<'static> {
+    PARSED[index].get_or_init(|| KeyList::parse(LISTS[index].2))
+}
+
 /// The recorded keys of `chart` at `version`, if platc recorded that version.
 #[must_use]
-pub fn keys(chart: &str, version: &str) -> Option<&'static KeyList> {
-    LISTS.iter().find(|(c, v, _)| *c == chart && *v == version).map(|(_, _, list)| list)
+pub fn keys(chart: &str, version: &str) -> Option<&'static KeyList<'static>> {
+    LISTS.iter().position(|(c, v, _)| *c == chart && *v == version).map(parsed)
 }
 
 /// The recorded keys of the version platc pins for `chart`, to judge values
 /// for a chart version platc did not record.
 #[must_use]
-pub fn pinned_keys(chart: &str) -> Option<(&'static str, &'static KeyList)> {
-    LISTS.iter().find(|(c, _, _)| *c == chart).map(|(_, version, list)| (*version, list))
+pub fn pinned_keys(chart: &str) -> Option<(&'static str, &'static KeyList<'static>)> {
+    LISTS.iter().position(|(c, _, _)| *c == chart).map(|index| (LISTS[index].1, parsed(index)))
 }
 
 #[cfg(test)]
@@ -194,6 +214,17 @@ mod tests {
         let value = serde_json::json!({"a": {"b": 1, "c": [1, 2]}, "d": {}, "e": "x"});
         let all: Vec<String> = paths(&value).iter().map(|p| dotted(p)).collect();
         assert_eq!(all, ["a.b", "a.c", "d", "e"]);
+    }
+
+    #[test]
+    fn recorded_paths_are_written_as_dotted_writes_them() {
+        for (chart, version, text) in LISTS {
+            for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'))
+            {
+                let path = line.strip_suffix(".*").unwrap_or(line);
+                assert_eq!(dotted(&split(path)), path, "{chart} {version}");
+            }
+        }
     }
 
     #[test]
