@@ -55,7 +55,11 @@ pub fn to_yaml<T: Serialize>(value: &T) -> Result<String, serde_saphyr::Serializ
 #[must_use]
 pub fn direct<T: Serialize>(value: &T) -> Option<String> {
     let mut writer = Writer { out: String::with_capacity(1024) };
-    value.serialize(Slot { writer: &mut writer, at: At::Root }).ok().map(|()| writer.out)
+    value.serialize(Slot { writer: &mut writer, at: At::Root }).ok()?;
+    // A rendered tree keeps hundreds of thousands of documents: each at
+    // its size, not at the capacity it grew to.
+    writer.out.shrink_to_fit();
+    Some(writer.out)
 }
 
 /// The document as serde-saphyr writes it, with the options of every

@@ -96,8 +96,10 @@ pub(super) fn undeclared(
         by_host.entry(target.host).or_insert(target);
     }
 
-    let mut out = Vec::new();
-    for (service, resolved) in model.iter().zip(services) {
+    // Services are checked on every core; their warnings come in service order.
+    let pairs: Vec<(&Service, &ResolvedService)> = model.iter().zip(services).collect();
+    let found = platc_spec::parallel::map(&pairs, |&(service, resolved)| {
+        let mut out = Vec::new();
         for (pointer, origin, text) in values(service, environment, resolved) {
             for reference in references(text, namespace.as_str()) {
                 let Some(&target) = by_host.get(reference.host) else {
@@ -136,8 +138,9 @@ pub(super) fn undeclared(
                 }
             }
         }
-    }
-    out
+        out
+    });
+    found.into_iter().flatten().collect()
 }
 
 fn undeclared_diagnostic(
