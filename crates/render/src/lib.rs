@@ -208,7 +208,7 @@ fn compile<T: Send>(
     environment: &str,
     take: impl Fn(Vec<Placed>) -> Result<T, Diagnostic> + Sync,
 ) -> Result<Compiled<T>, Vec<Diagnostic>> {
-    let (resolved, diagnostics) = checked(platform, environment)?;
+    let (mut resolved, diagnostics) = checked(platform, environment)?;
 
     let mut shared = Vec::new();
     platform::build(&resolved, &mut shared);
@@ -232,18 +232,22 @@ fn compile<T: Send>(
     }
     // Services are independent: build them on every core, and hand each
     // batch over right away, so a caller that only wants text never holds
-    // every typed object at once.
-    let services: Vec<&resolved::ResolvedService> =
-        resolved.services.iter().chain(&resolved.maintenance).collect();
-    let built = platc_spec::parallel::map(&services, |service| {
+    // every typed object at once. Each resolved service is dropped once it
+    // is built (builders read only the service they build and the
+    // environment's own settings), so its memory goes as the text grows.
+    let mut services = std::mem::take(&mut resolved.services);
+    services.extend(resolved.maintenance.take());
+    let env = &resolved;
+    let built = platc_spec::parallel::map_owned(services, |service| {
         let mut objects = Vec::new();
-        workload::build(&resolved, service, &mut objects)?;
-        network::build(&resolved, service, &mut objects);
-        network::build_policy(&resolved, service, &mut objects);
-        config::build(&resolved, service, &mut objects);
-        scaling::build(&resolved, service, &mut objects);
-        ingress::build(&resolved, service, &mut objects);
-        let found = patch::apply(&resolved, &mut objects)?;
+        workload::build(env, &service, &mut objects)?;
+        network::build(env, &service, &mut objects);
+        network::build_policy(env, &service, &mut objects);
+        config::build(env, &service, &mut objects);
+        scaling::build(env, &service, &mut objects);
+        ingress::build(env, &service, &mut objects);
+        drop(service);
+        let found = patch::apply(env, &mut objects)?;
         let members = applyset::Members::of(&objects, |_| true);
         Ok((take(objects)?, members, found))
     });
