@@ -97,8 +97,12 @@ struct Writer {
 
 impl Writer {
     fn indent(&mut self, column: usize) {
-        for _ in 0..column {
-            self.out.push(' ');
+        const SPACES: &str = "                                                                ";
+        let mut left = column;
+        while left > 0 {
+            let step = left.min(SPACES.len());
+            self.out.push_str(&SPACES[..step]);
+            left -= step;
         }
     }
 

@@ -417,7 +417,9 @@ fn model_files(
             files.push((entry.path(), relative));
         }
     }
-    files.sort();
+    // By file name: every path is in the same directory, and comparing
+    // whole paths component by component is slow for thousands of files.
+    files.sort_unstable_by(|(a, _), (b, _)| a.file_name().cmp(&b.file_name()));
     let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
     files.retain(|(_, relative)| {
         let stem = file_stem(relative);
