@@ -168,6 +168,14 @@ key_lists! {
 
 static PARSED: [OnceLock<KeyList<'static>>; LISTS.len()] = [const { OnceLock::new() }; LISTS.len()];
 
+/// Parses every recorded key list now rather than at the first values
+/// checked (see [`crate::prepare`]).
+pub fn prepare() {
+    for index in 0..LISTS.len() {
+        parsed(index);
+    }
+}
+
 /// The list at `index` of [`LISTS`], parsed.
 fn parsed(index: usize) -> &'static KeyList<'static> {
     PARSED[index].get_or_init(|| KeyList::parse(LISTS[index].2))

@@ -106,6 +106,18 @@ pub struct RenderedFiles {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// Builds now what rendering otherwise builds when it first needs it: the
+/// credential formats values are checked against, the host pattern of the
+/// reachability checks, the recorded chart key lists. Calling it is
+/// optional and changes no output; a caller that loads the model first can
+/// call it on another thread meanwhile, so a short render does not wait
+/// for them.
+pub fn prepare() {
+    plaintext::prepare();
+    resolve::prepare();
+    charts::prepare();
+}
+
 /// An object's path and YAML.
 fn document(placed: &Placed) -> Result<(String, String), Diagnostic> {
     placed

@@ -44,6 +44,7 @@ use crate::object::Owner;
 use crate::resolved::{ResolvedEnvironment, ResolvedPatch};
 
 pub use ingress::traefik_generation;
+pub(crate) use reach::prepare;
 
 /// Resolves every service of `platform` against `environment`. Returns every
 /// problem found, not only the first.

@@ -30,6 +30,12 @@ static HOST: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid pattern")
 });
 
+/// Compiles the host pattern now rather than at the first value checked
+/// (see [`crate::prepare`]).
+pub(crate) fn prepare() {
+    LazyLock::force(&HOST);
+}
+
 /// Something a value may name: a service of the platform or an in-cluster
 /// release.
 struct Target<'a> {
