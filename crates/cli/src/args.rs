@@ -233,4 +233,6 @@ pub enum SchemaKind {
     Environment,
     /// `platform.yaml`.
     Platform,
+    /// `types/<name>.yaml`: an infrastructure type.
+    Type,
 }

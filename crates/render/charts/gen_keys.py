@@ -3,11 +3,14 @@
 
 usage: gen_keys.py [--chart NAME DIR]... [DATA_DIR] [OUT_DIR]
   DATA_DIR defaults to ../shared/validate/data beside the repository (must contain SOURCES.md and charts/<chart>/)
-  OUT_DIR  defaults to the directory of this script.
+  OUT_DIR  defaults to the directory of this script for the platform components' charts
+           (traefik, metallb) and to crates/spec/types/ for the built-in infrastructure
+           types' charts (the charts their definitions there name), beside the
+           definitions; given, every list goes there.
   --chart NAME DIR  also generate NAME-<version>.keys from an extra chart directory DIR holding
            values.yaml, Chart.yaml, optionally values.schema.json and open_maps.txt, and a one-line
            SOURCE file "OWNER/REPO @ REF path PATH/" (REF: commit, or tag and blob) naming its origin.
-           May be repeated; the default charts are still generated from DATA_DIR.
+           May be repeated; the default charts are still generated when DATA_DIR holds SOURCES.md.
 
 Each .keys file lists (sorted, one per line) every dotted key path of the chart's default
 values.yaml. Maps are descended; lists are NOT descended (a list-valued key is a leaf).
@@ -29,7 +32,23 @@ import sys
 
 import yaml
 
-CHARTS = ["postgresql", "mysql", "redis", "rabbitmq", "kafka", "traefik", "metallb"]
+# The built-in infrastructure types' definitions; each one's chart key list
+# (named under `helm.keys`) lives beside it.
+TYPES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "spec", "types")
+# The platform components' charts: their lists live here.
+COMPONENT_CHARTS = ["traefik", "metallb"]
+
+
+def type_charts(types_dir):
+    """The charts of the built-in types, read from their definitions."""
+    charts = []
+    for name in sorted(os.listdir(types_dir)):
+        if name.endswith(".yaml"):
+            with open(os.path.join(types_dir, name)) as fh:
+                helm = (yaml.safe_load(fh) or {}).get("helm") or {}
+            if helm.get("chart"):
+                charts.append(helm["chart"]["name"])
+    return charts
 
 
 def schema_child(node, key):
@@ -150,12 +169,17 @@ def main(argv):
             i += 1
     argv = rest
     data_dir = argv[0] if argv else os.path.join(here, "..", "..", "..", "..", "shared", "validate", "data")
-    out_dir = argv[1] if len(argv) > 1 else os.path.dirname(os.path.abspath(__file__))
-    with open(os.path.join(data_dir, "SOURCES.md")) as fh:
-        sources = fh.read()
-    for chart in CHARTS:
-        fname, n = gen(data_dir, out_dir, chart, sources)
-        print("%s: %d lines" % (os.path.basename(fname), n))
+    out_dir = argv[1] if len(argv) > 1 else None
+    types_dir = out_dir or TYPES_DIR
+    out_dir = out_dir or here
+    sources = ""
+    if not extra or os.path.exists(os.path.join(data_dir, "SOURCES.md")):
+        with open(os.path.join(data_dir, "SOURCES.md")) as fh:
+            sources = fh.read()
+        type_chart_names = type_charts(TYPES_DIR)
+        for chart in type_chart_names + COMPONENT_CHARTS:
+            fname, n = gen(data_dir, types_dir if chart in type_chart_names else out_dir, chart, sources)
+            print("%s: %d lines" % (os.path.basename(fname), n))
     for chart, cdir in extra:
         fname, n = gen(data_dir, out_dir, chart, sources, cdir=cdir, source=extra_source(cdir))
         print("%s: %d lines" % (os.path.basename(fname), n))

@@ -9,8 +9,8 @@ use std::error::Error;
 
 use platc_spec::diagnostic::Diagnostics;
 use platc_spec::model::{
-    ClusterFlavour, DependencyType, Environment, Platform, Provider, ResourceList, Resources,
-    Route, Service, ServiceOverride,
+    ClusterFlavour, Environment, Platform, Provider, ResourceList, Resources, Route, Service,
+    ServiceOverride,
 };
 use platc_spec::quantity::Quantity;
 
@@ -22,8 +22,8 @@ pub fn shop() -> Result<Platform, Box<dyn Error>> {
         .env("LOG_LEVEL", "info")?
         .env("PUBLIC_URL", "https://api.{{ environment.domain }}")?
         .secret("STRIPE_API_KEY", "stripe", "api-key")?
-        .uses("orders-db", DependencyType::Postgres)?
-        .uses("cache", DependencyType::Redis)?
+        .uses("orders-db", "postgres")?
+        .uses("cache", "redis")?
         .readiness("/ready")
         .liveness("/healthz")
         .resources(Resources {
@@ -37,14 +37,14 @@ pub fn shop() -> Result<Platform, Box<dyn Error>> {
         .replicas(2)
         .route(Route::host("api.{{ environment.domain }}"));
     let worker = Service::worker("fulfillment", "ghcr.io/acme/fulfillment")?
-        .uses("orders-db", DependencyType::Postgres)?
+        .uses("orders-db", "postgres")?
         .env("BATCH_SIZE", "100")?;
 
     let staging = Environment::new("staging", "staging.example.com", ClusterFlavour::Eks)?
         .in_namespace("shop")?
         .default_tag("1.5.0")?
-        .provide(DependencyType::Postgres, Provider::helm())
-        .provide(DependencyType::Redis, Provider::helm());
+        .provide("postgres", Provider::helm())?
+        .provide("redis", Provider::helm())?;
     let production = Environment::new("production", "example.com", ClusterFlavour::Eks)?
         .in_namespace("shop")?
         .default_tag("1.4.2")?
@@ -54,10 +54,10 @@ pub fn shop() -> Result<Platform, Box<dyn Error>> {
             ServiceOverride { replicas: Some(4), ..ServiceOverride::default() },
         )?
         .provide(
-            DependencyType::Postgres,
+            "postgres",
             Provider::external("orders.cluster-abc.eu-central-1.rds.amazonaws.com"),
-        )
-        .provide(DependencyType::Redis, Provider::helm());
+        )?
+        .provide("redis", Provider::helm())?;
 
     Ok(Platform::named("shop")?
         .with_service(api)

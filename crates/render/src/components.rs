@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 use serde::Serialize;
 
@@ -18,21 +19,30 @@ pub const METALLB_NAMESPACE: &str = "metallb-system";
 
 /// Traefik's chart: traefik/traefik-helm-chart 41.3.0 (Traefik v3.7.11),
 /// commit a8a66d0, `traefik/values.yaml`.
-pub const TRAEFIK_CHART: ChartRef =
-    ChartRef { repository: TRAEFIK, name: "traefik", version: Cow::Borrowed("41.3.0") };
+pub const TRAEFIK_CHART: ChartRef = ChartRef {
+    repository: TRAEFIK,
+    name: Cow::Borrowed("traefik"),
+    version: Cow::Borrowed("41.3.0"),
+};
 /// Traefik 2's chart for environments on `traefik.containo.us`:
 /// traefik/traefik-helm-chart 26.0.0 (Traefik v2.10.6), `traefik/values.yaml`.
-pub const TRAEFIK_V2_CHART: ChartRef =
-    ChartRef { repository: TRAEFIK, name: "traefik", version: Cow::Borrowed("26.0.0") };
+pub const TRAEFIK_V2_CHART: ChartRef = ChartRef {
+    repository: TRAEFIK,
+    name: Cow::Borrowed("traefik"),
+    version: Cow::Borrowed("26.0.0"),
+};
 /// MetalLB's chart: metallb/metallb v0.16.1, `charts/metallb/values.yaml`.
-pub const METALLB_CHART: ChartRef =
-    ChartRef { repository: METALLB, name: "metallb", version: Cow::Borrowed("0.16.1") };
+pub const METALLB_CHART: ChartRef = ChartRef {
+    repository: METALLB,
+    name: Cow::Borrowed("metallb"),
+    version: Cow::Borrowed("0.16.1"),
+};
 
 /// external-secrets' chart: external-secrets/external-secrets 2.9.0,
 /// `deploy/charts/external-secrets` at tag `helm-chart-2.9.0`.
 pub const EXTERNAL_SECRETS_CHART: ChartRef = ChartRef {
     repository: EXTERNAL_SECRETS,
-    name: "external-secrets",
+    name: Cow::Borrowed("external-secrets"),
     version: Cow::Borrowed("2.9.0"),
 };
 /// The namespace of the external-secrets release.
@@ -53,6 +63,31 @@ pub fn external_secrets_values() -> serde_json::Value {
 pub fn traefik_pod_labels(name_override: Option<&str>) -> BTreeMap<String, String> {
     let name = name_override.filter(|name| !name.is_empty()).unwrap_or("traefik");
     BTreeMap::from([(crate::labels::NAME.to_owned(), name.to_owned())])
+}
+
+/// Every Traefik chart version platc knows, with the Traefik release it
+/// installs (its `appVersion`, without the `v`), in the order of the file
+/// (`charts/traefik-app-versions.txt`, from the chart's release tags).
+static TRAEFIK_APP_VERSIONS: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::new(|| {
+    include_str!("../charts/traefik-app-versions.txt")
+        .lines()
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .filter_map(|line| line.split_once(' '))
+        .collect()
+});
+
+/// The Traefik release the chart `chart_version` installs (`3.7.11`), when
+/// platc knows the chart.
+#[must_use]
+pub fn traefik_app_version(chart_version: &str) -> Option<&'static str> {
+    TRAEFIK_APP_VERSIONS.iter().find(|(chart, _)| *chart == chart_version).map(|(_, app)| *app)
+}
+
+/// The newest chart version that installs the Traefik `release` (`3.6.0`),
+/// when there is one.
+#[must_use]
+pub fn traefik_chart_installing(release: &str) -> Option<&'static str> {
+    TRAEFIK_APP_VERSIONS.iter().rev().find(|(_, app)| *app == release).map(|(chart, _)| *chart)
 }
 
 /// Traefik's chart for `generation`, at `version` or the one platc pins.
@@ -92,6 +127,9 @@ pub struct TraefikSettings {
     pub redirect_to_websecure: bool,
     /// Annotations of Traefik's Service (load balancer settings).
     pub service_annotations: BTreeMap<String, String>,
+    /// The Traefik image tag (`v3.7.11`): the release the environment runs,
+    /// written out so the values show it.
+    pub image_tag: String,
 }
 
 /// Traefik's values. Keys follow the chart's `values.yaml`: at 41.3.0
@@ -99,10 +137,11 @@ pub struct TraefikSettings {
 /// `ports.<entrypoint>.proxyProtocol.trustedIPs` and `service.spec.type`; at
 /// 26.0.0, which has no values for trusted addresses, Traefik's own flags in
 /// `additionalArguments` and `service.type`. Both: `service.annotations`,
-/// `deployment.replicas`, `providers.*`, `ingressRoute.dashboard`.
+/// `deployment.replicas`, `providers.*`, `ingressRoute.dashboard`, `image.tag`.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct TraefikValues {
+    image: Image,
     deployment: Deployment,
     providers: Providers,
     ingress_route: IngressRouteValues,
@@ -111,6 +150,11 @@ struct TraefikValues {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     additional_arguments: Vec<String>,
     service: ServiceValues,
+}
+
+#[derive(Serialize)]
+struct Image {
+    tag: String,
 }
 
 #[derive(Serialize)]
@@ -252,6 +296,7 @@ pub fn traefik_values(settings: &TraefikSettings) -> Result<serde_json::Value, s
     let ports = (!ports.web.is_empty() || !ports.websecure.is_empty()).then_some(ports);
     let annotations = settings.service_annotations.clone();
     let values = TraefikValues {
+        image: Image { tag: settings.image_tag.clone() },
         deployment: Deployment { replicas: settings.replicas },
         providers: Providers {
             kubernetes_crd: KubernetesCrd { enabled: true, allow_cross_namespace: false },

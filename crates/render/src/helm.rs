@@ -11,32 +11,51 @@ use platc_spec::{Diagnostic, Origin};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::charts;
+use platc_spec::chart_keys::{self, KeyList};
 
 /// A chart repository.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Repository {
     /// The name the helmfile gives it.
-    pub name: &'static str,
+    pub name: Cow<'static, str>,
     /// Its URL; for an OCI registry, without the `oci://` scheme, as helmfile wants it.
-    pub url: &'static str,
+    pub url: Cow<'static, str>,
     /// Whether it is an OCI registry.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub oci: bool,
 }
 
-/// Bitnami's charts, served from Docker Hub's OCI registry.
-pub const BITNAMI: Repository =
-    Repository { name: "bitnami", url: "registry-1.docker.io/bitnamicharts", oci: true };
 /// Traefik's chart repository.
-pub const TRAEFIK: Repository =
-    Repository { name: "traefik", url: "https://traefik.github.io/charts", oci: false };
+pub const TRAEFIK: Repository = Repository {
+    name: Cow::Borrowed("traefik"),
+    url: Cow::Borrowed("https://traefik.github.io/charts"),
+    oci: false,
+};
 /// MetalLB's chart repository.
-pub const METALLB: Repository =
-    Repository { name: "metallb", url: "https://metallb.github.io/metallb", oci: false };
+pub const METALLB: Repository = Repository {
+    name: Cow::Borrowed("metallb"),
+    url: Cow::Borrowed("https://metallb.github.io/metallb"),
+    oci: false,
+};
 /// external-secrets' chart repository.
-pub const EXTERNAL_SECRETS: Repository =
-    Repository { name: "external-secrets", url: "https://charts.external-secrets.io", oci: false };
+pub const EXTERNAL_SECRETS: Repository = Repository {
+    name: Cow::Borrowed("external-secrets"),
+    url: Cow::Borrowed("https://charts.external-secrets.io"),
+    oci: false,
+};
+
+impl Repository {
+    /// The repository a type definition names: an `oci://` URL is an OCI
+    /// registry, written without its scheme as helmfile wants it.
+    #[must_use]
+    pub fn of(repository: &platc_spec::model::ChartRepository) -> Self {
+        let (url, oci) = match repository.url.strip_prefix("oci://") {
+            Some(rest) => (rest.to_owned(), true),
+            None => (repository.url.clone(), false),
+        };
+        Self { name: Cow::Owned(repository.name.clone()), url: Cow::Owned(url), oci }
+    }
+}
 
 /// The stage a release belongs to, its `tier` label in the helmfile:
 /// `helmfile -l tier=platform apply` runs before the manifests are applied,
@@ -66,7 +85,7 @@ pub struct ChartRef {
     /// Where it is published.
     pub repository: Repository,
     /// The chart's name in the repository.
-    pub name: &'static str,
+    pub name: Cow<'static, str>,
     /// The exact version.
     pub version: Cow<'static, str>,
 }
@@ -180,7 +199,7 @@ impl Helmfile {
     #[must_use]
     pub fn new(releases: &[Release]) -> Self {
         let mut repositories: Vec<Repository> =
-            releases.iter().map(|r| r.chart.repository).collect();
+            releases.iter().map(|r| r.chart.repository.clone()).collect();
         repositories.sort();
         repositories.dedup();
         Self {
@@ -203,29 +222,39 @@ impl Helmfile {
     }
 }
 
+/// The recorded keys values for a chart are checked against.
+#[derive(Debug, Clone, Copy)]
+pub enum Recorded<'a> {
+    /// The keys of the version installed.
+    Exact(&'a KeyList),
+    /// The keys of the version platc pins (`version` here), when another
+    /// version is installed: its keys may differ.
+    Pinned(&'a str, &'a KeyList),
+}
+
 /// Checks values a user adds for `chart` against the chart's recorded keys:
 /// an unknown key is an error, or a warning when the user chose a chart
-/// version platc has not recorded (the key may be new).
+/// version platc has not recorded (the key may be new). Without recorded
+/// keys nothing is checked.
 pub fn check_user_values(
     chart: &ChartRef,
+    recorded: Option<Recorded<'_>>,
     values: &IndexMap<String, Value>,
     origin: &Origin,
     pointer: &str,
     out: &mut Vec<Diagnostic>,
 ) {
-    let (list, recorded, exact) = match charts::keys(chart.name, &chart.version) {
-        Some(list) => (list, chart.version.to_string(), true),
-        None => match charts::pinned_keys(chart.name) {
-            Some((version, list)) => (list, version.to_owned(), false),
-            None => return,
-        },
+    let (list, recorded, exact) = match recorded {
+        Some(Recorded::Exact(list)) => (list, chart.version.to_string(), true),
+        Some(Recorded::Pinned(version, list)) => (list, version.to_owned(), false),
+        None => return,
     };
     let document = Value::Object(values.clone().into_iter().collect());
-    for path in charts::paths(&document) {
+    for path in chart_keys::paths(&document) {
         if list.allows(&path) {
             continue;
         }
-        let key = charts::dotted(&path);
+        let key = chart_keys::dotted(&path);
         let message = format!("`{key}` is not a value of the {} chart {recorded}", chart.name);
         let mut diagnostic = if exact {
             Diagnostic::error(Code::RenderUnknownChartValue, message)
@@ -282,13 +311,20 @@ mod tests {
 
     #[test]
     fn helmfile_lists_each_repository_once() {
-        let chart = ChartRef { repository: BITNAMI, name: "redis", version: "1.0.0".into() };
+        let bitnami = Repository::of(&platc_spec::model::ChartRepository {
+            name: "bitnami".to_owned(),
+            url: "oci://registry-1.docker.io/bitnamicharts".to_owned(),
+        });
+        assert_eq!(bitnami.url, "registry-1.docker.io/bitnamicharts");
+        assert!(bitnami.oci);
+        let chart =
+            ChartRef { repository: bitnami.clone(), name: "redis".into(), version: "1.0.0".into() };
         let releases = [
             Release::new("cache", "shop", chart.clone(), json!({})),
             Release::new("sessions", "shop", chart, json!({})),
         ];
         let helmfile = Helmfile::new(&releases);
-        assert_eq!(helmfile.repositories, [BITNAMI]);
+        assert_eq!(helmfile.repositories, [bitnami]);
         assert_eq!(helmfile.releases[1].values, ["infra/sessions/values.yaml"]);
         assert_eq!(helmfile.releases[0].chart, "bitnami/redis");
     }

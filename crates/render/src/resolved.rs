@@ -23,10 +23,11 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::{Affinity, Lifecycle, Toleration, TopologySpreadConstraint};
 use platc_spec::Diagnostic;
 use platc_spec::names::{
-    DependencyName, EnvName, ImageTag, NamespaceName, ObjectName, PortName, ServiceName,
+    DependencyName, EnvName, ImageTag, NamespaceName, ObjectName, PortName, ServiceName, TypeName,
 };
 use platc_spec::quantity::Quantity;
 
+use crate::crd::traefik::{MiddlewareSpec, StickyCookieSpec};
 use crate::helm::Release;
 use crate::object::Owner;
 
@@ -447,8 +448,10 @@ pub struct ResolvedRoute {
     pub paths: Vec<String>,
     /// The Middleware objects applied, in order, by object name.
     pub middlewares: Vec<String>,
-    /// Where requests go: the service, or the maintenance server.
+    /// Where requests go: the service, or the maintenance target.
     pub backend: Backend,
+    /// The cookie that keeps a client on one pod, when the route asks.
+    pub sticky: Option<StickyCookieSpec>,
 }
 
 /// A Service and port requests go to.
@@ -460,75 +463,19 @@ pub struct Backend {
     pub port: u16,
 }
 
-/// A middleware under its object name, every default applied.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A middleware under its object name, in Traefik's terms for the
+/// environment's Traefik: every default applied, names of other middlewares
+/// and Services resolved, client addresses read past the trusted proxies,
+/// each option under the name the API group gives it.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResolvedMiddleware {
     /// The Middleware object's name (`api-strip` for a service's own).
     pub name: String,
     /// What it does.
-    pub kind: MiddlewareKind,
-}
-
-/// What a middleware does.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MiddlewareKind {
-    /// Removes path prefixes.
-    StripPrefix {
-        /// The prefixes.
-        prefixes: Vec<String>,
-    },
-    /// Sets headers.
-    Headers(HeaderRules),
-    /// Limits requests per client.
-    RateLimit {
-        /// Requests per period on average.
-        average: u32,
-        /// Requests in a burst.
-        burst: u32,
-        /// The period `average` counts over.
-        period: Option<String>,
-        /// Counted per value of this request header instead of per client address.
-        request_header: Option<String>,
-    },
-    /// Redirects plain HTTP to HTTPS.
-    RedirectHttps {
-        /// A permanent redirect rather than a temporary one.
-        permanent: bool,
-    },
-    /// Asks for a user name and password.
-    BasicAuth {
-        /// The Secret holding the users.
-        secret: String,
-        /// The realm browsers show.
-        realm: Option<String>,
-    },
-    /// Lets in only clients from these ranges.
-    IpAllowList {
-        /// The ranges.
-        source_range: Vec<String>,
-    },
-}
-
-/// The headers a middleware sets.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[allow(clippy::struct_excessive_bools, reason = "each flag is one of Traefik's security headers")]
-pub struct HeaderRules {
-    /// Request headers to set.
-    pub request: BTreeMap<String, String>,
-    /// Response headers to set.
-    pub response: BTreeMap<String, String>,
-    /// `Strict-Transport-Security` max-age.
-    pub sts_seconds: Option<u32>,
-    /// `includeSubDomains`.
-    pub sts_include_subdomains: bool,
-    /// `preload`.
-    pub sts_preload: bool,
-    /// `X-Frame-Options: DENY`.
-    pub frame_deny: bool,
-    /// `X-Content-Type-Options: nosniff`.
-    pub content_type_nosniff: bool,
-    /// `Referrer-Policy`.
-    pub referrer_policy: Option<String>,
+    pub spec: MiddlewareSpec,
+    /// The Service and port of the platform it sends requests to
+    /// (`forwardAuth`, `errors`), which Traefik must be let in to.
+    pub backend: Option<Backend>,
 }
 
 /// How routes reach Traefik in one environment.
@@ -536,6 +483,8 @@ pub struct HeaderRules {
 pub struct ResolvedIngress {
     /// The Traefik platc installs, which decides the API group of its resources.
     pub traefik: TraefikGeneration,
+    /// The Traefik release it runs (`3.7.11`).
+    pub version: String,
     /// The entry points routes listen on.
     pub entry_points: Vec<String>,
     /// TLS of every route.
@@ -627,6 +576,11 @@ pub enum SecretSource {
     Given(String),
     /// A generated development password.
     Generated,
+    /// A value that is not secret, written as is: the user name a chart
+    /// reads from its credentials Secret. In a development environment it is
+    /// written into the Secret, where a store provides the other keys into
+    /// the ExternalSecret's template.
+    Value(String),
     /// The secret store: remote key and property.
     Store {
         /// The remote key.
@@ -642,7 +596,7 @@ pub struct ResolvedDependency {
     /// The name services use for it.
     pub name: DependencyName,
     /// Its infrastructure type (`postgres`).
-    pub type_name: &'static str,
+    pub type_name: TypeName,
     /// Whether platc installs it in the cluster.
     pub in_cluster: bool,
     /// The services that use it, in name order.
@@ -659,16 +613,16 @@ pub struct Outputs {
     pub host: String,
     /// The port.
     pub port: u16,
-    /// Database, vhost or database number, for the types that have one.
+    /// Database, vhost, database number or bucket, for the types that have one.
     pub name: Option<String>,
-    /// The user clients connect as.
-    pub username: String,
-    /// Where the password is.
-    pub password: SecretKey,
-    /// A connection URL without the password.
-    pub url: String,
+    /// The user clients connect as, for the types that have one.
+    pub username: Option<String>,
+    /// Where the password is, for the types that have one.
+    pub password: Option<SecretKey>,
+    /// A connection URL without the password, for the types that have one.
+    pub url: Option<String>,
     /// The type's own outputs (Kafka's security protocol), by output name.
-    pub extras: Vec<(&'static str, String)>,
+    pub extras: Vec<(String, String)>,
 }
 
 /// One key of a Secret.

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 
 use crate::crd::CustomResource;
 use crate::crd::external_secrets::{
-    self, ExternalSecretSpec, RemoteRef, SecretData, SecretStoreRef, Target,
+    self, ExternalSecretSpec, RemoteRef, SecretData, SecretStoreRef, Target, TargetTemplate,
 };
 use crate::labels;
 use crate::object::{Object, Owner, Placed};
@@ -34,7 +34,20 @@ pub fn build(env: &ResolvedEnvironment, out: &mut Vec<Placed>) {
             out.push(development_secret(env, name, &local));
         }
         if let (Some(store), false) = (&env.secrets.store, remote.is_empty()) {
-            out.push(external_secret(env, store, name, &remote));
+            // Values that are not secret (a user name a chart reads from the
+            // Secret) join the store's keys through the template.
+            let literal: BTreeMap<String, String> = local
+                .iter()
+                .filter_map(|(key, source)| match source {
+                    SecretSource::Value(value) => Some(((*key).clone(), value.clone())),
+                    // Development values are written into the Secret above,
+                    // never into an ExternalSecret.
+                    SecretSource::Given(_)
+                    | SecretSource::Generated
+                    | SecretSource::Store { .. } => None,
+                })
+                .collect();
+            out.push(external_secret(env, store, name, &remote, literal));
         }
     }
 }
@@ -63,8 +76,10 @@ fn development_secret(
         .iter()
         .map(|(key, source)| {
             let value = match source {
-                SecretSource::Given(value) => value.clone(),
-                _ => development_password(env, name, key),
+                SecretSource::Given(value) | SecretSource::Value(value) => value.clone(),
+                SecretSource::Generated | SecretSource::Store { .. } => {
+                    development_password(env, name, key)
+                }
             };
             ((*key).clone(), value)
         })
@@ -96,6 +111,7 @@ fn external_secret(
     store: &crate::resolved::SecretStoreRef,
     name: &str,
     keys: &BTreeMap<&String, &SecretSource>,
+    literal: BTreeMap<String, String>,
 ) -> Placed {
     let data = keys
         .iter()
@@ -104,13 +120,21 @@ fn external_secret(
                 secret_key: (*secret_key).clone(),
                 remote_ref: RemoteRef { key: key.clone(), property: Some(property.clone()) },
             }),
-            _ => None,
+            SecretSource::Given(_) | SecretSource::Generated | SecretSource::Value(_) => None,
         })
         .collect();
     let spec = ExternalSecretSpec {
         refresh_interval: store.refresh_interval.clone(),
         secret_store_ref: SecretStoreRef { name: store.name.clone(), kind: store.kind.to_owned() },
-        target: Target { name: name.to_owned(), creation_policy: "Owner".to_owned() },
+        target: Target {
+            name: name.to_owned(),
+            creation_policy: "Owner".to_owned(),
+            template: (!literal.is_empty()).then(|| TargetTemplate {
+                engine_version: "v2".to_owned(),
+                merge_policy: "Merge".to_owned(),
+                data: literal,
+            }),
+        },
         data,
     };
     let metadata = labels::metadata(

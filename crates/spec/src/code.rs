@@ -276,6 +276,15 @@ codes! {
     RenderPlaintextSecret = "render::plaintext_secret", Error,
     fix: "Use `secrets:` with a reference (`KEY: {secret: <name>, key: <key>}`) and keep the value in the environment's secret store; in Helm values, the chart's existingSecret-style key. If the value is not a secret, say why under the service's or the override's `allowPlaintext`.";
 
+    /// A route passes through a middleware that redirects to `https://`
+    /// (`redirectHttps`, `redirectScheme` to `https`, `redirectRegex` to an
+    /// `https://` URL), but the environment serves no TLS: Traefik has no
+    /// HTTPS router for the host, so the redirect leads nowhere. A warning, since TLS may end at a proxy in
+    /// front of Traefik that reports `X-Forwarded-Proto: https`, where the
+    /// redirect never fires.
+    RenderRedirectWithoutTls = "render::redirect_without_tls", Warning,
+    fix: "Give the environment `ingress.tls`, or take the middleware off the route; with TLS, platc already redirects plain HTTP to HTTPS on Traefik's `web` entry point.";
+
     /// Two routes of one environment claim the same host and path prefix.
     RenderRouteCollision = "render::route_collision", Error,
     fix: "Give each host and path prefix to one route only.";
@@ -284,10 +293,18 @@ codes! {
     RenderSerialize = "render::serialize", Error,
     fix: "This is a bug in platc: report it with the model that causes it.";
 
-    /// A template in a string value does not render: an unknown variable or
-    /// a syntax error.
+    /// A template does not render: in a string value or an infrastructure
+    /// type's values template, an unknown variable or a syntax error; or a
+    /// values template that does not give a mapping of chart values.
     RenderTemplate = "render::template", Error,
-    fix: "Use the variables templates know (`environment.*`, `service.*`, `platform.name`, `resources.<name>.*`; the help suggests the closest); write `{{ '{{' }}` for a literal brace.";
+    fix: "Use the variables templates know (`environment.*`, `service.*`, `platform.name`, `resources.<name>.*`; in values templates `release`, `replicas`, `storage`, `resources`, `username`, `database`, `secret`; the help suggests the closest); write `{{ '{{' }}` for a literal brace.";
+
+    /// The Traefik release an environment states (`ingress.traefikVersion`)
+    /// is not the one its chart installs, platc cannot tell which release the
+    /// chart installs, or the release does not serve the environment's API
+    /// group (`traefik.io` is Traefik 3's, `traefik.containo.us` Traefik 2's).
+    RenderTraefikVersion = "render::traefik_version", Error,
+    fix: "State the release the chart installs (the help names it), choose the chart version that installs the release you want (`ingress.version`), or set `ingress.values.image.tag`; for Traefik 2 use `apiGroup: traefik.containo.us`.";
 
     /// A value of a service (an environment variable, a config file, an
     /// argument) names another service or an in-cluster release by its host
@@ -303,11 +320,12 @@ codes! {
     RenderUndefinedCertResolver = "render::undefined_cert_resolver", Warning,
     fix: "Define the resolver under `ingress.values.certificatesResolvers.<name>` (or in Traefik's `additionalArguments`), or serve a certificate from a Secret with `secretName`.";
 
-    /// An extra Helm value is not a key of the pinned chart. It is a warning
-    /// when the environment pins a chart version whose keys platc has not
-    /// recorded, and an error otherwise.
+    /// A Helm value is not a key of the pinned chart: an extra value of an
+    /// environment, or one an infrastructure type's values template writes.
+    /// It is a warning when the environment pins a chart version whose keys
+    /// platc has not recorded, and an error otherwise.
     RenderUnknownChartValue = "render::unknown_chart_value", ErrorOrWarning,
-    fix: "Check the key against the chart's `values.yaml` at the pinned version, then rename or remove it.";
+    fix: "Check the key against the chart's `values.yaml` at the pinned version (the type's `helm.keys` lists them), then rename or remove it.";
 
     /// The environment to render is not part of the platform.
     RenderUnknownEnvironment = "render::unknown_environment", Error,
@@ -323,6 +341,13 @@ codes! {
     RenderUnknownServicePort = "render::unknown_service_port", Warning,
     fix: "Use a port the service declares under `ports`.";
 
+    /// A middleware uses an option (or a kind) that the environment's Traefik
+    /// release does not have: Traefik 3 options in a Traefik 2 environment,
+    /// or options newer than the release. The first release whose chart's
+    /// CRDs have the option is named.
+    RenderUnsupportedByTraefik = "render::unsupported_by_traefik", Error,
+    fix: "Remove the option, or run a newer Traefik in the environment (`ingress.version` and `ingress.traefikVersion`, or `apiGroup: traefik.io` for Traefik 3).";
+
     /// Middlewares judge clients by their address (an IP allow list, a
     /// per-client rate limit), but the environment trusts no proxy, so they
     /// would see the load balancer's address instead of the client's. One
@@ -334,6 +359,13 @@ codes! {
     /// looks like a secret in the environment.
     RenderUnusedOptOut = "render::unused_opt_out", Warning,
     fix: "Remove the entry, or correct its key: an environment variable's name or a config file's path.";
+
+    /// Two settings that exclude each other are both set: `forwardAuth` with
+    /// `service` and `address`, `compress` with included and excluded
+    /// content types, a rate limit per header and per host, a maintenance
+    /// service next to the page of platc's maintenance server.
+    SpecConflictingFields = "spec::conflicting_fields", Error,
+    fix: "Keep one of the two, as the help says.";
 
     /// Two services use the same dependency name with different types.
     SpecDependencyTypeConflict = "spec::dependency_type_conflict", Error,
@@ -425,6 +457,13 @@ codes! {
     SpecInvalidTls = "spec::invalid_tls", Error,
     fix: "Set exactly one: `certResolver` has Traefik obtain certificates, `secretName` names a TLS Secret.";
 
+    /// An infrastructure type definition contradicts itself: no `host` or
+    /// `port` output, an output without what it needs (`name` without
+    /// `database`, `password` without the chart's `credentials`), an unknown
+    /// placeholder in a form, or the reserved name `instances`.
+    SpecInvalidType = "spec::invalid_type", Error,
+    fix: "Follow the help: each output needs its setting (`name`: `database`, `username`: `username`, `url`: `url`, `password`: `helm.credentials`), and forms use only the placeholders listed.";
+
     /// A value breaks its field's rule: a name, tag, image, quantity or other
     /// format, or a number out of range.
     SpecInvalidValue = "spec::invalid_value", Error,
@@ -437,6 +476,10 @@ codes! {
     /// A lifecycle hook names none or several of `exec`, `httpGet` and `sleep`.
     SpecLifecycleAction = "spec::lifecycle_action", Error,
     fix: "Give each hook exactly one action, such as `preStop: {sleep: {seconds: 5}}`.";
+
+    /// A `chain` middleware contains itself, directly or through other chains.
+    SpecMiddlewareCycle = "spec::middleware_cycle", Error,
+    fix: "Remove the chain from the middlewares it lists, or from the chains among them.";
 
     /// An environment on kind gives MetalLB no addresses to hand out.
     SpecMissingAddressPool = "spec::missing_address_pool", Error,
@@ -490,6 +533,12 @@ codes! {
     /// A model file is not UTF-8 text.
     SpecNotUtf8 = "spec::not_utf8", Error,
     fix: "Save the file as UTF-8.";
+
+    /// A service that Traefik sends requests to (a maintenance target, a
+    /// `forwardAuth` server, an `errors` page server) is not a `web` service,
+    /// so it has no Service and no port to reach.
+    SpecNotWeb = "spec::not_web", Error,
+    fix: "Name a `web` service with a port, or make the service `kind: web`.";
 
     /// A `null` in an environment that extends another removes an inherited
     /// key, but no environment it extends sets this one: probably a value
@@ -551,6 +600,11 @@ codes! {
     SpecUnknownReference = "spec::unknown_reference", Error,
     fix: "Use the name the help suggests, or define what is referenced.";
 
+    /// A service uses, or an environment provides, an infrastructure type
+    /// that is neither built into platc nor defined in the platform's `types/`.
+    SpecUnknownType = "spec::unknown_type", Error,
+    fix: "Use the type the message suggests, or define it in `types/<name>.yaml`.";
+
     /// A value that is not one of its field's choices (a kind, a provider, a cluster flavour).
     SpecUnknownVariant = "spec::unknown_variant", Error,
     fix: "Use one of the values the message lists.";
@@ -558,6 +612,13 @@ codes! {
     /// A model file or directory cannot be read.
     SpecUnreadable = "spec::unreadable", Error,
     fix: "Make it a regular file, readable for the user running platc.";
+
+    /// An environment's provider does not fit its infrastructure type:
+    /// `provider: helm` for a type without a chart, a field for an output the
+    /// type does not have (`database` for Kafka), or a field the type
+    /// requires (`external.requires`) left out.
+    SpecUnsupportedProvider = "spec::unsupported_provider", Error,
+    fix: "Follow the help: provide the type `external`, remove the field, or set the required one.";
 
     /// An entry of `acceptInherited` keeps nothing: the environment sets its
     /// own value there, or the key is not one that must differ per environment.

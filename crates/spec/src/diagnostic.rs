@@ -11,7 +11,7 @@ use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 use crate::code::Code;
 pub use crate::code::Severity;
-use crate::names::{EnvName, ServiceName};
+use crate::names::{EnvName, ServiceName, TypeName};
 use crate::position::{Position, key_path};
 
 /// The model file a diagnostic is about.
@@ -23,6 +23,8 @@ pub enum Origin {
     Service(ServiceName),
     /// `environments/<name>.yaml`.
     Environment(EnvName),
+    /// `types/<name>.yaml`.
+    Type(TypeName),
 }
 
 impl fmt::Display for Origin {
@@ -31,6 +33,7 @@ impl fmt::Display for Origin {
             Self::Platform => f.write_str("platform settings"),
             Self::Service(name) => write!(f, "service `{name}`"),
             Self::Environment(name) => write!(f, "environment `{name}`"),
+            Self::Type(name) => write!(f, "infrastructure type `{name}`"),
         }
     }
 }

@@ -1,4 +1,5 @@
-//! The platc model: services, environments and platform settings, how they
+//! The platc model: services, environments, platform settings and
+//! infrastructure types, how they
 //! are loaded from YAML, validated, and described as JSON Schema.
 //!
 //! This crate owns the *input*: the types users write (in YAML or in Rust),
@@ -13,6 +14,7 @@
 // A library reports through return values; printing and exiting belong to the binary.
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
 
+pub mod chart_keys;
 pub mod code;
 pub mod cron;
 pub mod diagnostic;

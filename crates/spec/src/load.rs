@@ -13,11 +13,12 @@ use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
+use crate::chart_keys::KeyList;
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Location, Origin};
 use crate::extends::{self, Header, Known, Layering, Merged, Parent};
-use crate::model::{Environment, Platform, PlatformSettings, Service};
-use crate::names::{EnvName, ServiceName};
+use crate::model::{Environment, InfraType, Platform, PlatformSettings, Service, Types};
+use crate::names::{EnvName, ServiceName, TypeName};
 use crate::position::{Position, key_path};
 use crate::schema::{self, FileKind};
 use crate::source::{Node, NodeValue, SourceFile, display_path, parse_options, parse_yaml};
@@ -32,6 +33,8 @@ pub const PLATFORM_FILE: &str = "platform.yaml";
 pub const SERVICES_DIR: &str = "services";
 /// The directory of environment files.
 pub const ENVIRONMENTS_DIR: &str = "environments";
+/// The directory of the platform's own infrastructure type definitions.
+pub const TYPES_DIR: &str = "types";
 
 /// The source files of a loaded platform, for locating and showing diagnostics.
 #[derive(Debug, Clone, Default)]
@@ -278,6 +281,7 @@ pub fn load_dir(root: &Path) -> Result<Loaded, LoadFailure> {
         }
     }
 
+    let types_loaded = load_types(root, &mut platform.types, &mut sources, &mut diagnostics);
     platform.services = load_entities(
         root,
         SERVICES_DIR,
@@ -295,8 +299,14 @@ pub fn load_dir(root: &Path) -> Result<Loaded, LoadFailure> {
     let services_loaded = !diagnostics.iter().any(|d| {
         d.is_error() && d.location.as_ref().is_some_and(|l| l.file.starts_with(SERVICES_DIR))
     });
-    diagnostics.extend(validate::validate_services(&platform));
-    if services_loaded {
+    diagnostics.extend(validate::validate_types(&platform));
+    // A type whose file did not load is not unknown: its file was reported.
+    diagnostics.extend(
+        validate::validate_services(&platform)
+            .into_iter()
+            .filter(|d| types_loaded || d.code != Code::SpecUnknownType),
+    );
+    if services_loaded && types_loaded {
         diagnostics.extend(validate::validate_environments(&platform));
     }
     sources.locate_all(&mut diagnostics);
@@ -343,6 +353,66 @@ fn load_entities<T: DeserializeOwned + Send>(
         }
     }
     entities
+}
+
+/// Loads the platform's own infrastructure types (`types/*.yaml`) into
+/// `types`, each replacing a built-in type of the same name, with the key
+/// list each names beside it. Returns whether every type file loaded.
+fn load_types(
+    root: &Path,
+    types: &mut Types,
+    sources: &mut Sources,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> bool {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let definitions = load_entities(
+        root,
+        TYPES_DIR,
+        FileKind::Type,
+        |stem| TypeName::new(stem).ok().map(Origin::Type),
+        |definition: &InfraType| definition.name.as_str(),
+        sources,
+        diagnostics,
+    );
+    for mut definition in definitions {
+        if let Some(helm) = definition.helm.as_mut()
+            && let Some(file) = &helm.keys
+        {
+            match read_key_list(&root.join(TYPES_DIR), file) {
+                Ok(list) => helm.recorded_keys = Some(std::sync::Arc::new(list)),
+                Err(diagnostic) => diagnostics
+                    .push(diagnostic.at(Origin::Type(definition.name.clone()), "/helm/keys")),
+            }
+        }
+        types.insert(definition);
+    }
+    diagnostics.iter().filter(|d| d.is_error()).count() == errors
+}
+
+/// Reads the recorded key list `file` of a type from `dir` (the schema
+/// allows a plain file name only, never a path).
+fn read_key_list(dir: &Path, file: &str) -> Result<KeyList, Diagnostic> {
+    let path = dir.join(file);
+    let missing = |detail: String| {
+        Diagnostic::error(
+            Code::SpecUnreadable,
+            format!("cannot read the key list `{TYPES_DIR}/{file}`: {detail}"),
+        )
+        .with_help(
+            "generate it beside the type file with `crates/render/charts/gen_keys.py` from the chart's values.yaml, or remove `keys`",
+        )
+    };
+    match fs::metadata(&path) {
+        Ok(metadata) if !metadata.is_file() => return Err(missing("not a file".to_owned())),
+        Ok(metadata) if metadata.len() > MAX_FILE_BYTES => {
+            return Err(missing(format!("larger than {MAX_FILE_BYTES} bytes")));
+        }
+        Ok(_) => {}
+        Err(e) => return Err(missing(e.to_string())),
+    }
+    let bytes = read_file(&path, 64 * 1024).map_err(|e| missing(e.to_string()))?;
+    let text = String::from_utf8(bytes).map_err(|_| missing("not UTF-8 text".to_owned()))?;
+    Ok(KeyList::parse(&text))
 }
 
 /// Sorts diagnostics by file, position and code, the order they are reported in.
@@ -1044,6 +1114,13 @@ pub fn service_from_str(text: &str) -> Result<Service, Vec<Diagnostic>> {
 /// Loads one environment document from text. Diagnostics carry no file name.
 pub fn environment_from_str(text: &str) -> Result<Environment, Vec<Diagnostic>> {
     from_str(text, FileKind::Environment)
+}
+
+/// Loads one infrastructure type definition from text, without its key
+/// list and without the checks of its consistency
+/// ([`validate::check_type`]). Diagnostics carry no file name.
+pub fn type_from_str(text: &str) -> Result<InfraType, Vec<Diagnostic>> {
+    from_str(text, FileKind::Type)
 }
 
 fn from_str<T: DeserializeOwned>(text: &str, kind: FileKind) -> Result<T, Vec<Diagnostic>> {

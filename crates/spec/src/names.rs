@@ -49,6 +49,10 @@ pub enum NameKind {
     ImageTag,
     /// A dependency a service uses ([`DependencyName`]).
     Dependency,
+    /// An infrastructure type (`postgres`, `mongodb`) ([`TypeName`]).
+    InfraType,
+    /// An output of an infrastructure type of its own (`security_protocol`) ([`OutputName`]).
+    Output,
     /// A pinned image reference, tag or digest included ([`ImageReference`]).
     Image,
     /// A label or annotation key ([`MetadataKey`]).
@@ -70,7 +74,7 @@ const METADATA_KEY: &str = "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9
 
 impl NameKind {
     /// Every kind of name.
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 14] = [
         Self::Service,
         Self::Environment,
         Self::Namespace,
@@ -81,6 +85,8 @@ impl NameKind {
         Self::ImageRepository,
         Self::ImageTag,
         Self::Dependency,
+        Self::InfraType,
+        Self::Output,
         Self::Image,
         Self::MetadataKey,
     ];
@@ -99,6 +105,8 @@ impl NameKind {
             Self::ImageRepository => "image repository",
             Self::ImageTag => "image tag",
             Self::Dependency => "dependency name",
+            Self::InfraType => "infrastructure type name",
+            Self::Output => "output name",
             Self::Image => "image reference",
             Self::MetadataKey => "label or annotation key",
         }
@@ -119,6 +127,8 @@ impl NameKind {
             Self::ImageRepository => "image-repository",
             Self::ImageTag => "image-tag",
             Self::Dependency => "dependency-name",
+            Self::InfraType => "infrastructure-type-name",
+            Self::Output => "output-name",
             Self::Image => "image-reference",
             Self::MetadataKey => "metadata-key",
         }
@@ -136,7 +146,7 @@ impl NameKind {
     #[must_use]
     pub const fn pattern(self) -> &'static str {
         match self {
-            Self::Service | Self::Environment | Self::Dependency => DNS_1035,
+            Self::Service | Self::Environment | Self::Dependency | Self::InfraType => DNS_1035,
             Self::Namespace | Self::Object => DNS_1123,
             // IANA_SVC_NAME (RFC 6335): alphanumerics separated by single
             // hyphens, with at least one letter.
@@ -147,6 +157,7 @@ impl NameKind {
                 "^([a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$"
             }
             Self::ImageTag => "^[A-Za-z0-9_][A-Za-z0-9_.-]*$",
+            Self::Output => "^[a-z][a-z0-9_]*$",
             Self::Image => IMAGE,
             Self::MetadataKey => METADATA_KEY,
         }
@@ -161,7 +172,8 @@ impl NameKind {
             Self::EnvVar | Self::Domain => 253,
             Self::ImageRepository => 255,
             Self::ImageTag => 128,
-            Self::Dependency => 40,
+            Self::Dependency | Self::Output => 40,
+            Self::InfraType => 32,
             Self::Image => 255 + 1 + 128 + 72,
             Self::MetadataKey => 253 + 1 + 63,
         }
@@ -190,6 +202,12 @@ impl NameKind {
             }
             Self::Dependency => {
                 "lowercase letters, digits and '-', starting with a letter, ending with a letter or digit, at most 40 characters"
+            }
+            Self::InfraType => {
+                "lowercase letters, digits and '-', starting with a letter, ending with a letter or digit, at most 32 characters"
+            }
+            Self::Output => {
+                "lowercase letters, digits and '_', starting with a letter, at most 40 characters"
             }
             Self::Image => {
                 "an image with its version pinned: `registry/repository:tag`, `registry/repository@sha256:<digest>` or both"
@@ -394,6 +412,20 @@ name_type! {
     /// `orders-db`): it names the in-cluster release and prefixes the injected
     /// environment variables.
     DependencyName, kind: Dependency
+}
+
+name_type! {
+    /// The name of an infrastructure type (`postgres`, `mongodb`): what a
+    /// service's `uses` names, the key of its provider under an environment's
+    /// `infrastructure`, and the name of its definition (`types/<name>.yaml`).
+    TypeName, kind: InfraType
+}
+
+name_type! {
+    /// The name of an output an infrastructure type defines for itself
+    /// (`security_protocol`): the field templates read, and in capitals the
+    /// suffix of the injected variable (`EVENTS_SECURITY_PROTOCOL`).
+    OutputName, kind: Output
 }
 
 name_type! {

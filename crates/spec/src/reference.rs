@@ -42,6 +42,7 @@ pub fn markdown() -> String {
                 FileKind::Service => ("Service files", "services/<name>.yaml"),
                 FileKind::Environment => ("Environment files", "environments/<name>.yaml"),
                 FileKind::Platform => ("Platform settings", "platform.yaml"),
+                FileKind::Type => ("Infrastructure types", "types/<name>.yaml"),
             };
             Document { title, file, anchor: kind.as_str(), schema }
         })
@@ -339,6 +340,12 @@ impl<'a> Section<'a> {
             };
             self.row(&join(path, key), field, &requirement, self.description_of(field), out);
         }
+        // Keys beyond the named ones (the platform's own infrastructure types).
+        if object.get("properties").is_some()
+            && let Some(other) = object.get("additionalProperties").filter(|v| v.is_object())
+        {
+            self.row(&join(path, "<key>"), other, "optional", self.description_of(other), out);
+        }
         out.push('\n');
     }
 
@@ -456,6 +463,14 @@ impl<'a> Section<'a> {
                 return "object".to_owned();
             }
             Shape::Format(_) => {}
+        }
+        // A field of two forms (`maintenance: true` or a mapping).
+        if let Some(branches) = schema.get("anyOf").and_then(Value::as_array) {
+            return branches
+                .iter()
+                .map(|branch| self.type_of(branch))
+                .collect::<Vec<_>>()
+                .join(" or ");
         }
         match schema.get("type") {
             Some(Value::String(kind)) => self.type_named(kind, schema),

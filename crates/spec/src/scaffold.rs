@@ -119,8 +119,9 @@ routes:
 probes:
   readiness: {{http: /ready}}
   liveness: {{http: /healthz}}
-# Infrastructure it needs, by type (postgres, mysql, redis, rabbitmq, kafka);
-# each environment says who provides it.
+# Infrastructure it needs, by type (postgres, mysql, redis, rabbitmq, kafka,
+# or a type of the platform's own in types/); each environment says who
+# provides it.
 # uses:
 #   hello-db: postgres
 ",
@@ -157,9 +158,10 @@ fn vscode_settings() -> String {
         format!("    \"./{SCHEMA_DIR}/{}\": {globs}", kind.schema_file_name())
     };
     format!(
-        "{{\n  \"yaml.schemas\": {{\n{},\n{},\n{}\n  }}\n}}\n",
+        "{{\n  \"yaml.schemas\": {{\n{},\n{},\n{},\n{}\n  }}\n}}\n",
         mapping(FileKind::Service, "[\"services/*.yaml\", \"services/*.yml\"]"),
         mapping(FileKind::Environment, "[\"environments/*.yaml\", \"environments/*.yml\"]"),
+        mapping(FileKind::Type, "[\"types/*.yaml\", \"types/*.yml\"]"),
         mapping(FileKind::Platform, "\"platform.yaml\""),
     )
 }
@@ -199,7 +201,7 @@ mod tests {
         let settings: serde_json::Value =
             serde_json::from_str(&vscode_settings()).expect("valid JSON");
         let schemas = settings["yaml.schemas"].as_object().expect("a mapping");
-        assert_eq!(schemas.len(), 3);
+        assert_eq!(schemas.len(), 4);
         assert_eq!(schemas["./schema/platform.schema.json"], "platform.yaml");
     }
 }

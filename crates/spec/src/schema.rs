@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, suggest};
-use crate::model::{Environment, PlatformSettings, Service};
+use crate::model::{Environment, InfraType, PlatformSettings, Service, Types};
 use crate::names::{self, NameKind};
 use crate::position::pointer_join;
 use crate::quantity::Quantity;
@@ -33,19 +33,22 @@ pub enum FileKind {
     Environment,
     /// `platform.yaml`.
     Platform,
+    /// `types/<name>.yaml`.
+    Type,
 }
 
 impl FileKind {
     /// Every file kind, in the order their schemas are published.
-    pub const ALL: [Self; 3] = [Self::Service, Self::Environment, Self::Platform];
+    pub const ALL: [Self; 4] = [Self::Service, Self::Environment, Self::Platform, Self::Type];
 
-    /// `service`, `environment` or `platform`.
+    /// `service`, `environment`, `platform` or `type`.
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Service => "service",
             Self::Environment => "environment",
             Self::Platform => "platform",
+            Self::Type => "type",
         }
     }
 
@@ -93,10 +96,12 @@ pub fn document_schema(kind: FileKind) -> Value {
         FileKind::Service => generator.into_root_schema_for::<Service>(),
         FileKind::Environment => generator.into_root_schema_for::<Environment>(),
         FileKind::Platform => generator.into_root_schema_for::<PlatformSettings>(),
+        FileKind::Type => generator.into_root_schema_for::<InfraType>(),
     };
     let mut value = schema.to_value();
     crate::kubernetes::refine(&mut value);
     forbid_null(&mut value);
+    suggest_builtin_types(&mut value);
     if let Some(root) = value.as_object_mut() {
         // First, where editors and readers look for it.
         let mut with_id = serde_json::Map::new();
@@ -105,6 +110,24 @@ pub fn document_schema(kind: FileKind) -> Value {
         *root = with_id;
     }
     value
+}
+
+/// Offers the built-in type names wherever a value is a type name
+/// (`uses: {db: postgres}`), so editors complete them; other names stay
+/// valid, for the platform's own types.
+fn suggest_builtin_types(schema: &mut Value) {
+    match schema {
+        Value::Object(map) => {
+            let id = NameKind::InfraType.id();
+            if map.get(names::FORMAT_KEYWORD).and_then(Value::as_str) == Some(id) {
+                let builtin: Vec<Value> = Types::builtin().names().map(Value::from).collect();
+                map.insert("examples".to_owned(), Value::Array(builtin));
+            }
+            map.values_mut().for_each(suggest_builtin_types);
+        }
+        Value::Array(items) => items.iter_mut().for_each(suggest_builtin_types),
+        _ => {}
+    }
 }
 
 /// Moves the rules of a whole environment into an `else` branch, taken by
@@ -232,15 +255,21 @@ fn compile(kind: FileKind) -> Compiled {
     Compiled { schema, validator }
 }
 
-static COMPILED: LazyLock<[Compiled; 3]> = LazyLock::new(|| {
-    [compile(FileKind::Service), compile(FileKind::Environment), compile(FileKind::Platform)]
-});
+/// Each kind's schema, compiled the first time a file of the kind is read:
+/// a platform without `types/` never compiles the schema of type files.
+static COMPILED: [LazyLock<Compiled>; 4] = [
+    LazyLock::new(|| compile(FileKind::Service)),
+    LazyLock::new(|| compile(FileKind::Environment)),
+    LazyLock::new(|| compile(FileKind::Platform)),
+    LazyLock::new(|| compile(FileKind::Type)),
+];
 
 fn compiled(kind: FileKind) -> &'static Compiled {
     let index = match kind {
         FileKind::Service => 0,
         FileKind::Environment => 1,
         FileKind::Platform => 2,
+        FileKind::Type => 3,
     };
     &COMPILED[index]
 }
@@ -304,9 +333,22 @@ fn collect(
                 collect_external(error, context, &variants, schema, instance, out);
                 return;
             }
-            // Report the branch the value came closest to: the one that failed
-            // deepest in the document, then with the fewest errors.
-            let best = context.iter().filter(|errors| !errors.is_empty()).max_by(|a, b| {
+            // Report the branch the value came closest to: one of the value's
+            // type (`maintenance: {enabld: true}` is a mistake in the
+            // mapping, not a boolean), the one that failed deepest in the
+            // document, then with the fewest errors.
+            let of_another_type = |errors: &Vec<ValidationError<'static>>| {
+                errors.iter().all(|e| {
+                    matches!(e.kind(), ValidationErrorKind::Type { .. })
+                        && e.instance_path().as_str() == pointer
+                })
+            };
+            let candidates: Vec<&Vec<ValidationError<'static>>> =
+                context.iter().filter(|errors| !errors.is_empty()).collect();
+            let same_type: Vec<&Vec<ValidationError<'static>>> =
+                candidates.iter().copied().filter(|errors| !of_another_type(errors)).collect();
+            let candidates = if same_type.is_empty() { candidates } else { same_type };
+            let best = candidates.into_iter().max_by(|a, b| {
                 let depth = |errors: &Vec<ValidationError<'static>>| {
                     errors.iter().map(|e| e.instance_path().as_str().len()).max().unwrap_or(0)
                 };
@@ -327,8 +369,41 @@ fn collect(
                 )),
             }
         }
+        ValidationErrorKind::PropertyNames { .. } => {
+            out.extend(invalid_keys(pointer, subschema, found));
+        }
         kind => out.extend(describe(kind, pointer, subschema, found, &error.to_string())),
     }
+}
+
+/// The keys of a mapping whose names break the rule of its `propertyNames`
+/// (the type names under `infrastructure`), each at its key.
+fn invalid_keys(
+    pointer: &str,
+    subschema: Option<&Value>,
+    found: Option<&Value>,
+) -> Vec<Diagnostic> {
+    // The error's schema path ends inside `propertyNames` or at it.
+    let format = subschema.and_then(|s| {
+        Format::of_value(s).or_else(|| s.get("propertyNames").and_then(Format::of_value))
+    });
+    let Some(Format::Name(kind)) = format else {
+        return vec![
+            Diagnostic::error(Code::SpecInvalidValue, "a key is not valid here")
+                .at_pointer(pointer),
+        ];
+    };
+    found
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|map| map.keys())
+        .filter(|key| !kind.accepts(key))
+        .map(|key| {
+            invalid(Format::Name(kind), key, &format!("`{key}`"))
+                .at_pointer(pointer_join(pointer, key))
+                .on_key()
+        })
+        .collect()
 }
 
 fn describe(
@@ -501,11 +576,8 @@ fn collect_external(
         let message = if found.is_empty() {
             format!("expected exactly one of {}", quoted_list(&names))
         } else {
-            format!(
-                "expected exactly one of {}, found {}",
-                quoted_list(&names),
-                quoted_list(&found)
-            )
+            // The keys found are the kinds; the whole list would bury them.
+            format!("expected exactly one key, found {}", quoted_list(&found))
         };
         out.push(
             Diagnostic::error(Code::SpecWrongType, message)
@@ -524,14 +596,18 @@ fn collect_external(
         || format!("expected one of {}", quoted_list(&names)),
         |close| format!("did you mean `{close}`?"),
     );
+    // A long list (the middleware kinds) goes to the help, when no
+    // suggestion takes its place, rather than into the message.
+    let message = if names.len() > 8 {
+        format!("`{key}` is not one of the {} kinds", names.len())
+    } else {
+        format!("`{key}` is not one of {}", quoted_list(&names))
+    };
     out.push(
-        Diagnostic::error(
-            Code::SpecUnknownVariant,
-            format!("`{key}` is not one of {}", quoted_list(&names)),
-        )
-        .with_help(help)
-        .at_pointer(pointer_join(pointer, key))
-        .on_key(),
+        Diagnostic::error(Code::SpecUnknownVariant, message)
+            .with_help(help)
+            .at_pointer(pointer_join(pointer, key))
+            .on_key(),
     );
 }
 

@@ -7,10 +7,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Origin, suggest};
 use crate::model::{
-    Autoscale, ClusterFlavour, DependencyType, Environment, Platform, Probe, Service,
-    ServiceOverride, WorkloadKind,
+    Autoscale, ClusterFlavour, DATABASE_PLACEHOLDERS, Environment, ExternalField, HelmChart,
+    INSTANCES, InfraType, Middleware, Output, Platform, Probe, Provider, SERVICE_PLACEHOLDER,
+    Service, ServiceOverride, Types, URL_PLACEHOLDERS, WorkloadKind,
 };
-use crate::names::{DependencyName, ObjectName};
+use crate::names::{DependencyName, ObjectName, TypeName};
 use crate::position::pointer_join;
 
 mod pod;
@@ -18,7 +19,8 @@ mod pod;
 /// Every problem in `platform` that involves more than one field or file.
 #[must_use]
 pub fn validate(platform: &Platform) -> Vec<Diagnostic> {
-    let mut out = validate_services(platform);
+    let mut out = validate_types(platform);
+    out.extend(validate_services(platform));
     out.extend(validate_environments(platform));
     out
 }
@@ -63,13 +65,11 @@ pub fn policy(platform: &Platform) -> Vec<Diagnostic> {
 /// Every dependency the services use, by name, with its type and the
 /// services that use it, in name order.
 #[must_use]
-pub fn dependencies(
-    platform: &Platform,
-) -> BTreeMap<DependencyName, (DependencyType, Vec<&Service>)> {
-    let mut out: BTreeMap<DependencyName, (DependencyType, Vec<&Service>)> = BTreeMap::new();
+pub fn dependencies(platform: &Platform) -> BTreeMap<DependencyName, (TypeName, Vec<&Service>)> {
+    let mut out: BTreeMap<DependencyName, (TypeName, Vec<&Service>)> = BTreeMap::new();
     for service in &platform.services {
         for (name, kind) in &service.uses {
-            out.entry(name.clone()).or_insert_with(|| (*kind, Vec::new())).1.push(service);
+            out.entry(name.clone()).or_insert_with(|| (kind.clone(), Vec::new())).1.push(service);
         }
     }
     out
@@ -86,15 +86,268 @@ pub fn validate_services(platform: &Platform) -> Vec<Diagnostic> {
         by_name.entry(service.name.as_str()).or_insert(service);
     }
     for service in &platform.services {
-        check_service(service, &mut out);
+        check_service(service, &platform.types, &mut out);
         check_workload(service, &mut out);
         check_routes(platform, service, &mut out);
         check_calls(platform, &by_name, service, &mut out);
+        check_middlewares(platform, Some(service), &mut out);
         pod::check(service, None, &mut out);
     }
+    check_middlewares(platform, None, &mut out);
+    check_platform_maintenance(platform, &mut out);
     check_dependency_types(platform, &mut out);
     check_release_groups(platform, &mut out);
     out
+}
+
+/// The middlewares of `service` (the platform's when `None`): chains name
+/// existing middlewares and do not contain themselves; services that
+/// `forwardAuth` and `errors` send requests to exist, are `web` services and
+/// have the port named; options that exclude each other are not both set.
+fn check_middlewares(platform: &Platform, service: Option<&Service>, out: &mut Vec<Diagnostic>) {
+    let (origin, middlewares) = match service {
+        Some(service) => (Origin::Service(service.name.clone()), &service.middlewares),
+        None => (Origin::Platform, &platform.settings.middlewares),
+    };
+    let shared = &platform.settings.middlewares;
+    // What a name in a chain means here: the service's own, else the platform's.
+    let lookup = |name: &ObjectName| -> Option<(bool, &Middleware)> {
+        match service.and_then(|s| s.middlewares.get(name)) {
+            Some(own) => Some((true, own)),
+            None => shared.get(name).map(|m| (false, m)),
+        }
+    };
+    let mut known: Vec<&str> = middlewares.keys().map(ObjectName::as_str).collect();
+    if service.is_some() {
+        known.extend(shared.keys().map(ObjectName::as_str));
+    }
+    for (name, middleware) in middlewares {
+        let base = format!("{}/{}", pointer_join("/middlewares", name.as_str()), middleware.key());
+        let conflict = |first: &str, second: &str, help: &str| {
+            Diagnostic::error(
+                Code::SpecConflictingFields,
+                format!("`{first}` and `{second}` are both set"),
+            )
+            .at(origin.clone(), format!("{base}/{second}"))
+            .on_key()
+            .with_help(help.to_owned())
+        };
+        match middleware {
+            Middleware::Chain(chain) => {
+                for (j, member) in chain.middlewares.iter().enumerate() {
+                    if lookup(member).is_none() {
+                        out.push(unknown_reference(
+                            "middleware",
+                            member.as_str(),
+                            &known,
+                            origin.clone(),
+                            &format!("{base}/middlewares/{j}"),
+                        ));
+                    }
+                }
+                if let Some(path) = chain_cycle(name, service, shared) {
+                    out.push(
+                        Diagnostic::error(
+                            Code::SpecMiddlewareCycle,
+                            format!("the chain `{name}` contains itself: {}", path.join(" → ")),
+                        )
+                        .at(origin.clone(), format!("{base}/middlewares"))
+                        .with_help("a chain applies other middlewares; remove the loop"),
+                    );
+                }
+            }
+            Middleware::ForwardAuth(auth) => match (&auth.service, &auth.address) {
+                (Some(_), Some(_)) => out.push(conflict(
+                    "service",
+                    "address",
+                    "`service` asks a service of the platform, `address` a server elsewhere: keep one",
+                )),
+                (None, None) => out.push(
+                    Diagnostic::error(
+                        Code::SpecMissingField,
+                        "`forwardAuth` needs `service` or `address`",
+                    )
+                    .at(origin.clone(), base.clone())
+                    .with_help("`service: auth` asks a service of the platform; `address: https://...` a server elsewhere"),
+                ),
+                (None, Some(_)) => {
+                    for field in ["port", "path"] {
+                        let set = if field == "port" { auth.port.is_some() } else { auth.path.is_some() };
+                        if set {
+                            out.push(conflict("address", field, "`port` and `path` belong to `service`; write them into `address`"));
+                        }
+                    }
+                }
+                (Some(_), None) => {}
+            },
+            Middleware::Compress(compress)
+                if !compress.excluded_content_types.is_empty()
+                    && !compress.included_content_types.is_empty() =>
+            {
+                out.push(conflict(
+                    "excludedContentTypes",
+                    "includedContentTypes",
+                    "Traefik refuses both: list what to compress, or what not to",
+                ));
+            }
+            Middleware::RateLimit(limit) if limit.request_header.is_some() && limit.request_host => {
+                out.push(conflict("requestHeader", "requestHost", "count clients by one criterion: a header, the host, or (neither) the address"));
+            }
+            Middleware::InFlightReq(limit) if limit.request_header.is_some() && limit.request_host => {
+                out.push(conflict("requestHeader", "requestHost", "count clients by one criterion: a header, the host, or (neither) the address"));
+            }
+            _ => {}
+        }
+        if let Some(reference) = middleware.service_reference() {
+            let pointer =
+                format!("{}/{}", pointer_join("/middlewares", name.as_str()), reference.field);
+            check_target(platform, reference.service, reference.port, &origin, &pointer, out);
+        }
+    }
+}
+
+/// The chain `name` of `service` (the platform's when `None`) leads back to
+/// itself: the names on the way, from `name` to `name` again.
+fn chain_cycle(
+    name: &ObjectName,
+    service: Option<&Service>,
+    shared: &crate::model::Middlewares,
+) -> Option<Vec<String>> {
+    // A chain of the platform names the platform's middlewares only; a
+    // service's chain names its own first.
+    fn walk<'a>(
+        current: (bool, &'a ObjectName),
+        start: (bool, &'a ObjectName),
+        service: Option<&'a Service>,
+        shared: &'a crate::model::Middlewares,
+        path: &mut Vec<(bool, &'a ObjectName)>,
+    ) -> bool {
+        let middleware = if current.0 {
+            service.and_then(|s| s.middlewares.get(current.1))
+        } else {
+            shared.get(current.1)
+        };
+        let Some(Middleware::Chain(chain)) = middleware else { return false };
+        for member in &chain.middlewares {
+            let own = current.0 && service.is_some_and(|s| s.middlewares.contains_key(member));
+            let next = (own, member);
+            if next == start {
+                path.push(next);
+                return true;
+            }
+            if path.contains(&next) {
+                continue;
+            }
+            path.push(next);
+            if walk(next, start, service, shared, path) {
+                return true;
+            }
+            path.pop();
+        }
+        false
+    }
+    let start = (service.is_some(), name);
+    let mut path = vec![start];
+    walk(start, start, service, shared, &mut path)
+        .then(|| path.iter().map(|(_, n)| format!("`{n}`")).collect())
+}
+
+/// A service Traefik sends requests to (a maintenance target, a
+/// `forwardAuth` or `errors` server): it exists, is `web`, and has the port
+/// named. `pointer` is the object that names it (`service` and `port` below).
+fn check_target(
+    platform: &Platform,
+    name: &crate::names::ServiceName,
+    port: Option<&crate::names::PortName>,
+    origin: &Origin,
+    pointer: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let known: Vec<&str> = platform.services.iter().map(|s| s.name.as_str()).collect();
+    let Some(target) = platform.service(name.as_str()) else {
+        out.push(unknown_reference(
+            "service",
+            name.as_str(),
+            &known,
+            origin.clone(),
+            &format!("{pointer}/service"),
+        ));
+        return;
+    };
+    if target.kind != WorkloadKind::Web {
+        let webs: Vec<&str> = platform
+            .services
+            .iter()
+            .filter(|s| s.kind == WorkloadKind::Web)
+            .map(|s| s.name.as_str())
+            .collect();
+        let help = match suggest(name.as_str(), webs.iter().copied()) {
+            Some(close) => format!(
+                "Traefik sends requests to it, so it must be a `web` service with a port; did you mean `{close}`?"
+            ),
+            None => {
+                "Traefik sends requests to it, so it must be a `web` service with a port".to_owned()
+            }
+        };
+        out.push(
+            Diagnostic::error(
+                Code::SpecNotWeb,
+                format!("`{name}` is a {} service and serves no port", target.kind.as_str()),
+            )
+            .at(origin.clone(), format!("{pointer}/service"))
+            .with_help(help),
+        );
+        return;
+    }
+    if let Some(port) = port {
+        let ports: Vec<&str> = target.ports.iter().map(|p| p.name.as_str()).collect();
+        if !ports.contains(&port.as_str()) {
+            out.push(
+                unknown_reference(
+                    "port",
+                    port.as_str(),
+                    &ports,
+                    origin.clone(),
+                    &format!("{pointer}/port"),
+                )
+                .with_help(match suggest(port.as_str(), ports.iter().copied()) {
+                    Some(close) => {
+                        format!("did you mean `{close}`? `{name}` has the ports {}", quoted(&ports))
+                    }
+                    None => format!("`{name}` has the ports {}", quoted(&ports)),
+                }),
+            );
+        }
+    }
+}
+
+fn quoted(names: &[&str]) -> String {
+    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// `platform.yaml`'s maintenance target is a `web` service, and the page
+/// of platc's server is not set beside it, where no environment would use it.
+fn check_platform_maintenance(platform: &Platform, out: &mut Vec<Diagnostic>) {
+    let Some(maintenance) = &platform.settings.maintenance else { return };
+    let Some(service) = &maintenance.service else { return };
+    check_target(platform, service, None, &Origin::Platform, "/maintenance", out);
+    for (field, set) in
+        [("html", maintenance.html.is_some()), ("image", maintenance.image.is_some())]
+    {
+        if set {
+            out.push(
+                Diagnostic::error(
+                    Code::SpecConflictingFields,
+                    format!("`maintenance.{field}` is set next to `maintenance.service`"),
+                )
+                .at(Origin::Platform, format!("/maintenance/{field}"))
+                .on_key()
+                .with_help(format!(
+                    "`{field}` configures platc's maintenance server, which no environment uses while `{service}` answers: remove it, or remove `service`"
+                )),
+            );
+        }
+    }
 }
 
 /// Every service of a release group exists.
@@ -317,12 +570,22 @@ fn check_routes(platform: &Platform, service: &Service, out: &mut Vec<Diagnostic
 /// Release names of the platform components, which dependencies cannot take.
 pub const RESERVED_DEPENDENCY_NAMES: [&str; 2] = ["traefik", "metallb"];
 
-/// A dependency name means one resource, so every service must give it the
-/// same type; and it names a Helm release, so it cannot be a platform component's.
+/// A dependency's type is one the platform knows. A dependency name means
+/// one resource, so every service must give it the same type; and it names
+/// a Helm release, so it cannot be a platform component's.
 fn check_dependency_types(platform: &Platform, out: &mut Vec<Diagnostic>) {
-    let mut first: BTreeMap<&DependencyName, (&Service, DependencyType)> = BTreeMap::new();
+    let mut first: BTreeMap<&DependencyName, (&Service, &TypeName)> = BTreeMap::new();
     for service in &platform.services {
         for (name, kind) in &service.uses {
+            if platform.types.get(kind.as_str()).is_none() {
+                out.push(unknown_type(
+                    kind,
+                    &platform.types,
+                    Origin::Service(service.name.clone()),
+                    pointer_join("/uses", name.as_str()),
+                    false,
+                ));
+            }
             if RESERVED_DEPENDENCY_NAMES.contains(&name.as_str()) {
                 out.push(
                     Diagnostic::error(
@@ -338,7 +601,7 @@ fn check_dependency_types(platform: &Platform, out: &mut Vec<Diagnostic>) {
                 );
             }
             match first.get(name) {
-                Some((owner, first_kind)) if first_kind != kind => out.push(
+                Some((owner, first_kind)) if *first_kind != kind => out.push(
                     Diagnostic::error(
                         Code::SpecDependencyTypeConflict,
                         format!(
@@ -353,7 +616,7 @@ fn check_dependency_types(platform: &Platform, out: &mut Vec<Diagnostic>) {
                 ),
                 Some(_) => {}
                 None => {
-                    first.insert(name, (service, *kind));
+                    first.insert(name, (service, kind));
                 }
             }
         }
@@ -367,12 +630,16 @@ pub fn validate_environments(platform: &Platform) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for environment in &platform.environments {
         check_environment(platform, environment, &mut out);
+        if let Some(service) = &environment.maintenance.service {
+            let origin = Origin::Environment(environment.name.clone());
+            check_target(platform, service, None, &origin, "/maintenance", &mut out);
+        }
     }
     pod::check_images(&platform.services, &platform.environments, &mut out);
     out
 }
 
-fn check_service(service: &Service, out: &mut Vec<Diagnostic>) {
+fn check_service(service: &Service, types: &Types, out: &mut Vec<Diagnostic>) {
     let origin = Origin::Service(service.name.clone());
     let at = |pointer: &str| (origin.clone(), pointer.to_owned());
 
@@ -401,7 +668,7 @@ fn check_service(service: &Service, out: &mut Vec<Diagnostic>) {
         }
     }
 
-    check_env_names(service, &origin, out);
+    check_env_names(service, types, &origin, out);
     check_files(service, &origin, out);
 }
 
@@ -436,7 +703,7 @@ fn check_ports(service: &Service, origin: &Origin, out: &mut Vec<Diagnostic>) {
 }
 
 /// A variable is set once: by `env`, by `secrets` or by a dependency.
-fn check_env_names(service: &Service, origin: &Origin, out: &mut Vec<Diagnostic>) {
+fn check_env_names(service: &Service, types: &Types, origin: &Origin, out: &mut Vec<Diagnostic>) {
     let mut names: BTreeMap<&str, &str> = BTreeMap::new();
     for name in service.env.keys() {
         names.insert(name.as_str(), "env");
@@ -457,7 +724,9 @@ fn check_env_names(service: &Service, origin: &Origin, out: &mut Vec<Diagnostic>
 
     for (dependency, kind) in &service.uses {
         let prefix = dependency.env_prefix();
-        for suffix in kind.env_suffixes() {
+        // An unknown type injects nothing; it is reported on its own.
+        let suffixes = types.get(kind.as_str()).map(InfraType::env_suffixes);
+        for suffix in suffixes.unwrap_or_default() {
             let injected = format!("{prefix}_{suffix}");
             let (field, clash) = if service.env.contains_key(injected.as_str()) {
                 ("env", true)
@@ -705,7 +974,7 @@ fn check_overrides(
         if let Some(autoscale) = &overrides.autoscale {
             check_autoscale(autoscale, origin, &format!("{base}/autoscale"), out);
         }
-        check_override_env(service, environment, overrides, origin, out);
+        check_override_env(&platform.types, service, environment, overrides, origin, out);
         pod::check(service, Some((environment, overrides)), out);
     }
 }
@@ -714,6 +983,7 @@ fn check_overrides(
 /// dependency injects: the container would get it twice, and the literal,
 /// last, would win.
 fn check_override_env(
+    types: &Types,
     service: &Service,
     environment: &Environment,
     overrides: &ServiceOverride,
@@ -737,7 +1007,9 @@ fn check_override_env(
             )
         } else if let Some(dependency) = service.uses.iter().find_map(|(dependency, kind)| {
             let prefix = dependency.env_prefix();
-            kind.env_suffixes()
+            let suffixes = types.get(kind.as_str()).map(InfraType::env_suffixes);
+            suffixes
+                .unwrap_or_default()
                 .iter()
                 .any(|suffix| name == format!("{prefix}_{suffix}"))
                 .then_some(dependency)
@@ -766,7 +1038,8 @@ fn check_override_env(
     }
 }
 
-/// Every dependency must have a provider here; instances must name dependencies.
+/// Every dependency must have a provider here; instances must name
+/// dependencies; types must be known; and each provider must fit its type.
 fn check_infrastructure(
     platform: &Platform,
     environment: &Environment,
@@ -774,11 +1047,13 @@ fn check_infrastructure(
     out: &mut Vec<Diagnostic>,
 ) {
     let dependencies = dependencies(platform);
+    let infrastructure = &environment.infrastructure;
     for (name, (kind, users)) in &dependencies {
-        if environment.infrastructure.provider(name, *kind).is_none() {
+        if platform.types.get(kind.as_str()).is_some()
+            && infrastructure.provider(name, kind).is_none()
+        {
             let users: Vec<String> = users.iter().map(|s| format!("`{}`", s.name)).collect();
-            let pointer =
-                if environment.infrastructure.is_empty() { "" } else { "/infrastructure" };
+            let pointer = if infrastructure.is_empty() { "" } else { "/infrastructure" };
             out.push(
                 Diagnostic::error(
                     Code::SpecMissingProvider,
@@ -797,21 +1072,450 @@ fn check_infrastructure(
             );
         }
     }
+    for (kind, provider) in &infrastructure.types {
+        let pointer = pointer_join("/infrastructure", kind.as_str());
+        match platform.types.get(kind.as_str()) {
+            Some(definition) => check_provider(definition, provider, origin, &pointer, out),
+            None => out.push(unknown_type(kind, &platform.types, origin.clone(), pointer, true)),
+        }
+    }
     let known: Vec<&str> = dependencies.keys().map(DependencyName::as_str).collect();
-    for name in environment.infrastructure.instances.keys() {
-        if !dependencies.contains_key(name) {
+    for (name, provider) in &infrastructure.instances {
+        let pointer = pointer_join(&format!("/infrastructure/{INSTANCES}"), name.as_str());
+        match dependencies.get(name) {
+            Some((kind, _)) => {
+                if let Some(definition) = platform.types.get(kind.as_str()) {
+                    check_provider(definition, provider, origin, &pointer, out);
+                }
+            }
+            None => out.push(
+                unknown_reference("dependency", name.as_str(), &known, origin.clone(), &pointer)
+                    .on_key(),
+            ),
+        }
+    }
+}
+
+/// A provider fits its type: `helm` needs a chart; fields set only for
+/// outputs the type has; the fields the type requires of `external` set.
+fn check_provider(
+    definition: &InfraType,
+    provider: &Provider,
+    origin: &Origin,
+    pointer: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let kind = &definition.name;
+    let unsupported = |field: &str, message: String, help: String| {
+        Diagnostic::error(Code::SpecUnsupportedProvider, message)
+            .at(origin.clone(), pointer_join(pointer, field))
+            .on_key()
+            .with_help(help)
+    };
+    let needs_output = |field: &str, set: bool, output: Output, out: &mut Vec<Diagnostic>| {
+        if set && !definition.yields(output) {
+            out.push(unsupported(
+                field,
+                format!(
+                    "`{field}` is set, but the type `{kind}` has no `{}` output",
+                    output.as_str()
+                ),
+                format!("remove `{field}`: services using `{kind}` get no such value"),
+            ));
+        }
+    };
+    match provider {
+        Provider::Helm(helm) => {
+            if definition.helm.is_none() {
+                out.push(unsupported(
+                    "provider",
+                    format!("the type `{kind}` has no chart to run in the cluster"),
+                    format!("provide `{kind}` with `provider: external` and its `host`, or give the type a `helm` section"),
+                ));
+            }
+            needs_output("username", helm.username.is_some(), Output::Username, out);
+        }
+        Provider::External(external) => {
+            needs_output("database", external.database.is_some(), Output::Name, out);
+            needs_output("username", external.username.is_some(), Output::Username, out);
+            needs_output("secret", external.secret.is_some(), Output::Password, out);
+            needs_output("remoteKey", external.remote_key.is_some(), Output::Password, out);
+            for field in &definition.external.requires {
+                let set = match field {
+                    ExternalField::Port => external.port.is_some(),
+                    ExternalField::Database => external.database.is_some(),
+                    ExternalField::Username => external.username.is_some(),
+                    ExternalField::Cidr => external.cidr.is_some(),
+                };
+                if !set {
+                    out.push(
+                        Diagnostic::error(
+                            Code::SpecUnsupportedProvider,
+                            format!(
+                                "missing field `{}`: the type `{kind}` has no default for it",
+                                field.as_str()
+                            ),
+                        )
+                        .at(origin.clone(), pointer)
+                        .with_help(format!(
+                            "add `{}:`; the type lists it under `external.requires`",
+                            field.as_str()
+                        )),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// A type name the platform does not know, with the closest known one.
+fn unknown_type(
+    kind: &TypeName,
+    types: &Types,
+    origin: Origin,
+    pointer: String,
+    on_key: bool,
+) -> Diagnostic {
+    let known: Vec<&str> = types.names().collect();
+    let message = match suggest(kind.as_str(), known.iter().copied()) {
+        Some(close) => format!("unknown infrastructure type `{kind}`, did you mean `{close}`?"),
+        None => format!("unknown infrastructure type `{kind}`"),
+    };
+    let list = known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+    let diagnostic = Diagnostic::error(Code::SpecUnknownType, message)
+        .at(origin, pointer)
+        .with_help(format!("known types: {list}; define a new one in `types/{kind}.yaml`"));
+    if on_key { diagnostic.on_key() } else { diagnostic }
+}
+
+/// The checks of the platform's own type definitions.
+#[must_use]
+pub fn validate_types(platform: &Platform) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut repositories: BTreeMap<&str, (&TypeName, &str)> = BTreeMap::new();
+    for definition in platform.types.iter() {
+        if !definition.builtin {
+            out.extend(check_type(definition));
+        }
+        let Some(helm) = &definition.helm else { continue };
+        let repository = &helm.chart.repository;
+        match repositories.get(repository.name.as_str()) {
+            Some((first, url)) if *url != repository.url && !definition.builtin => out.push(
+                Diagnostic::error(
+                    Code::SpecInvalidType,
+                    format!(
+                        "the chart repository `{}` is `{url}` for the type `{first}`, but `{}` here",
+                        repository.name, repository.url
+                    ),
+                )
+                .at(Origin::Type(definition.name.clone()), "/helm/chart/repository/url")
+                .with_help("the helmfile names each repository once: use the same URL, or another name"),
+            ),
+            Some(_) => {}
+            None => {
+                repositories.insert(&repository.name, (&definition.name, &repository.url));
+            }
+        }
+    }
+    out
+}
+
+/// The names a type's own outputs cannot take: the fields and variable
+/// suffixes of the common outputs.
+const RESERVED_OUTPUT_NAMES: [&str; 8] =
+    ["host", "port", "name", "username", "user", "password", "password_secret", "url"];
+
+/// Every problem of one type definition on its own: the outputs and what
+/// each needs, the placeholders of its forms, its chart's Service rule and
+/// credentials.
+#[must_use]
+pub fn check_type(definition: &InfraType) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let origin = Origin::Type(definition.name.clone());
+    let error = |message: String, pointer: &str, help: String| {
+        Diagnostic::error(Code::SpecInvalidType, message)
+            .at(origin.clone(), pointer)
+            .with_help(help)
+    };
+    if definition.name.as_str() == INSTANCES {
+        out.push(error(
+            format!("a type cannot be called `{INSTANCES}`"),
+            "/name",
+            format!("`infrastructure.{INSTANCES}` holds the providers of single dependencies; choose another name"),
+        ));
+    }
+    check_outputs(definition, &error, &mut out);
+    check_forms(definition, &error, &mut out);
+    if let Some(helm) = &definition.helm {
+        check_chart(definition, helm, &error, &mut out);
+    }
+    out
+}
+
+/// The outputs: `host` and `port`, each once, each with its setting; the
+/// type's own named apart from the common ones.
+fn check_outputs(
+    definition: &InfraType,
+    error: &impl Fn(String, &str, String) -> Diagnostic,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut seen = BTreeSet::new();
+    for (index, output) in definition.outputs.iter().enumerate() {
+        if !seen.insert(*output) {
+            out.push(error(
+                format!("the output `{}` is listed twice", output.as_str()),
+                &format!("/outputs/{index}"),
+                "list each output once".to_owned(),
+            ));
+        }
+    }
+    for required in Output::ALL.into_iter().filter(|o| o.is_required()) {
+        if !definition.yields(required) {
+            out.push(error(
+                format!("missing output `{}`", required.as_str()),
+                "/outputs",
+                "every dependency is reached at a host and port: list `host` and `port` under `outputs`".to_owned(),
+            ));
+        }
+    }
+    let pairs = [
+        (
+            Output::Name,
+            "database",
+            definition.database.is_some(),
+            "`database: \"{dependency_underscored}\"` (the dependency's name) or a fixed value",
+        ),
+        (
+            Output::Username,
+            "username",
+            definition.username.is_some(),
+            "`username: app`, the user clients connect as unless a provider names one",
+        ),
+        (Output::Url, "url", definition.url.is_some(), "`url: {plain: ..., tls: ...}`"),
+    ];
+    for (output, field, set, example) in pairs {
+        output_and_setting(definition, output, field, set, example, error, out);
+    }
+    if let Some(helm) = &definition.helm {
+        output_and_setting(
+            definition,
+            Output::Password,
+            "helm/credentials",
+            helm.credentials.is_some(),
+            "`helm.credentials` with the chart's `passwordKey` and `keys`",
+            error,
+            out,
+        );
+    }
+    for name in definition.fixed_outputs.keys() {
+        if RESERVED_OUTPUT_NAMES.contains(&name.as_str()) {
             out.push(
-                unknown_reference(
-                    "dependency",
-                    name.as_str(),
-                    &known,
-                    origin.clone(),
-                    &pointer_join("/infrastructure/instances", name.as_str()),
+                error(
+                    format!("`{name}` is the name of a common output"),
+                    &pointer_join("/fixedOutputs", name.as_str()),
+                    "list common outputs under `outputs`; give the type's own output another name"
+                        .to_owned(),
                 )
                 .on_key(),
             );
         }
     }
+    for field in &definition.external.requires {
+        let output = match field {
+            ExternalField::Database => Some(Output::Name),
+            ExternalField::Username => Some(Output::Username),
+            ExternalField::Port | ExternalField::Cidr => None,
+        };
+        if let Some(output) = output.filter(|o| !definition.yields(*o)) {
+            out.push(error(
+                format!(
+                    "`external.requires` lists `{}`, but the type has no `{}` output",
+                    field.as_str(),
+                    output.as_str()
+                ),
+                "/external/requires",
+                format!("remove `{}` from `external.requires`", field.as_str()),
+            ));
+        }
+    }
+}
+
+/// The URL forms and the `database` form use only their placeholders, and
+/// those only for outputs the type has.
+fn check_forms(
+    definition: &InfraType,
+    error: &impl Fn(String, &str, String) -> Diagnostic,
+    out: &mut Vec<Diagnostic>,
+) {
+    if let Some(url) = &definition.url {
+        for (field, form) in [("plain", &url.plain), ("tls", &url.tls)] {
+            let pointer = format!("/url/{field}");
+            for placeholder in placeholders(form) {
+                let known = URL_PLACEHOLDERS.iter().find(|(name, _)| *name == placeholder);
+                let Some(&(_, output)) = known else {
+                    out.push(unknown_placeholder(
+                        placeholder,
+                        &URL_PLACEHOLDERS.map(|(name, _)| name),
+                        "a URL form",
+                        error,
+                        &pointer,
+                    ));
+                    continue;
+                };
+                // A missing required output is reported once, above.
+                if !output.is_required() && !definition.yields(output) {
+                    out.push(error(
+                        format!("`{{{placeholder}}}` stands for the `{}` output, which the type does not have", output.as_str()),
+                        &pointer,
+                        format!("add `{}` to `outputs`, or leave `{{{placeholder}}}` out", output.as_str()),
+                    ));
+                }
+            }
+        }
+    }
+    if let Some(database) = &definition.database {
+        for placeholder in placeholders(database) {
+            if !DATABASE_PLACEHOLDERS.contains(&placeholder) {
+                out.push(unknown_placeholder(
+                    placeholder,
+                    &DATABASE_PLACEHOLDERS,
+                    "`database`",
+                    error,
+                    "/database",
+                ));
+            }
+        }
+    }
+}
+
+/// The chart's Service rules name the release; its credentials list the
+/// keys they point at, once each.
+fn check_chart(
+    definition: &InfraType,
+    helm: &HelmChart,
+    error: &impl Fn(String, &str, String) -> Diagnostic,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (field, rule) in
+        [("standalone", &helm.service.standalone), ("replicated", &helm.service.replicated)]
+    {
+        let pointer = format!("/helm/service/{field}");
+        let found = placeholders(rule);
+        for placeholder in &found {
+            if *placeholder != SERVICE_PLACEHOLDER {
+                out.push(unknown_placeholder(
+                    placeholder,
+                    &[SERVICE_PLACEHOLDER],
+                    "a Service rule",
+                    error,
+                    &pointer,
+                ));
+            }
+        }
+        if !found.contains(&SERVICE_PLACEHOLDER) {
+            out.push(error(
+                format!("the Service rule `{rule}` does not name the release"),
+                &pointer,
+                "write the chart's Service name with `{release}` (`{release}-primary`): each release has its own".to_owned(),
+            ));
+        }
+    }
+    let Some(credentials) = &helm.credentials else { return };
+    let listed: Vec<&str> = credentials.keys.iter().map(|k| k.0.as_str()).collect();
+    for (field, key) in [
+        ("passwordKey", Some(&credentials.password_key)),
+        ("usernameKey", credentials.username_key.as_ref()),
+    ] {
+        if let Some(key) = key
+            && !listed.contains(&key.as_str())
+        {
+            out.push(error(
+                format!("`{key}` is not among the credentials' `keys`"),
+                &format!("/helm/credentials/{field}"),
+                format!("add `{key}` to `keys`: the Secret must hold it"),
+            ));
+        }
+    }
+    if credentials.username_key.is_some() && !definition.yields(Output::Username) {
+        out.push(error(
+            "`usernameKey` is set, but the type has no `username` output".to_owned(),
+            "/helm/credentials/usernameKey",
+            "add `username` to `outputs` (with a default `username`), or remove `usernameKey`"
+                .to_owned(),
+        ));
+    }
+    let mut keys = BTreeSet::new();
+    for (index, key) in listed.iter().enumerate() {
+        if !keys.insert(*key) {
+            out.push(error(
+                format!("the key `{key}` is listed twice"),
+                &format!("/helm/credentials/keys/{index}"),
+                "list each key once".to_owned(),
+            ));
+        }
+    }
+}
+
+/// An output listed without its setting, or the setting without the output.
+fn output_and_setting(
+    definition: &InfraType,
+    output: Output,
+    field: &str,
+    set: bool,
+    example: &str,
+    error: &impl Fn(String, &str, String) -> Diagnostic,
+    out: &mut Vec<Diagnostic>,
+) {
+    let name = output.as_str();
+    let shown = field.replace('/', ".");
+    match (definition.outputs.iter().position(|o| *o == output), set) {
+        (Some(index), false) => out.push(error(
+            format!("the `{name}` output needs `{shown}`"),
+            &format!("/outputs/{index}"),
+            format!("add {example}, or remove `{name}` from `outputs`"),
+        )),
+        (None, true) => out.push(
+            error(
+                format!("`{shown}` is set, but the type has no `{name}` output"),
+                &format!("/{field}"),
+                format!("add `{name}` to `outputs`, or remove `{shown}`"),
+            )
+            .on_key(),
+        ),
+        (Some(_), true) | (None, false) => {}
+    }
+}
+
+fn unknown_placeholder(
+    placeholder: &str,
+    known: &[&str],
+    place: &str,
+    error: &impl Fn(String, &str, String) -> Diagnostic,
+    pointer: &str,
+) -> Diagnostic {
+    let list = known.iter().map(|k| format!("`{{{k}}}`")).collect::<Vec<_>>().join(", ");
+    let help = match suggest(placeholder, known.iter().copied()) {
+        Some(close) => format!("did you mean `{{{close}}}`? {place} may use {list}"),
+        None => format!("{place} may use {list}"),
+    };
+    error(format!("unknown placeholder `{{{placeholder}}}` in {place}"), pointer, help)
+}
+
+/// The `{name}` placeholders of a form, in order.
+fn placeholders(form: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    let mut rest = form;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        match after.find('}') {
+            Some(end) => {
+                found.push(&after[..end]);
+                rest = &after[end + 1..];
+            }
+            None => break,
+        }
+    }
+    found
 }
 
 /// A reference to a name that does not exist, with the closest existing one.
@@ -837,9 +1541,23 @@ pub(crate) fn unknown_reference(
 
 #[cfg(test)]
 mod tests {
-    use super::policy;
-    use crate::code::Code;
-    use crate::model::{Platform, Probe, Service};
+    use super::*;
+    use crate::model::Probe;
+
+    /// The built-in types pass the checks a platform's own type passes.
+    #[test]
+    fn builtin_types_are_consistent() {
+        for definition in Types::builtin().iter() {
+            let problems = check_type(definition);
+            assert!(problems.is_empty(), "{}: {problems:?}", definition.name);
+        }
+    }
+
+    #[test]
+    fn placeholders_are_found_in_order() {
+        assert_eq!(placeholders("{a}://{b}@x/{c"), ["a", "b"]);
+        assert!(placeholders("plain").is_empty());
+    }
 
     fn exec(command: &str) -> Probe {
         Probe { exec: Some(vec![command.to_owned()]), ..Probe::default() }

@@ -86,6 +86,7 @@ pub fn run(args: &SchemaArgs) -> anyhow::Result<Outcome> {
         SchemaKind::Service => FileKind::Service,
         SchemaKind::Environment => FileKind::Environment,
         SchemaKind::Platform => FileKind::Platform,
+        SchemaKind::Type => FileKind::Type,
     };
     print(&json_schema_text(kind))?;
     Ok(Outcome::Success)

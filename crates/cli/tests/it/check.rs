@@ -110,6 +110,39 @@ fn two_environments_compare_with_from_and_to() {
 }
 
 #[test]
+fn a_redirect_to_https_without_tls_is_a_finding_at_the_route() {
+    let tmp = clean_platform();
+    let api = tmp.path().join("services/api.yaml");
+    let text = fs::read_to_string(&api).unwrap();
+    fs::write(
+        &api,
+        format!(
+            "{text}routes:\n  - host: \"api.{{{{ environment.domain }}}}\"\n    middlewares: [to-https]\nmiddlewares:\n  to-https:\n    redirectScheme: {{scheme: https}}\n"
+        ),
+    )
+    .unwrap();
+    assert_eq!(platc(tmp.path(), &["golden"]).code, 0, "a warning does not stop a render");
+    let run = platc(tmp.path(), &["check", "--format", "github"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    // Both environments serve plain HTTP: one finding each, at the route.
+    assert!(
+        run.stdout
+            .contains("serves no TLS, but 1 route middleware(s) redirect to https (`to-https`)"),
+        "{}",
+        run.stdout
+    );
+    let findings: Vec<&str> =
+        run.stdout.lines().filter(|l| l.contains("redirect_without_tls")).collect();
+    assert_eq!(findings.len(), 2, "{}", run.stdout);
+    for line in findings {
+        assert!(
+            line.starts_with("::warning file=services/api.yaml,line=30,col=19,title=render%3A%3Aredirect_without_tls::`"),
+            "{line}"
+        );
+    }
+}
+
+#[test]
 fn patches_in_effect_are_notes_that_fail_nothing() {
     let tmp = clean_platform();
     let environment = tmp.path().join("environments/production.yaml");

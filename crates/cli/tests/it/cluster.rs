@@ -245,7 +245,7 @@ fn readme_steps_bootstrap_every_environment_and_prune_a_removed_service() {
         platc(&root, &["render", "--all", "--out", &tmp.path().join("golden").to_string_lossy()]);
     assert_eq!(rendered.code, 0, "{}", rendered.stderr);
     let model = tmp.path().join("model");
-    for part in ["services", "environments"] {
+    for part in ["services", "environments", "types"] {
         copy_dir(&root.join(part), &model.join(part));
     }
     fs::copy(root.join("platform.yaml"), model.join("platform.yaml")).expect("copy");

@@ -121,3 +121,21 @@ fn the_library_crates_deny_printing_and_exiting_as_the_architecture_says() {
         );
     }
 }
+
+/// The README shows the example's MongoDB type file as it is, and runs
+/// `platc schema type` for the schema of type files.
+#[test]
+fn the_readme_shows_the_example_type_file_and_its_schema_command() {
+    let readme = std::fs::read_to_string(workspace().join("README.md")).expect("README.md");
+    let file = std::fs::read_to_string(workspace().join("types/mongodb.yaml")).expect("type");
+    assert!(
+        readme.contains(&format!("```yaml\n{file}```")),
+        "README.md's copy of types/mongodb.yaml is stale"
+    );
+    assert!(readme.contains("platc schema type "), "the README names the command");
+    let run = platc(&workspace(), &["schema", "type"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let published =
+        std::fs::read_to_string(workspace().join("schema/type.schema.json")).expect("schema");
+    assert_eq!(run.stdout, published);
+}

@@ -11,7 +11,7 @@ use crate::{Run, copy_dir, platc, workspace};
 /// A private copy of the example platform's model.
 fn example_copy() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().expect("tmp");
-    for part in ["services", "environments"] {
+    for part in ["services", "environments", "types"] {
         copy_dir(&workspace().join(part), &tmp.path().join(part));
     }
     fs::copy(workspace().join("platform.yaml"), tmp.path().join("platform.yaml")).expect("copy");

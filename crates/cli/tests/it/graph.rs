@@ -9,9 +9,9 @@ fn the_example_platform_map() {
     assert_eq!(production.stderr, "");
     let map = &production.stdout;
     assert!(map.starts_with("flowchart LR\n"), "{map}");
-    // 28 services by kind, 13 dependencies with their provider, 10 hosts.
-    assert_eq!(map.lines().filter(|l| l.starts_with("  svc_") && !l.contains("->")).count(), 28);
-    assert_eq!(map.lines().filter(|l| l.starts_with("  dep_") && l.contains("[(")).count(), 13);
+    // 29 services by kind, 16 dependencies with their provider, 10 hosts.
+    assert_eq!(map.lines().filter(|l| l.starts_with("  svc_") && !l.contains("->")).count(), 29);
+    assert_eq!(map.lines().filter(|l| l.starts_with("  dep_") && l.contains("[(")).count(), 16);
     assert_eq!(map.lines().filter(|l| l.starts_with("  host") && l.contains(">\"")).count(), 10);
     assert!(map.contains("  svc_storefront[\"storefront<br/>web\"]\n"), "{map}");
     assert!(map.contains("  svc_fulfillment_worker[[\"fulfillment-worker<br/>worker\"]]\n"));

@@ -26,6 +26,7 @@ fn a_new_platform_checks_clean_and_renders() {
             "schema/environment.schema.json",
             "schema/platform.schema.json",
             "schema/service.schema.json",
+            "schema/type.schema.json",
             "services/hello.yaml",
         ]
     );

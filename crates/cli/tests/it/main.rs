@@ -75,7 +75,7 @@ pub fn basic_copy() -> tempfile::TempDir {
 /// schemas, without the golden tree.
 pub fn example_copy() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().expect("tmp");
-    for dir in ["services", "environments", "schema"] {
+    for dir in ["services", "environments", "types", "schema"] {
         copy_dir(&workspace().join(dir), &tmp.path().join(dir));
     }
     fs::copy(workspace().join("platform.yaml"), tmp.path().join("platform.yaml")).expect("copy");

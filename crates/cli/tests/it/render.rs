@@ -133,6 +133,30 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
+fn traefik_options_and_releases_are_refused_where_they_are_written() {
+    let tmp = basic_copy();
+    let api = tmp.path().join("services/api.yaml");
+    let text = fs::read_to_string(&api).unwrap();
+    fs::write(
+        &api,
+        format!(
+            "{text}middlewares:\n  retry:\n    retry:\n      attempts: 3\n      status: [\"502-504\"]\n"
+        ),
+    )
+    .unwrap();
+    // The pinned chart installs Traefik 3.7.11, not 3.4.0, which lacks
+    // `retry.status` besides.
+    let production = tmp.path().join("environments/production.yaml");
+    let text = fs::read_to_string(&production).unwrap();
+    fs::write(&production, format!("{text}ingress:\n  traefikVersion: \"3.4.0\"\n")).unwrap();
+    let run = platc(tmp.path(), &["render", "production", "--out", "out"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stdout, "");
+    assert!(!tmp.path().join("out").exists(), "nothing is written");
+    insta::assert_snapshot!("traefik-release-render", run.transcript());
+}
+
+#[test]
 fn kinds_are_checked_and_matched_without_case() {
     let tmp = basic_copy();
     let exact = platc(tmp.path(), &["render", "production", "--kinds", "Deployment,Service"]);

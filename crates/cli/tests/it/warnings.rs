@@ -30,7 +30,7 @@ fn one_warning_per_cause_on_render() {
     );
     assert!(
         run.stderr.contains(
-            "`staging` trusts no proxy, but 17 route middleware(s) judge clients by address \
+            "`staging` trusts no proxy, but 18 route middleware(s) judge clients by address \
              (`card-testing-limit`, `login-rate-limit`, `office-only`, `partner-rate-limit`, `rate-limit`)"
         ),
         "{}",
@@ -40,11 +40,11 @@ fn one_warning_per_cause_on_render() {
     // the first five and a count of the rest.
     assert!(run.stderr.contains("--> environments/staging.yaml:"), "{}", run.stderr);
     assert!(
-        run.stderr.contains("= note: also at 17 more place(s): services/admin-ui.yaml:"),
+        run.stderr.contains("= note: also at 18 more place(s): services/admin-ui.yaml:"),
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains(", and 12 more\n"), "{}", run.stderr);
+    assert!(run.stderr.contains(", and 13 more\n"), "{}", run.stderr);
     assert!(run.stderr.ends_with("platc: 1 warning(s)\n"), "{}", run.stderr);
     // Production and local trust their proxies: nothing to say.
     let production = platc(tmp.path(), &["render", "production"]);
@@ -60,22 +60,22 @@ fn one_finding_per_cause_on_check() {
     let findings: Vec<&serde_json::Value> =
         findings.as_array().expect("an array").iter().filter(|f| f["severity"] != "note").collect();
     // Two causes: staging trusts no proxy, and qa, which extends staging,
-    // inherits that. One finding each, not 17 each.
+    // inherits that. One finding each, not 18 each.
     let messages: Vec<&str> = findings.iter().filter_map(|f| f["message"].as_str()).collect();
     assert_eq!(findings.len(), 2, "{messages:#?}");
     assert!(
-        messages.iter().any(|m| m.starts_with("`qa` trusts no proxy, but 17 route middleware(s)"))
+        messages.iter().any(|m| m.starts_with("`qa` trusts no proxy, but 18 route middleware(s)"))
     );
     assert!(
         messages
             .iter()
-            .any(|m| m.starts_with("`staging` trusts no proxy, but 17 route middleware(s)"))
+            .any(|m| m.starts_with("`staging` trusts no proxy, but 18 route middleware(s)"))
     );
     for finding in &findings {
         assert_eq!(finding["code"], "render::untrusted_client_ip");
-        assert_eq!(finding["places"], 18);
+        assert_eq!(finding["places"], 19);
         let also = finding["also"].as_array().expect("places");
-        assert_eq!(also.len(), 17);
+        assert_eq!(also.len(), 18);
         assert!(
             also.iter().all(|p| p["file"].as_str().is_some_and(|f| f.starts_with("services/")))
         );
@@ -134,7 +134,7 @@ fn quiet_prints_errors_only_and_verbose_prints_timings() {
 
     let verbose = platc(tmp.path(), &["render", "staging", "--out", "out", "--verbose"]);
     assert!(
-        verbose.stderr.contains("platc: loaded 28 service(s) and 4 environment(s) from . in "),
+        verbose.stderr.contains("platc: loaded 29 service(s) and 4 environment(s) from . in "),
         "{}",
         verbose.stderr
     );

@@ -44,6 +44,22 @@ pub struct Target {
     pub name: String,
     /// `Owner`: the Secret is created and deleted with the `ExternalSecret`.
     pub creation_policy: String,
+    /// Keys written as given beside those from the store.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template: Option<TargetTemplate>,
+}
+
+/// The template of the created Secret: with `mergePolicy: Merge`, its
+/// `data` is added to the keys read from the store.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TargetTemplate {
+    /// The template engine: `v2`.
+    pub engine_version: String,
+    /// `Merge`: the keys from the store stay, `data` is added.
+    pub merge_policy: String,
+    /// Keys and their values (templates of the engine; plain text here).
+    pub data: std::collections::BTreeMap<String, String>,
 }
 
 /// One key of the created Secret.

@@ -1,18 +1,34 @@
-//! The maintenance server: a small server that answers every request with HTTP 503
-//! and the maintenance page. It is built as an ordinary service (an
+//! The maintenance target: who answers every public route while an
+//! environment is in maintenance. Either a `web` service of the platform the
+//! environment (or `platform.yaml`) names, which keeps its own routes,
+//! probes and middlewares and answers as it chooses (its templates see
+//! `environment.maintenance`), or platc's maintenance server: a small server
+//! that answers every request with HTTP 503, `Retry-After` and the
+//! maintenance page. The server is built as an ordinary service (an
 //! unprivileged nginx with its configuration and page in a ConfigMap), so it
-//! gets the same restricted pod, probes and labels as every workload; in
-//! maintenance every public route points at it, keeping hosts, TLS and
+//! gets the same restricted pod, probes and labels as every workload. Either
+//! way every public route points at the target, keeping hosts, TLS and
 //! middlewares, while the application workloads keep running.
 
 use platc_spec::Code;
 use platc_spec::model::{
-    ConfigFile, Lifecycle, PodSettings, Port, Probe, Probes, Protocol, ResourceList, Resources,
-    Service, WorkloadKind,
+    ConfigFile, Environment, Lifecycle, PodSettings, Port, Probe, Probes, Protocol, ResourceList,
+    Resources, Service, WorkloadKind,
 };
 use platc_spec::names::{ImageRepository, ImageTag, PortName, ServiceName};
 use platc_spec::quantity::Quantity;
 use platc_spec::{Diagnostic, Origin, Platform};
+
+/// The service of the platform that answers in maintenance, when the
+/// environment or `platform.yaml` names one (validation made sure it is a
+/// `web` service); `None` for platc's maintenance server.
+pub fn target<'p>(platform: &'p Platform, environment: &'p Environment) -> Option<&'p ServiceName> {
+    environment
+        .maintenance
+        .service
+        .as_ref()
+        .or_else(|| platform.settings.maintenance.as_ref().and_then(|m| m.service.as_ref()))
+}
 
 /// The name of the maintenance server's objects; `platc-` keeps it apart
 /// from the platform's own services.
@@ -125,9 +141,12 @@ pub fn server(platform: &Platform) -> Result<(Service, (ImageTag, String)), Diag
         probes: Probes {
             readiness: Some(Probe {
                 http: Some("/healthz".to_owned()),
-                port: Some(port),
+                port: Some(port.clone()),
                 ..Probe::default()
             }),
+            // nginx is alive while it accepts connections; ready once it
+            // answers the health location.
+            liveness: Some(Probe { tcp: Some(port), ..Probe::default() }),
             ..Probes::default()
         },
         resources: Some(Resources {

@@ -13,7 +13,7 @@
 //! | `dependencies.rs` | each dependency's outputs from its provider and type; the infrastructure releases |
 //! | `ingress.rs` | Traefik's generation, entry points and TLS; middlewares; the MetalLB pool; the platform releases |
 //! | `secrets.rs` | every Secret key the workloads read and where its value comes from |
-//! | `maintenance.rs` | the maintenance server, as an ordinary service |
+//! | `maintenance.rs` | the maintenance target: a service of the platform, or platc's server as an ordinary service |
 //! | `network.rs` | the connections each service's pods may accept and open |
 //! | `checks.rs` | checks of rendered values: route hosts, route collisions |
 //! | `pod.rs` | a service's escape hatches: pod settings, lifecycle, volumes, sidecars and init containers, the override merged |
@@ -41,9 +41,9 @@ use platc_spec::Diagnostic;
 use platc_spec::model::{Environment, Platform};
 
 use crate::object::Owner;
-use crate::resolved::{ResolvedEnvironment, ResolvedPatch};
+use crate::resolved::{Backend, ResolvedEnvironment, ResolvedPatch};
 
-pub use ingress::traefik_generation;
+pub use ingress::{TraefikRelease, traefik_generation, traefik_release};
 pub(crate) use reach::prepare;
 
 /// Resolves every service of `platform` against `environment`. Returns every
@@ -53,8 +53,24 @@ pub fn resolve(
     environment: &Environment,
 ) -> Result<ResolvedEnvironment, Vec<Diagnostic>> {
     let namespace = environment.namespace();
-    let provided = dependencies::resolve(platform, environment, &namespace);
-    let scope = service::Scope { platform, environment, namespace: &namespace };
+    let provided = dependencies::resolve(platform, environment, &namespace)?;
+    let ingress = ingress::ingress(platform, environment);
+    let middleware_scope =
+        ingress::MiddlewareScope { platform, namespace: &namespace, ingress: &ingress };
+    // In maintenance, public routes reach the maintenance target: a service
+    // of the platform, or platc's maintenance server.
+    let target = maintenance::target(platform, environment);
+    let maintenance_backend = environment.maintenance.enabled.then(|| match target {
+        Some(service) => ingress::backend(platform, service, None),
+        None => Backend { service: maintenance::NAME.to_owned(), port: maintenance::PORT },
+    });
+    let scope = service::Scope {
+        platform,
+        environment,
+        namespace: &namespace,
+        middlewares: middleware_scope,
+        maintenance: maintenance_backend.as_ref(),
+    };
     let mut services = Vec::with_capacity(platform.services.len());
     let mut diagnostics = Vec::new();
     let mut warnings = Vec::new();
@@ -73,25 +89,8 @@ pub fn resolve(
         }
     }
     checks::route_collisions(&environment.name, &services, &mut diagnostics);
-    let maintenance = if environment.maintenance {
-        match maintenance::server(platform) {
-            Ok((server, image)) => {
-                match scope.resolve(&server, &[], Owner::Platform, Some(image)) {
-                    Ok((resolved, mut found)) => {
-                        warnings.append(&mut found);
-                        Some(resolved)
-                    }
-                    Err(mut found) => {
-                        diagnostics.append(&mut found);
-                        None
-                    }
-                }
-            }
-            Err(found) => {
-                diagnostics.push(found);
-                None
-            }
-        }
+    let maintenance = if environment.maintenance.enabled && target.is_none() {
+        maintenance_server(&scope, &mut warnings, &mut diagnostics)
     } else {
         None
     };
@@ -99,7 +98,8 @@ pub fn resolve(
         return Err(diagnostics);
     }
     let mut maintenance = maintenance;
-    network::resolve(&platform.services, &mut services, maintenance.as_mut(), &provided);
+    let shared = ingress::middlewares(middleware_scope, None, &platform.settings.middlewares);
+    network::resolve(&platform.services, &mut services, maintenance.as_mut(), &shared, &provided);
     warnings.extend(reach::undeclared(
         &platform.services,
         environment,
@@ -108,7 +108,6 @@ pub fn resolve(
         &provided,
     ));
 
-    let ingress = ingress::ingress(platform, environment);
     let extras = services.iter().chain(&maintenance).flat_map(|s| s.pod.secret_keys()).collect();
     let secrets = secrets::resolve(platform, environment, &provided, extras);
     let mut releases =
@@ -119,7 +118,7 @@ pub fn resolve(
         .filter(|r| r.name == "external-secrets")
         .map(crate::helm::Release::id)
         .collect();
-    for mut release in dependencies::releases(&provided, &namespace).map_err(|d| vec![d])? {
+    for mut release in dependencies::releases(&provided, &namespace)? {
         release.needs.clone_from(&needs);
         releases.push(release);
     }
@@ -135,7 +134,7 @@ pub fn resolve(
         secrets,
         dependencies: provided.iter().map(dependencies::Provided::resolved).collect(),
         ingress,
-        middlewares: ingress::middlewares(None, &platform.settings.middlewares),
+        middlewares: shared,
         address_pool: ingress::address_pool(environment),
         releases,
         patches: environment
@@ -161,6 +160,32 @@ fn patch_plaintext(environment: &Environment) -> Result<Vec<Diagnostic>, Vec<Dia
         plaintext::patch_values(environment, index, &patch.merge, &mut findings);
     }
     if findings.errors.is_empty() { Ok(findings.warnings) } else { Err(findings.errors) }
+}
+
+/// platc's maintenance server, resolved like a service of the platform;
+/// `None` when it has a problem, reported in `diagnostics`.
+fn maintenance_server(
+    scope: &service::Scope<'_>,
+    warnings: &mut Vec<Diagnostic>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<crate::resolved::ResolvedService> {
+    let (server, image) = match maintenance::server(scope.platform) {
+        Ok(server) => server,
+        Err(found) => {
+            diagnostics.push(found);
+            return None;
+        }
+    };
+    match scope.resolve(&server, &[], Owner::Platform, Some(image)) {
+        Ok((resolved, mut found)) => {
+            warnings.append(&mut found);
+            Some(resolved)
+        }
+        Err(mut found) => {
+            diagnostics.append(&mut found);
+            None
+        }
+    }
 }
 
 /// Plaintext secrets in the Helm values of every release, located at the

@@ -1,6 +1,7 @@
 //! The traffic model: which connections each service's pods may accept and
 //! open, from what the model declares. Traefik reaches the ports routes send
-//! requests to; a service reaches the services it `calls` and the
+//! requests to, and those of the services middlewares ask (`forwardAuth`,
+//! `errors`); a service reaches the services it `calls` and the
 //! dependencies it `uses` (an in-cluster release's pods, or an external
 //! provider's port, within its `cidr` when the environment gives one); and
 //! the destinations of its `egress` entries. Everything else between pods is
@@ -12,19 +13,23 @@ use platc_spec::model::{Provider, Service};
 use platc_spec::names::{DependencyName, ServiceName};
 
 use super::dependencies::Provided;
-use crate::resolved::{EgressRule, IngressRule, NetworkAccess, Peer, ResolvedService};
+use crate::resolved::{
+    EgressRule, IngressRule, NetworkAccess, Peer, ResolvedMiddleware, ResolvedService,
+};
 
 /// Fills in `network` of every service (`services`, resolved from `model`
-/// in the same order) and of the maintenance server.
+/// in the same order) and of the maintenance server. `shared` are the
+/// platform's middlewares.
 pub(super) fn resolve(
     model: &[Service],
     services: &mut [ResolvedService],
     maintenance: Option<&mut ResolvedService>,
+    shared: &[ResolvedMiddleware],
     provided: &[Provided<'_>],
 ) {
     let mut all: Vec<&ResolvedService> = services.iter().collect();
     all.extend(maintenance.as_deref());
-    let routed = routed_ports(&all);
+    let routed = routed_ports(&all, shared);
     // Lookups by name, built once (the first of a name wins, as a search
     // in order would find it): a platform has thousands of services.
     let mut by_name: BTreeMap<&ServiceName, &ResolvedService> = BTreeMap::new();
@@ -99,7 +104,7 @@ pub(super) fn resolve(
             network.egress.push(EgressRule {
                 to,
                 ports: vec![(dependency.outputs.port, "TCP")],
-                note: format!("{} {}", dependency.descriptor.name, dependency.name),
+                note: format!("{} {}", dependency.definition.name, dependency.name),
             });
         }
         for egress in &service.egress {
@@ -135,22 +140,32 @@ pub(super) fn resolve(
 
 /// A CIDR range for `ipBlock`: a single address gets its full prefix.
 /// The container ports Traefik sends requests to, by service: each route's
-/// backend is a Service port, which is a container port of its target.
-fn routed_ports(all: &[&ResolvedService]) -> BTreeMap<String, BTreeSet<(u16, &'static str)>> {
+/// backend, and each Service a middleware asks (`forwardAuth`, `errors`), is
+/// a Service port, which is a container port of its target.
+fn routed_ports(
+    all: &[&ResolvedService],
+    shared: &[ResolvedMiddleware],
+) -> BTreeMap<String, BTreeSet<(u16, &'static str)>> {
     let mut by_name: BTreeMap<&str, &ResolvedService> = BTreeMap::new();
     for service in all {
         by_name.entry(service.name.as_str()).or_insert(service);
     }
     let mut routed: BTreeMap<String, BTreeSet<(u16, &'static str)>> = BTreeMap::new();
-    for route in all.iter().flat_map(|s| &s.routes) {
-        let Some(target) = by_name.get(route.backend.service.as_str()) else {
+    let route_backends = all.iter().flat_map(|s| &s.routes).map(|route| &route.backend);
+    let middleware_backends = all
+        .iter()
+        .flat_map(|s| &s.middlewares)
+        .chain(shared)
+        .filter_map(|middleware| middleware.backend.as_ref());
+    for backend in route_backends.chain(middleware_backends) {
+        let Some(target) = by_name.get(backend.service.as_str()) else {
             continue;
         };
-        let Some(port) = target.ports.iter().find(|p| p.service_port == route.backend.port) else {
+        let Some(port) = target.ports.iter().find(|p| p.service_port == backend.port) else {
             continue;
         };
         routed
-            .entry(route.backend.service.clone())
+            .entry(backend.service.clone())
             .or_default()
             .insert((port.container_port, port.protocol));
     }

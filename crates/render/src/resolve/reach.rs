@@ -89,7 +89,7 @@ pub(super) fn undeclared(
         }
         targets.extend(hosts.into_iter().map(|host| Target {
             host,
-            what: dependency.descriptor.name.to_owned(),
+            what: dependency.definition.name.to_string(),
             ports: Vec::new(),
             name: dependency.name.as_str(),
             dependency: true,

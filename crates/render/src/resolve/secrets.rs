@@ -2,12 +2,13 @@
 //! value comes from: the credentials of every dependency (generated for
 //! in-cluster releases in development, else from the secret store), the TLS
 //! certificate routes name, the keys services (their containers, sidecars,
-//! init containers and Secret volumes) and basic-auth middlewares reference,
-//! and the plaintext `developmentSecrets`.
+//! init containers and Secret volumes) and middlewares (basic and digest
+//! users, forward-auth certificates) reference, and the plaintext
+//! `developmentSecrets`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use platc_spec::model::{BASIC_AUTH_USERS_KEY, Environment, Middleware, Platform, Provider};
+use platc_spec::model::{Environment, Middleware, Platform, Provider};
 
 use super::dependencies::Provided;
 use crate::resolved::{ResolvedSecrets, SecretSource, SecretStoreRef};
@@ -29,20 +30,17 @@ pub(super) fn resolve(
     let mut secrets: BTreeMap<String, BTreeMap<String, SecretSource>> = BTreeMap::new();
 
     for dependency in provided {
-        let (secret, keys) = dependency.credentials();
         let remote = match dependency.provider {
             Provider::External(external) => external.remote_key.clone(),
             Provider::Helm(_) => None,
         }
         .unwrap_or_else(|| format!("{prefix}{}", dependency.name));
-        for key in keys {
-            let source = match dependency.provider {
-                Provider::Helm(_) if environment.development => SecretSource::Generated,
-                Provider::Helm(_) | Provider::External(_) => {
-                    SecretSource::Store { key: remote.clone(), property: (*key).to_owned() }
-                }
-            };
-            secrets.entry(secret.to_string()).or_default().insert((*key).to_owned(), source);
+        let Some((secret, keys)) = dependency.credentials(environment.development, &remote) else {
+            continue;
+        };
+        let entry = secrets.entry(secret.to_string()).or_default();
+        for (key, source) in keys {
+            entry.insert(key, source);
         }
     }
     // The TLS certificate Secret routes name, from the store like any other.
@@ -77,20 +75,23 @@ pub(super) fn resolve(
     }
 }
 
-/// The Secret keys services read directly: their `secrets` and the users of
-/// their basic-auth middlewares (the service's own and the platform's).
+/// The Secret keys services and Traefik read: the services' `secrets`, and
+/// what their middlewares (the service's own and the platform's) reference:
+/// the users of `basicAuth` and `digestAuth`, the certificates of
+/// `forwardAuth.tls`.
 fn referenced_keys(platform: &Platform) -> BTreeSet<(String, String)> {
     let mut keys = BTreeSet::new();
-    let basic_auth = |middleware: &Middleware| match middleware {
-        Middleware::BasicAuth(auth) => {
-            Some((auth.secret.to_string(), BASIC_AUTH_USERS_KEY.to_owned()))
-        }
-        _ => None,
+    let of = |middleware: &Middleware| {
+        middleware
+            .secret_keys()
+            .into_iter()
+            .map(|(secret, key)| (secret.to_string(), key.to_owned()))
+            .collect::<Vec<_>>()
     };
     for service in &platform.services {
         keys.extend(service.secrets.values().map(|r| (r.secret.to_string(), r.key.clone())));
-        keys.extend(service.middlewares.values().filter_map(basic_auth));
+        keys.extend(service.middlewares.values().flat_map(of));
     }
-    keys.extend(platform.settings.middlewares.values().filter_map(basic_auth));
+    keys.extend(platform.settings.middlewares.values().flat_map(of));
     keys
 }

@@ -5,7 +5,8 @@
 
 use minijinja::Value;
 use platc_spec::model::{
-    ConcurrencyPolicy, Environment, Platform, ResourceList, Resources, Service, WorkloadKind,
+    ConcurrencyPolicy, Environment, Platform, ResourceList, Resources, SameSite, Service,
+    WorkloadKind,
 };
 use platc_spec::names::{ImageTag, NamespaceName};
 use platc_spec::quantity::Quantity;
@@ -14,12 +15,12 @@ use platc_spec::{Diagnostic, Origin};
 
 use super::checks;
 use super::dependencies::Provided;
-use super::ingress::middlewares;
-use super::maintenance;
+use super::ingress::{MiddlewareScope, middlewares, object_name};
 use super::plaintext::{Guard, Place};
 use super::pod::{self, Extras};
 use super::resources::{self, BelowRequest, limit_below_request};
 use super::templating::Templating;
+use crate::crd::traefik::StickyCookieSpec;
 use crate::object::Owner;
 use crate::resolved::{
     Backend, CronJobRun, EffectiveResources, EnvSource, EnvVar, JobRun, NetworkAccess,
@@ -48,6 +49,10 @@ pub(super) struct Scope<'a> {
     pub platform: &'a Platform,
     pub environment: &'a Environment,
     pub namespace: &'a NamespaceName,
+    /// What middlewares are translated in.
+    pub middlewares: MiddlewareScope<'a>,
+    /// Where public routes go in maintenance; `None` outside maintenance.
+    pub maintenance: Option<&'a Backend>,
 }
 
 impl Scope<'_> {
@@ -157,7 +162,7 @@ impl Scope<'_> {
             probes: probes(service),
             autoscale,
             routes,
-            middlewares: middlewares(Some(&service.name), &service.middlewares),
+            middlewares: middlewares(self.middlewares, Some(service), &service.middlewares),
             run_as: service.run_as.map_or(DEFAULT_RUN_AS, |run_as| RunAsIds {
                 user: run_as.user,
                 group: run_as.group.unwrap_or(run_as.user),
@@ -228,29 +233,28 @@ impl Scope<'_> {
                     .and_then(|name| service.ports.iter().find(|p| &p.name == name))
                     .or_else(|| service.ports.first())
                     .map_or(0, |p| p.service_port.unwrap_or(p.port));
-                // In maintenance, public routes reach the maintenance server.
-                let backend = if self.environment.maintenance && route.public {
-                    Backend { service: maintenance::NAME.to_owned(), port: maintenance::PORT }
-                } else {
-                    Backend { service: service.name.to_string(), port }
+                // In maintenance, public routes reach the maintenance target;
+                // a service that is the target keeps its own routes.
+                let backend = match self.maintenance {
+                    Some(target) if route.public && target.service != service.name.as_str() => {
+                        target.clone()
+                    }
+                    _ => Backend { service: service.name.to_string(), port },
                 };
-                let middlewares = route
-                    .middlewares
-                    .iter()
-                    .map(|name| {
-                        if service.middlewares.contains_key(name) {
-                            format!("{}-{name}", service.name)
-                        } else {
-                            name.to_string()
-                        }
-                    })
-                    .collect();
+                let middlewares =
+                    route.middlewares.iter().map(|name| object_name(Some(service), name)).collect();
                 let mut paths: Vec<String> =
                     route.paths.iter().map(|p| p.as_str().to_owned()).collect();
                 if paths.is_empty() {
                     paths.push("/".to_owned());
                 }
-                ResolvedRoute { index, host, paths, middlewares, backend }
+                let sticky = route.sticky.as_ref().map(|cookie| StickyCookieSpec {
+                    name: cookie.name.clone(),
+                    secure: cookie.secure,
+                    http_only: cookie.http_only,
+                    same_site: cookie.same_site.map(SameSite::as_str),
+                });
+                ResolvedRoute { index, host, paths, middlewares, backend, sticky }
             })
             .collect()
     }
@@ -273,6 +277,7 @@ impl Scope<'_> {
                 ("domain", Value::from(environment.domain.as_str())),
                 ("cluster", Value::from(environment.cluster.as_str())),
                 ("development", Value::from(environment.development)),
+                ("maintenance", Value::from(environment.maintenance.enabled)),
             ],
         );
         context.insert_object(
@@ -287,8 +292,13 @@ impl Scope<'_> {
             "platform",
             &[("name", Value::from(self.platform.settings.name.as_str()))],
         );
-        let resources =
-            dependencies.iter().map(|d| (d.name.to_string(), d.fields.clone())).collect();
+        let resources = dependencies
+            .iter()
+            .map(|d| {
+                let fields = d.fields.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+                (d.name.to_string(), fields)
+            })
+            .collect();
         context.insert_nested("resources", &resources);
         context
     }

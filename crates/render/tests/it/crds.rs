@@ -1,22 +1,31 @@
 //! Every custom resource platc renders validates against the
-//! openAPIV3Schema of its project's own CRD (recorded in `fixtures/crds/`),
-//! for every fixture platform and the example platform.
+//! openAPIV3Schema of its project's own CRD (Traefik's as platc installs
+//! them, the others recorded in `fixtures/crds/`), for every fixture
+//! platform and the example platform.
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use platc_render::render_all_tree;
 use serde_json::Value;
 
 use crate::{fixture, load};
 
-/// `(apiVersion, kind)` → the compiled schema of that served version.
-fn crd_schemas() -> BTreeMap<(String, String), jsonschema::Validator> {
-    let dir = fixture("crds");
+/// `(apiVersion, kind)` → the compiled schema of that served version:
+/// Traefik's from the CRD files platc installs (`crates/render/crds/`, the
+/// pinned charts'), the others from `fixtures/crds/`.
+pub fn crd_schemas() -> BTreeMap<(String, String), jsonschema::Validator> {
+    let pinned = Path::new(env!("CARGO_MANIFEST_DIR")).join("crds");
+    let mut files: Vec<PathBuf> = Vec::new();
+    for dir in [fixture("crds"), pinned.join("traefik-41.3.0"), pinned.join("traefik-26.0.0")] {
+        for entry in fs::read_dir(&dir).expect("crd directory") {
+            files.push(entry.expect("entry").path());
+        }
+    }
+    files.sort();
     let mut schemas = BTreeMap::new();
-    for entry in fs::read_dir(&dir).expect("crd fixtures") {
-        let path = entry.expect("entry").path();
+    for path in files {
         if path.extension().is_none_or(|e| e != "yaml") {
             continue;
         }
@@ -86,7 +95,8 @@ fn strict(schema: &Value) -> Value {
     Value::Object(out)
 }
 
-fn validate_tree(
+/// Checks every custom resource of `tree` against its CRD; the number checked.
+pub fn validate_tree(
     name: &str,
     tree: &platc_render::Tree,
     schemas: &BTreeMap<(String, String), jsonschema::Validator>,

@@ -21,7 +21,15 @@ fn services_by_kind_routes_and_schedules() {
     )));
     let hosts: Vec<&str> =
         map.nodes.iter().filter(|n| n.kind == NodeKind::Host).map(|n| n.id.as_str()).collect();
-    assert_eq!(hosts, ["host:admin.example.com", "host:api.example.com", "host:shop.example.com"]);
+    assert_eq!(
+        hosts,
+        [
+            "host:admin.example.com",
+            "host:api.example.com",
+            "host:example.com",
+            "host:shop.example.com"
+        ]
+    );
     // Hosts first, in name order, then services.
     assert_eq!(map.nodes[0].kind, NodeKind::Host);
     let routes: Vec<(&str, &str, Option<&str>)> = map
@@ -35,6 +43,7 @@ fn services_by_kind_routes_and_schedules() {
         [
             ("host:admin.example.com", "svc:admin", Some("/")),
             ("host:api.example.com", "svc:api", Some("/v1, /v2")),
+            ("host:example.com", "svc:landing", Some("/")),
             ("host:shop.example.com", "svc:api", Some("/api")),
             ("host:shop.example.com", "svc:storefront", Some("/")),
         ]

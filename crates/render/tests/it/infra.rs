@@ -5,7 +5,8 @@ use std::fmt::Write as _;
 
 use platc_render::{Object, Tree, render};
 use platc_spec::Platform;
-use platc_spec::model::{DependencyType, ExternalProvider, Provider};
+use platc_spec::model::{ExternalProvider, Provider};
+use platc_spec::names::TypeName;
 
 use crate::load;
 
@@ -94,10 +95,13 @@ fn switching_a_provider_changes_values_not_variable_names() {
     let mut switched = platform.clone();
     let staging =
         switched.environments.iter_mut().find(|e| e.name.as_str() == "staging").expect("staging");
-    staging.infrastructure.postgres = Some(Provider::External(ExternalProvider {
-        host: "orders.cluster-xyz.eu-central-1.rds.amazonaws.com".to_owned(),
-        ..ExternalProvider::default()
-    }));
+    staging.infrastructure.types.insert(
+        TypeName::new("postgres").unwrap(),
+        Provider::External(ExternalProvider {
+            host: "orders.cluster-xyz.eu-central-1.rds.amazonaws.com".to_owned(),
+            ..ExternalProvider::default()
+        }),
+    );
 
     for service in ["orders", "worker"] {
         let before = env_of(&platform, "staging", service);
@@ -138,6 +142,21 @@ fn templates_read_the_outputs_of_used_dependencies() {
     );
 }
 
+/// The recorded keys of a release's chart: the type's that pins it, or the
+/// platform component's.
+fn recorded_keys<'a>(
+    platform: &'a Platform,
+    release: &platc_render::helm::Release,
+) -> Option<&'a platc_render::charts::KeyList> {
+    let from_type = platform.types.iter().filter_map(|t| t.helm.as_ref()).find(|helm| {
+        helm.chart.name == release.chart.name && helm.chart.version == release.chart.version
+    });
+    match from_type {
+        Some(helm) => helm.recorded_keys.as_deref(),
+        None => platc_render::charts::keys(&release.chart.name, &release.chart.version),
+    }
+}
+
 #[test]
 fn rendered_values_use_only_keys_of_the_pinned_charts() {
     let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
@@ -161,10 +180,9 @@ fn rendered_values_use_only_keys_of_the_pinned_charts() {
             // external-secrets' one value, `installCRDs`, is checked against
             // its chart's values.schema.json in CI, not by a recorded key list.
             for release in rendered.releases.iter().filter(|r| r.chart.name != "external-secrets") {
-                let keys = platc_render::charts::keys(release.chart.name, &release.chart.version)
-                    .unwrap_or_else(|| {
-                        panic!("no key list for {} {}", release.chart.name, release.chart.version)
-                    });
+                let keys = recorded_keys(platform, release).unwrap_or_else(|| {
+                    panic!("no key list for {} {}", release.chart.name, release.chart.version)
+                });
                 for path in platc_render::charts::paths(&release.values) {
                     assert!(
                         keys.allows(&path),
@@ -183,6 +201,9 @@ fn rendered_values_use_only_keys_of_the_pinned_charts() {
     let expected = [
         "kafka 32.4.4",
         "metallb 0.16.1",
+        // The example platform's own types (types/mongodb.yaml, types/s3.yaml).
+        "minio 17.0.23",
+        "mongodb 17.0.2",
         "mysql 14.0.5",
         "postgresql 17.1.0",
         "rabbitmq 16.0.16",
@@ -214,7 +235,7 @@ fn unknown_extra_chart_values_are_errors_with_a_suggestion() {
     let mut platform = load("infra");
     let local =
         platform.environments.iter_mut().find(|e| e.name.as_str() == "local").expect("local");
-    let Some(Provider::Helm(postgres)) = local.infrastructure.postgres.as_mut() else {
+    let Some(Provider::Helm(postgres)) = local.infrastructure.types.get_mut("postgres") else {
         panic!("helm postgres")
     };
     postgres
@@ -233,7 +254,8 @@ fn unknown_extra_chart_values_are_errors_with_a_suggestion() {
     );
 
     // Known keys merge over platc's values.
-    let Some(Provider::Helm(postgres)) = platform.environments[0].infrastructure.postgres.as_mut()
+    let Some(Provider::Helm(postgres)) =
+        platform.environments[0].infrastructure.types.get_mut("postgres")
     else {
         panic!()
     };
@@ -330,5 +352,6 @@ fn kafka_outputs_carry_the_client_settings() {
     assert_eq!(get(&local, "EVENTS_URL").as_deref(), Some("events.local.svc.cluster.local:9092"));
     let production = env_of(&platform, "production", "orders");
     assert_eq!(get(&production, "EVENTS_SECURITY_PROTOCOL").as_deref(), Some("SASL_SSL"));
-    assert_eq!(DependencyType::Kafka.env_suffixes().len(), 7);
+    let kafka = platform.types.get("kafka").expect("built in");
+    assert_eq!(kafka.env_suffixes().len(), 7);
 }

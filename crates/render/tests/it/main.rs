@@ -23,6 +23,8 @@ mod plaintext;
 mod properties;
 mod routing;
 mod snapshots;
+mod traefik;
+mod types;
 mod yaml;
 
 use std::path::{Path, PathBuf};

@@ -263,7 +263,7 @@ fn config_files_commands_and_arguments_are_checked() {
 fn helm_values_of_every_release_are_checked_with_the_chart_fix() {
     let mut platform = load("infra");
     let staging = environment(&mut platform, "staging");
-    let redis = staging.infrastructure.redis.as_mut().expect("redis provider");
+    let redis = staging.infrastructure.types.get_mut("redis").expect("redis provider");
     let platc_spec::model::Provider::Helm(helm) = redis else { panic!("helm") };
     helm.values.insert("auth".to_owned(), serde_json::json!({"password": "hunter2-staging"}));
     let diagnostics = refused(&platform, "staging");

@@ -3,10 +3,12 @@
 use std::collections::BTreeSet;
 
 use platc_render::{Tree, diff_trees, render};
-use platc_spec::Platform;
-use platc_spec::model::{Environment, MaintenancePage, TraefikApiGroup};
-use platc_spec::names::{EnvName, ServiceName};
-use platc_spec::{Code, Origin};
+use platc_spec::model::{
+    Chain, Environment, Maintenance, MaintenancePage, Middleware, RedirectRegex, RedirectScheme,
+    TraefikApiGroup,
+};
+use platc_spec::names::{EnvName, ObjectName, ServiceName};
+use platc_spec::{Code, Origin, Platform};
 
 use crate::load;
 
@@ -118,11 +120,14 @@ fn client_addresses_are_read_past_trusted_proxies_only_without_proxy_protocol() 
 fn client_address_middlewares_warn_without_trusted_proxies() {
     let platform = load("routing");
     let legacy = render(&platform, "legacy").expect("renders");
-    // One warning for the one cause, the environment, listing both places.
+    // One warning for the one cause, the environment, listing both places
+    // (storefront's redirect without TLS is another cause).
+    let untrusted: Vec<&platc_spec::Diagnostic> =
+        legacy.warnings.iter().filter(|w| w.code == Code::RenderUntrustedClientIp).collect();
     let warnings: Vec<(Code, Option<&str>)> =
-        legacy.warnings.iter().map(|w| (w.code, w.pointer.as_deref())).collect();
+        untrusted.iter().map(|w| (w.code, w.pointer.as_deref())).collect();
     assert_eq!(warnings, [(Code::RenderUntrustedClientIp, Some("/ingress/trustedProxies"))]);
-    let warning = &legacy.warnings[0];
+    let warning = untrusted[0];
     assert_eq!(warning.origin, Some(Origin::Environment(EnvName::new("legacy").unwrap())));
     let also: Vec<(Option<&Origin>, Option<&str>)> =
         warning.also.iter().map(|p| (p.origin.as_ref(), p.pointer.as_deref())).collect();
@@ -140,6 +145,110 @@ fn client_address_middlewares_warn_without_trusted_proxies() {
     assert!(warning.message.contains("2 route middleware(s)"), "{}", warning.message);
     assert!(warning.message.contains("`office-only`"), "{}", warning.message);
     assert!(render(&platform, "production").expect("renders").warnings.is_empty());
+}
+
+#[test]
+fn a_redirect_to_https_without_tls_is_flagged_at_the_route() {
+    let platform = load("routing");
+    // Legacy serves plain HTTP: storefront's `to-https` sends every request
+    // to an https:// address Traefik has no route for.
+    let legacy = render(&platform, "legacy").expect("a warning does not stop the render");
+    let redirects: Vec<_> =
+        legacy.warnings.iter().filter(|w| w.code == Code::RenderRedirectWithoutTls).collect();
+    assert_eq!(redirects.len(), 1, "{redirects:?}");
+    let warning = redirects[0];
+    assert!(!warning.is_error());
+    assert_eq!(
+        warning.origin,
+        Some(Origin::Service(ServiceName::new("storefront").expect("name")))
+    );
+    assert_eq!(warning.pointer.as_deref(), Some("/routes/0/middlewares/0"));
+    assert_eq!(
+        warning.message,
+        "`legacy` serves no TLS, but 1 route middleware(s) redirect to https (`to-https`): Traefik has no HTTPS route for their hosts"
+    );
+    // With TLS the same route is fine.
+    assert!(render(&platform, "production").expect("renders").warnings.is_empty());
+
+    // Through a chain, and with `redirectScheme` to https, just the same.
+    let mut chained = platform.clone();
+    let shared = &mut chained.settings.middlewares;
+    shared.insert(
+        ObjectName::new("to-https").expect("name"),
+        Middleware::RedirectScheme(RedirectScheme {
+            scheme: "https".to_owned(),
+            port: None,
+            permanent: true,
+        }),
+    );
+    shared.insert(
+        ObjectName::new("edge").expect("name"),
+        Middleware::Chain(Chain {
+            middlewares: vec![
+                ObjectName::new("security-headers").expect("name"),
+                ObjectName::new("to-https").expect("name"),
+            ],
+        }),
+    );
+    let storefront = chained.services.iter_mut().find(|s| s.name.as_str() == "storefront");
+    storefront.expect("storefront").routes[0].middlewares =
+        vec![ObjectName::new("edge").expect("name")];
+    let warnings = render(&chained, "legacy").expect("renders").warnings;
+    let found: Vec<(Code, Option<&str>)> = warnings
+        .iter()
+        .filter(|w| w.code == Code::RenderRedirectWithoutTls)
+        .map(|w| (w.code, w.pointer.as_deref()))
+        .collect();
+    assert_eq!(found, [(Code::RenderRedirectWithoutTls, Some("/routes/0/middlewares/0"))]);
+    assert!(warnings.iter().any(|w| w.message.contains("`edge`")));
+
+    // A `redirectRegex` to an `https://` URL too, one warning for every route
+    // it affects; to an `http://` URL it is no finding.
+    let regex = |replacement: &str| {
+        Middleware::RedirectRegex(RedirectRegex {
+            regex: "^http://www\\.(.*)".to_owned(),
+            replacement: replacement.to_owned(),
+            permanent: false,
+        })
+    };
+    let mut regexed = platform.clone();
+    let www = ObjectName::new("no-www").expect("name");
+    regexed.settings.middlewares.insert(www.clone(), regex("HTTPS://${1}"));
+    for service in &mut regexed.services {
+        match service.name.as_str() {
+            "storefront" => service.routes[0].middlewares = vec![www.clone()],
+            "landing" => service.routes[0].middlewares.push(www.clone()),
+            _ => {}
+        }
+    }
+    let redirects: Vec<_> = render(&regexed, "legacy")
+        .expect("renders")
+        .warnings
+        .into_iter()
+        .filter(|w| w.code == Code::RenderRedirectWithoutTls)
+        .collect();
+    assert_eq!(redirects.len(), 1, "one cause, one warning: {redirects:?}");
+    let warning = &redirects[0];
+    assert_eq!(
+        warning.message,
+        "`legacy` serves no TLS, but 2 route middleware(s) redirect to https (`no-www`): Traefik has no HTTPS route for their hosts"
+    );
+    let places: Vec<(Option<&Origin>, Option<&str>)> = std::iter::once(warning)
+        .map(|w| (w.origin.as_ref(), w.pointer.as_deref()))
+        .chain(warning.also.iter().map(|p| (p.origin.as_ref(), p.pointer.as_deref())))
+        .collect();
+    let landing = Origin::Service(ServiceName::new("landing").expect("name"));
+    let storefront = Origin::Service(ServiceName::new("storefront").expect("name"));
+    assert_eq!(
+        places,
+        [
+            (Some(&landing), Some("/routes/0/middlewares/1")),
+            (Some(&storefront), Some("/routes/0/middlewares/0")),
+        ]
+    );
+    regexed.settings.middlewares.insert(www, regex("http://${1}"));
+    let warnings = render(&regexed, "legacy").expect("renders").warnings;
+    assert!(!warnings.iter().any(|w| w.code == Code::RenderRedirectWithoutTls), "{warnings:?}");
 }
 
 #[test]
@@ -184,41 +293,47 @@ fn production(platform: &mut Platform) -> &mut Environment {
     platform.environments.iter_mut().find(|e| e.name.as_str() == "production").expect("production")
 }
 
+/// `(sign, path)` of every file that differs between two trees.
+fn changed_files(before: &Tree, after: &Tree) -> BTreeSet<(char, String)> {
+    diff_trees(before, after).changes.iter().map(|c| (c.kind.sign(), c.path.clone())).collect()
+}
+
+fn files(list: &[(char, &str)]) -> BTreeSet<(char, String)> {
+    list.iter().map(|(sign, path)| (*sign, (*path).to_owned())).collect()
+}
+
 #[test]
 fn maintenance_switches_public_routes_and_keeps_the_rest() {
     let platform = load("routing");
-    let mut switched = platform.clone();
-    let production = switched
-        .environments
-        .iter_mut()
-        .find(|e| e.name.as_str() == "production")
-        .expect("production");
-    production.maintenance = true;
-
     let before = tree(&platform, "production");
-    let after = tree(&switched, "production");
-    let diff = diff_trees(&before, &after);
-    let changed: BTreeSet<(char, &str)> =
-        diff.changes.iter().map(|c| (c.kind.sign(), c.path.as_str())).collect();
+
+    // platc's maintenance server: a new workload; public routes point at it.
+    let mut builtin = platform.clone();
+    production(&mut builtin).maintenance = true.into();
+    let after = tree(&builtin, "production");
     assert_eq!(
-        changed,
-        BTreeSet::from([
+        changed_files(&before, &after),
+        files(&[
             ('+', "manifests/platform/configmap-platc-maintenance.yaml"),
             ('+', "manifests/platform/deployment-platc-maintenance.yaml"),
             ('+', "manifests/platform/networkpolicy-platc-maintenance.yaml"),
             ('+', "manifests/platform/poddisruptionbudget-platc-maintenance.yaml"),
             ('+', "manifests/platform/service-platc-maintenance.yaml"),
             ('+', "manifests/platform/serviceaccount-platc-maintenance.yaml"),
-            // The set now holds a ConfigMap too.
-            ('~', "applyset.yaml"),
             ('~', "manifests/services/api/ingressroute.yaml"),
             // Traefik no longer reaches the ports of routes it now sends to maintenance.
             ('~', "manifests/services/api/networkpolicy.yaml"),
+            ('~', "manifests/services/landing/ingressroute.yaml"),
+            ('~', "manifests/services/landing/networkpolicy.yaml"),
             ('~', "manifests/services/storefront/ingressroute.yaml"),
             ('~', "manifests/services/storefront/networkpolicy.yaml"),
+            // landing's templates see `environment.maintenance`.
+            ('~', "manifests/services/landing/configmap.yaml"),
+            ('~', "manifests/services/landing/deployment.yaml"),
         ]),
-        "admin's route is not public and keeps reaching the service; no workload changes"
+        "admin's route is not public and keeps reaching the service"
     );
+    let diff = diff_trees(&before, &after);
     let storefront = diff
         .changes
         .iter()
@@ -233,15 +348,64 @@ fn maintenance_switches_public_routes_and_keeps_the_rest() {
         "routing-maintenance-deployment",
         get(&after, "manifests/platform/deployment-platc-maintenance.yaml")
     );
+    // platc's server answers 503 with Retry-After.
+    let config = get(&after, "manifests/platform/configmap-platc-maintenance.yaml");
+    assert!(
+        config.contains("return 503;") && config.contains("add_header Retry-After 600 always;")
+    );
 
-    // Turning it off restores the normal routes exactly.
-    assert_eq!(tree(&platform, "production"), before);
+    // The team's landing service: no new workload; every other public route
+    // points at landing's first port, landing keeps its own route, and its
+    // configuration switches to its maintenance answer.
+    let mut team = platform.clone();
+    production(&mut team).maintenance =
+        Maintenance { enabled: true, service: Some(ServiceName::new("landing").expect("name")) };
+    let after = tree(&team, "production");
+    assert_eq!(
+        changed_files(&before, &after),
+        files(&[
+            ('~', "manifests/services/api/ingressroute.yaml"),
+            ('~', "manifests/services/api/networkpolicy.yaml"),
+            ('~', "manifests/services/storefront/ingressroute.yaml"),
+            ('~', "manifests/services/storefront/networkpolicy.yaml"),
+            ('~', "manifests/services/landing/configmap.yaml"),
+            ('~', "manifests/services/landing/deployment.yaml"),
+        ]),
+        "landing's own route and its NetworkPolicy (Traefik already reaches its port) stay"
+    );
+    let diff = diff_trees(&before, &after);
+    let storefront = diff
+        .changes
+        .iter()
+        .find(|c| c.path.ends_with("storefront/ingressroute.yaml"))
+        .expect("changed");
+    insta::assert_snapshot!("routing-maintenance-team-diff", storefront.unified("before", "after"));
+    let api = get(&after, "manifests/services/api/ingressroute.yaml");
+    assert_eq!(api.matches("- name: landing\n      port: 8080\n").count(), 3, "{api}");
+    let admin = get(&after, "manifests/services/admin/ingressroute.yaml");
+    assert!(admin.contains("- name: admin\n"), "admin's route is not public:\n{admin}");
+    let config = get(&after, "manifests/services/landing/configmap.yaml");
+    assert!(config.contains("return 503;"), "{config}");
+    assert!(!tree(&team, "production").iter().any(|(path, _)| path.contains("platc-maintenance")));
+
+    // `platform.yaml` may name the target for every environment.
+    let mut default = platform.clone();
+    production(&mut default).maintenance = true.into();
+    default.settings.maintenance = Some(MaintenancePage {
+        service: Some(ServiceName::new("landing").expect("name")),
+        ..MaintenancePage::default()
+    });
+    assert_eq!(tree(&default, "production"), after);
+
+    // Turning it off restores the normal routes exactly, whoever answered.
+    production(&mut team).maintenance.enabled = false;
+    assert_eq!(tree(&team, "production"), before);
 }
 
 #[test]
 fn the_maintenance_image_may_be_pinned_by_digest_and_is_checked() {
     let mut platform = load("routing");
-    production(&mut platform).maintenance = true;
+    production(&mut platform).maintenance = true.into();
     let digest = format!("sha256:{}", "a".repeat(64));
     let pinned = format!("docker.io/nginxinc/nginx-unprivileged:1.27.3-alpine@{digest}");
     platform.settings.maintenance =

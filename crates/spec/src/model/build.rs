@@ -3,18 +3,18 @@
 //! built here renders exactly as its YAML twin does.
 //!
 //! ```
-//! use platc_spec::model::{ClusterFlavour, DependencyType, Egress, Environment, Platform, Provider, Route, Service};
+//! use platc_spec::model::{ClusterFlavour, Egress, Environment, Platform, Provider, Route, Service};
 //! use platc_spec::names::NameError;
 //!
 //! fn shop() -> Result<Platform, NameError> {
 //!     let api = Service::web("api", "ghcr.io/acme/api")?
 //!         .port("http", 8080)?
 //!         .env("LOG_LEVEL", "info")?
-//!         .uses("orders-db", DependencyType::Postgres)?
+//!         .uses("orders-db", "postgres")?
 //!         .route(Route::host("api.{{ environment.domain }}"));
 //!     let production = Environment::new("production", "example.com", ClusterFlavour::Eks)?
 //!         .default_tag("1.4.2")?
-//!         .provide(DependencyType::Postgres, Provider::external("db.example.com"));
+//!         .provide("postgres", Provider::external("db.example.com"))?;
 //!     Ok(Platform::named("shop")?.with_service(api).with_environment(production))
 //! }
 //! # assert_eq!(shop().unwrap().services.len(), 1);
@@ -23,14 +23,14 @@
 use indexmap::IndexMap;
 
 use super::{
-    ClusterFlavour, DependencyType, Egress, Environment, ExternalProvider, HelmProvider, Images,
-    Infrastructure, Ingress, Lifecycle, LoadBalancer, Platform, PlatformSettings, PodSettings,
-    Port, Probe, Probes, Protocol, Provider, Resources, Route, RoutePath, SecretKeyRef, Service,
-    ServiceOverride, WorkloadKind,
+    ClusterFlavour, Egress, Environment, ExternalProvider, HelmProvider, Images, InfraType,
+    Infrastructure, Ingress, Lifecycle, LoadBalancer, Maintenance, Platform, PlatformSettings,
+    PodSettings, Port, Probe, Probes, Protocol, Provider, Resources, Route, RoutePath,
+    SecretKeyRef, Service, ServiceOverride, WorkloadKind,
 };
 use crate::names::{
     DependencyName, DomainName, EnvName, EnvVarName, ImageRepository, ImageTag, NameError,
-    ObjectName, PortName, ServiceName,
+    ObjectName, PortName, ServiceName, TypeName,
 };
 
 impl Service {
@@ -104,9 +104,9 @@ impl Service {
         Ok(self)
     }
 
-    /// Uses an infrastructure dependency.
-    pub fn uses(mut self, name: &str, kind: DependencyType) -> Result<Self, NameError> {
-        self.uses.insert(DependencyName::new(name)?, kind);
+    /// Uses an infrastructure dependency of the type called `kind`.
+    pub fn uses(mut self, name: &str, kind: &str) -> Result<Self, NameError> {
+        self.uses.insert(DependencyName::new(name)?, TypeName::new(kind)?);
         Ok(self)
     }
 
@@ -182,6 +182,7 @@ impl Route {
             port: None,
             middlewares: Vec::new(),
             public: true,
+            sticky: None,
         }
     }
 
@@ -216,7 +217,7 @@ impl Environment {
             ingress: Ingress::default(),
             load_balancer: LoadBalancer::default(),
             secret_store: None,
-            maintenance: false,
+            maintenance: Maintenance::default(),
             development_secrets: IndexMap::new(),
             patches: Vec::new(),
         })
@@ -250,11 +251,10 @@ impl Environment {
         Ok(self)
     }
 
-    /// Provides every dependency of `kind` with `provider`.
-    #[must_use]
-    pub fn provide(mut self, kind: DependencyType, provider: Provider) -> Self {
-        *self.infrastructure.for_type_mut(kind) = Some(provider);
-        self
+    /// Provides every dependency of the type called `kind` with `provider`.
+    pub fn provide(mut self, kind: &str, provider: Provider) -> Result<Self, NameError> {
+        self.infrastructure.types.insert(TypeName::new(kind)?, provider);
+        Ok(self)
     }
 
     /// Marks the environment for local development.
@@ -296,6 +296,14 @@ impl Platform {
     pub fn with_service(mut self, service: Service) -> Self {
         self.services.push(service);
         self.sort();
+        self
+    }
+
+    /// Adds an infrastructure type of the platform's own, replacing a
+    /// built-in type of the same name.
+    #[must_use]
+    pub fn with_type(mut self, definition: InfraType) -> Self {
+        self.types.insert(definition);
         self
     }
 

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::infrastructure::Infrastructure;
 use super::ingress::{Ingress, LoadBalancer};
+use super::maintenance::Maintenance;
 use super::patch::Patch;
 use super::pod::{InitContainer, Lifecycle, PodSettings, Sidecar, Volume};
 use super::resources::Resources;
@@ -77,10 +78,12 @@ pub struct Environment {
     /// providers reference, rendered as `ExternalSecret` objects.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_store: Option<SecretStore>,
-    /// Switches every public route to the maintenance page (HTTP 503) while
-    /// the workloads keep running, for a cut-over.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub maintenance: bool,
+    /// Switches every public route to the maintenance target (HTTP 503 and
+    /// a page) while the workloads keep running, for a cut-over: `true`, or
+    /// `{enabled: true, service: landing}` to have a service of the platform
+    /// answer.
+    #[serde(default, skip_serializing_if = "Maintenance::is_off")]
+    pub maintenance: Maintenance,
     /// Plaintext Secrets for local development (Secret → key → value),
     /// rendered as Secret objects marked as development-only. Refused unless
     /// `development: true`.

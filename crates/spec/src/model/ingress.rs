@@ -12,9 +12,9 @@ use crate::names::IpRange;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Ingress {
-    /// The API group of Traefik's CRDs: `traefik.io` (Traefik 2.10 and later,
-    /// installed as Traefik 3) or `traefik.containo.us` (Traefik 2, installed
-    /// as Traefik 2.11); built in: `traefik.io`.
+    /// The API group of Traefik's CRDs: `traefik.io` (Traefik 3, chart
+    /// 41.3.0 installing Traefik 3.7.11) or `traefik.containo.us` (Traefik 2,
+    /// chart 26.0.0 installing Traefik 2.10.6); built in: `traefik.io`.
     #[serde(default, skip_serializing_if = "TraefikApiGroup::is_default")]
     pub api_group: TraefikApiGroup,
     /// The entry points routes listen on; built in: `websecure` with TLS,
@@ -40,10 +40,18 @@ pub struct Ingress {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub replicas: Option<u32>,
-    /// The Traefik chart version, to try a newer chart than the one platc pins.
+    /// The Traefik chart version, to try another chart than the one platc
+    /// pins (41.3.0 for `traefik.io`, 26.0.0 for `traefik.containo.us`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(regex(pattern = r"^[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$"))]
     pub version: Option<String>,
+    /// The Traefik release the environment runs (`3.7.11`); built in: the
+    /// chart's `appVersion`, or `values.image.tag` when that is set. When
+    /// stated, it must be what the chart installs; it is required for a
+    /// chart version platc does not know. Middleware options newer than this
+    /// release are refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traefik_version: Option<TraefikVersion>,
     /// Extra Traefik chart values, merged over the values platc writes.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub values: IndexMap<String, serde_json::Value>,
@@ -57,14 +65,86 @@ impl Ingress {
     }
 }
 
+/// A Traefik release: `major.minor.patch`, with or without a leading `v`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct TraefikVersion {
+    /// The major version: 2 or 3.
+    pub major: u16,
+    /// The minor version.
+    pub minor: u16,
+    /// The patch version.
+    pub patch: u16,
+}
+
+impl TraefikVersion {
+    /// A version from its three numbers.
+    #[must_use]
+    pub const fn new(major: u16, minor: u16, patch: u16) -> Self {
+        Self { major, minor, patch }
+    }
+
+    /// Reads `3.7.11` or `v3.7.11`; `None` for anything else (`latest`,
+    /// `v3.7`, a pre-release).
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.strip_prefix('v').unwrap_or(text);
+        let mut numbers = text.split('.').map(|part| {
+            (!part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| part.parse::<u16>().ok())
+                .flatten()
+        });
+        let version = Self::new(numbers.next()??, numbers.next()??, numbers.next()??);
+        numbers.next().is_none().then_some(version)
+    }
+}
+
+impl std::fmt::Display for TraefikVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}.{}", self.major, self.minor, self.patch)
+    }
+}
+
+impl TryFrom<String> for TraefikVersion {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, String> {
+        Self::parse(&value).ok_or_else(|| {
+            format!(
+                "`{value}` is not a Traefik release: write `major.minor.patch`, such as `3.7.11`"
+            )
+        })
+    }
+}
+
+impl From<TraefikVersion> for String {
+    fn from(version: TraefikVersion) -> String {
+        version.to_string()
+    }
+}
+
+impl JsonSchema for TraefikVersion {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "TraefikVersion".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": r"^v?[0-9]+\.[0-9]+\.[0-9]+$",
+            "description": "a Traefik release, `major.minor.patch` (`3.7.11`, `v2.10.6`)",
+        })
+    }
+}
+
 /// The API group of Traefik's custom resources.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum TraefikApiGroup {
-    /// `traefik.io/v1alpha1`: Traefik 2.10 and later.
+    /// `traefik.io/v1alpha1`: Traefik 3 (Traefik 2.10 and 2.11 serve it too,
+    /// but platc installs Traefik 3 for it).
     #[default]
     #[serde(rename = "traefik.io")]
     TraefikIo,
-    /// `traefik.containo.us/v1alpha1`: Traefik 2.0 to 2.11.
+    /// `traefik.containo.us/v1alpha1`: Traefik 2 (2.0 to 2.11; Traefik 3
+    /// no longer serves it).
     #[serde(rename = "traefik.containo.us")]
     ContainoUs,
 }

@@ -5,6 +5,8 @@ mod build;
 mod environment;
 mod infrastructure;
 mod ingress;
+mod maintenance;
+mod middleware;
 mod patch;
 mod platform;
 mod pod;
@@ -12,14 +14,23 @@ mod resources;
 mod routing;
 mod secrets;
 mod service;
+mod types;
 mod workload;
 
 pub use environment::{ClusterFlavour, Environment, Images, ServiceOverride};
-pub use infrastructure::{
-    DependencyType, ExternalProvider, HelmProvider, Infrastructure, Provider,
-};
+pub use infrastructure::{ExternalProvider, HelmProvider, INSTANCES, Infrastructure, Provider};
 pub use ingress::{
     AddressRange, Ingress, LoadBalancer, LoadBalancerScheme, Tls, TlsVersion, TraefikApiGroup,
+    TraefikVersion,
+};
+pub use maintenance::{Maintenance, MaintenanceSettings};
+pub use middleware::{
+    AUTH_USERS_KEY, AddPrefix, BASIC_AUTH_USERS_KEY, BasicAuth, Buffering, CertInfo, Chain,
+    CircuitBreaker, Compress, ContentType, DigestAuth, Duration, EncodedCharacters, Encoding,
+    Errors, ForwardAuth, ForwardAuthTls, GrpcWeb, Headers, InFlightReq, IpAllowList, IssuerInfo,
+    Middleware, Middlewares, PassTlsClientCert, RateLimit, RedirectHttps, RedirectRegex,
+    RedirectScheme, ReplacePath, ReplacePathRegex, Retry, ServiceReference, StatusCode,
+    StatusRange, StripPrefix, StripPrefixRegex, SubjectInfo,
 };
 pub use patch::{Patch, PatchKind, PatchTarget};
 pub use platform::{Defaults, MaintenancePage, PlatformSettings};
@@ -28,23 +39,30 @@ pub use pod::{
     Layer, Lifecycle, PodSettings, SecretFiles, Sidecar, SidecarProbes, StorageMedium, Volume,
 };
 pub use resources::{ResourceList, Resources};
-pub use routing::{
-    BASIC_AUTH_USERS_KEY, BasicAuth, Headers, IpAllowList, Middleware, Middlewares, RateLimit,
-    RedirectHttps, Route, RoutePath, StripPrefix,
-};
+pub use routing::{Route, RoutePath, SameSite, StickyCookie};
 pub use secrets::{DevelopmentSecrets, SecretStore, SecretStoreKind};
 pub use service::{
     ConfigFile, Egress, Port, Probe, Probes, Protocol, RunAs, SecretKeyRef, Service, WorkloadKind,
+};
+pub use types::{
+    ChartRepository, ChartSource, CredentialKey, Credentials, DATABASE_PLACEHOLDERS,
+    DefaultRequests, ExternalField, ExternalRules, FixedOutput, HelmChart, InfraType, Output,
+    SERVICE_PLACEHOLDER, ServiceRule, Types, URL_PLACEHOLDERS, UrlForms,
 };
 pub use workload::{Autoscale, ConcurrencyPolicy, JobSettings};
 
 use crate::names::{EnvName, ServiceName};
 
-/// A whole platform: settings, services and environments, each sorted by name.
+/// A whole platform: settings, infrastructure types, services and
+/// environments, each sorted by name.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Platform {
     /// Settings from `platform.yaml`, or the defaults.
     pub settings: PlatformSettings,
+    /// The infrastructure types services may use: the built-in ones, and the
+    /// platform's own from `types/`, which replace built-in ones of the same
+    /// name.
+    pub types: Types,
     /// Every service, sorted by name.
     pub services: Vec<Service>,
     /// Every environment, sorted by name.

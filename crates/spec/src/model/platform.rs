@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use indexmap::IndexMap;
 
+use super::middleware::Middlewares;
 use super::resources::Resources;
-use super::routing::Middlewares;
 use crate::names::{ObjectName, ServiceName, keyed_by};
 
 /// Platform-wide settings.
@@ -26,7 +26,8 @@ pub struct PlatformSettings {
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     #[schemars(transform = keyed_by::<ObjectName>)]
     pub middlewares: Middlewares,
-    /// The page served while an environment is in maintenance.
+    /// Who answers while an environment is in maintenance: a service of the
+    /// platform, or platc's maintenance server and its page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maintenance: Option<MaintenancePage>,
     /// Services that ship together, by group name: `platc promote` promotes
@@ -50,10 +51,19 @@ impl Default for PlatformSettings {
     }
 }
 
-/// The maintenance page and the server that answers with it.
+/// Who answers while an environment is in maintenance: a `service` of the
+/// platform, or platc's maintenance server, which answers every request with
+/// HTTP 503, `Retry-After: 600` and the `html` page.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct MaintenancePage {
+    /// A `web` service of the platform that answers every public route of
+    /// an environment in maintenance, unless the environment names another;
+    /// built in: platc's maintenance server. The service answers as it
+    /// chooses: the 503 status and `Retry-After` are its job (its templates
+    /// see `environment.maintenance`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<ServiceName>,
     /// The HTML page, answered with status 503 to every request; templates
     /// welcome. Built in: a short page with the platform's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -1,11 +1,13 @@
-//! Routes into a service and the middlewares they pass through, rendered as
-//! Traefik `IngressRoute` and `Middleware` objects.
+//! Routes into a service, rendered as Traefik `IngressRoute` objects; the
+//! middlewares they pass through are in `middleware.rs`.
 
-use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::names::{IpRange, ObjectName, PortName};
+use crate::names::{ObjectName, PortName};
+
+/// The middlewares routes name, for the files that hold both.
+pub(super) use super::middleware::Middlewares;
 
 /// Requests for a host (and path prefixes) that reach one of the service's ports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -25,10 +27,58 @@ pub struct Route {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub middlewares: Vec<ObjectName>,
     /// Whether the route serves the public. In maintenance mode every public
-    /// route answers with the maintenance page; a route marked `public: false`
+    /// route answers with the maintenance target; a route marked `public: false`
     /// (an admin tool behind an allow list) keeps reaching the service.
     #[serde(default = "yes", skip_serializing_if = "is_yes")]
     pub public: bool,
+    /// Sends each client's requests to the same pod, by a cookie Traefik
+    /// sets: for services that keep sessions in memory. `sticky: {}` uses
+    /// Traefik's cookie name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sticky: Option<StickyCookie>,
+}
+
+/// The cookie that keeps a client on one pod.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct StickyCookie {
+    /// The cookie's name; built in: one Traefik derives from the route.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_-]+$"))]
+    pub name: Option<String>,
+    /// Sent over HTTPS only.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub secure: bool,
+    /// Hidden from scripts in the page.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub http_only: bool,
+    /// The cookie's `SameSite` attribute.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_site: Option<SameSite>,
+}
+
+/// A cookie's `SameSite` attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SameSite {
+    /// Sent with cross-site requests too (needs `secure`).
+    None,
+    /// Sent with top-level navigations from other sites.
+    Lax,
+    /// Sent with same-site requests only.
+    Strict,
+}
+
+impl SameSite {
+    /// The attribute's value, as Traefik spells it.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Lax => "lax",
+            Self::Strict => "strict",
+        }
+    }
 }
 
 fn yes() -> bool {
@@ -87,131 +137,3 @@ impl From<RoutePath> for String {
         path.0
     }
 }
-
-/// What a middleware does: exactly one of these keys.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub enum Middleware {
-    /// Removes path prefixes before the request reaches the service.
-    StripPrefix(StripPrefix),
-    /// Sets or removes request and response headers, and adds security headers.
-    Headers(Headers),
-    /// Limits requests per client.
-    RateLimit(RateLimit),
-    /// Redirects plain HTTP to HTTPS.
-    RedirectHttps(RedirectHttps),
-    /// Asks for a user name and password, checked against a Secret.
-    BasicAuth(BasicAuth),
-    /// Lets in only clients from these address ranges.
-    IpAllowList(IpAllowList),
-}
-
-impl Middleware {
-    /// Whether the middleware judges requests by the client's address, which
-    /// is only known behind trusted proxies.
-    #[must_use]
-    pub fn relies_on_client_ip(&self) -> bool {
-        match self {
-            Self::IpAllowList(_) => true,
-            Self::RateLimit(limit) => limit.request_header.is_none(),
-            _ => false,
-        }
-    }
-}
-
-/// `stripPrefix`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct StripPrefix {
-    /// The prefixes to remove (`/api`).
-    #[schemars(length(min = 1))]
-    pub prefixes: Vec<RoutePath>,
-}
-
-/// `headers`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[allow(clippy::struct_excessive_bools, reason = "each flag is one of Traefik's security headers")]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct Headers {
-    /// Request headers to set; an empty value removes the header.
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
-    pub request: IndexMap<String, String>,
-    /// Response headers to set; an empty value removes the header.
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
-    pub response: IndexMap<String, String>,
-    /// `Strict-Transport-Security` max-age in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sts_seconds: Option<u32>,
-    /// Adds `includeSubDomains` to `Strict-Transport-Security`.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub sts_include_subdomains: bool,
-    /// Adds `preload` to `Strict-Transport-Security`.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub sts_preload: bool,
-    /// Sends `X-Frame-Options: DENY`.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub frame_deny: bool,
-    /// Sends `X-Content-Type-Options: nosniff`.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub content_type_nosniff: bool,
-    /// The `Referrer-Policy` header.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub referrer_policy: Option<String>,
-}
-
-/// `rateLimit`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct RateLimit {
-    /// Requests allowed per `period` on average.
-    #[schemars(range(min = 1))]
-    pub average: u32,
-    /// Requests allowed in a burst; built in: `average`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1))]
-    pub burst: Option<u32>,
-    /// The period `average` counts over (a Go duration); built in: `1s`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(regex(pattern = r"^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"))]
-    pub period: Option<String>,
-    /// Count per value of this request header (an API key) instead of per
-    /// client address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(regex(pattern = r"^[A-Za-z0-9-]+$"))]
-    pub request_header: Option<String>,
-}
-
-/// `redirectHttps`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct RedirectHttps {
-    /// A permanent (308) rather than a temporary (307) redirect; built in: permanent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub permanent: Option<bool>,
-}
-
-/// `basicAuth`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct BasicAuth {
-    /// The Secret whose `users` key holds htpasswd lines (`user:$apr1$...`).
-    pub secret: ObjectName,
-    /// The realm browsers show.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub realm: Option<String>,
-}
-
-/// `ipAllowList`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct IpAllowList {
-    /// Client address ranges let in.
-    #[schemars(length(min = 1))]
-    pub source_range: Vec<IpRange>,
-}
-
-/// The key under which a Secret referenced by `basicAuth` holds its users.
-pub const BASIC_AUTH_USERS_KEY: &str = "users";
-
-/// Middlewares defined once and referenced by name.
-pub type Middlewares = IndexMap<ObjectName, Middleware>;

@@ -6,14 +6,13 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::infrastructure::DependencyType;
 use super::pod::{InitContainer, Lifecycle, PodSettings, Sidecar, Volume};
 use super::resources::Resources;
 use super::routing::{Middlewares, Route};
 use super::workload::{Autoscale, JobSettings};
 use crate::names::{
     DependencyName, EnvVarName, ImageRepository, IpRange, ObjectName, PortName, ServiceName,
-    keyed_by,
+    TypeName, keyed_by,
 };
 
 /// One workload: its image, ports, configuration and needs.
@@ -71,13 +70,15 @@ pub struct Service {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<ConfigFile>,
     /// Infrastructure the service uses: a dependency name and its type
-    /// (`orders-db: postgres`). Services that use the same name share the
-    /// resource. Each dependency injects `<NAME>_HOST`, `_PORT`, `_USER`,
-    /// `_PASSWORD` (from a Secret), `_URL` and more, and is available to
-    /// templates as `resources.<name>`.
+    /// (`orders-db: postgres`), built in (`postgres`, `mysql`, `redis`,
+    /// `rabbitmq`, `kafka`) or defined in the platform's `types/`. Services
+    /// that use the same name share the resource. Each dependency injects its
+    /// type's outputs, `<NAME>_HOST`, `_PORT`, `_NAME`, `_USER`, `_PASSWORD`
+    /// (from a Secret), `_URL` and more, and is available to templates as
+    /// `resources.<name>`.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     #[schemars(transform = keyed_by::<DependencyName>)]
-    pub uses: IndexMap<DependencyName, DependencyType>,
+    pub uses: IndexMap<DependencyName, TypeName>,
     /// Other services of the platform this one sends requests to, by name
     /// (`calls: [payments-api]`). The pods of each may open connections to
     /// the ports of those services, and nothing else in the namespace: every

@@ -107,7 +107,8 @@ fn maps_merge_lists_replace_and_null_removes_through_a_chain() {
     assert_eq!(api.replicas, Some(3));
     let env: Vec<(&str, &str)> = api.env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     assert_eq!(env, [("LOG_LEVEL", "debug"), ("FEATURE", "on")], "inherited keys first");
-    let redis = match qa.infrastructure.redis.as_ref().expect("redis") {
+    let redis_type = platc_spec::names::TypeName::new("redis").expect("a type name");
+    let redis = match qa.infrastructure.for_type(&redis_type).expect("redis") {
         platc_spec::model::Provider::Helm(helm) => helm,
         other @ platc_spec::model::Provider::External(_) => panic!("{other:?}"),
     };

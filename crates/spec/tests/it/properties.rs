@@ -179,6 +179,7 @@ fn from_str(kind: FileKind, text: &str) -> Result<(), Vec<Diagnostic>> {
     match kind {
         FileKind::Service => service_from_str(text).map(drop),
         FileKind::Environment => environment_from_str(text).map(drop),
+        FileKind::Type => platc_spec::load::type_from_str(text).map(drop),
         FileKind::Platform => unreachable!("platform files are loaded with load_dir only"),
     }
 }
@@ -229,7 +230,7 @@ fn failure_is_reported(failure: &LoadFailure, file: &str) -> Result<(), TestCase
 #[test]
 fn arbitrary_text_is_loaded_or_described() {
     check(512, &text(), |text| {
-        for kind in [FileKind::Service, FileKind::Environment] {
+        for kind in [FileKind::Service, FileKind::Environment, FileKind::Type] {
             if let Err(diagnostics) = from_str(kind, &text) {
                 described(&diagnostics)?;
                 located_in(&diagnostics, &text)?;
