@@ -82,9 +82,11 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     }
     let work = tempfile::tempdir().context("cannot create a temporary directory")?;
     let labels: Vec<&str> = args.versus.iter().map(|name| label(name)).collect();
+    let baseline_column = if args.baseline.is_some() { " platc (baseline) |" } else { "" };
     let mut table = format!(
-        "| N services | platc | floor | {} | fastest peer ÷ platc | platc ÷ floor | load average |\n|---|---|---|{}---|---|---|\n",
+        "| N services | platc |{baseline_column} floor | {} | fastest peer ÷ platc | platc ÷ floor | load average |\n|---|---|{}---|{}---|---|---|\n",
         labels.join(" | "),
+        if args.baseline.is_some() { "---|" } else { "" },
         "---|".repeat(labels.len()),
     );
     let mut details = String::new();
@@ -106,15 +108,26 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
             }
         }
         let root_arg = root.to_string_lossy().into_owned();
+        let platc_args: Vec<String> =
+            ["--root", &root_arg, "render", "production", "--kinds", &PEER_KINDS.join(",")]
+                .map(str::to_owned)
+                .to_vec();
         let mut contenders = vec![Contender {
             name: "platc",
             program: exe.clone(),
-            args: ["--root", &root_arg, "render", "production", "--kinds", &PEER_KINDS.join(",")]
-                .map(str::to_owned)
-                .to_vec(),
+            args: platc_args.clone(),
             dir: home.clone(),
             times: Vec::new(),
         }];
+        if let Some(baseline) = &args.baseline {
+            contenders.push(Contender {
+                name: "baseline",
+                program: baseline.clone(),
+                args: platc_args,
+                dir: home.clone(),
+                times: Vec::new(),
+            });
+        }
         let floor = home.join("limit/target/release/limit");
         if floor.is_file() {
             contenders.push(contender("floor", floor, &[inputs.join("rust")], &home));
@@ -140,16 +153,17 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         let median = |name: &str| contenders.iter().find(|c| c.name == name).map(Contender::median);
         let platc = median("platc").unwrap_or_default();
         let floor = median("floor");
-        let peers: Vec<&Contender> =
-            contenders.iter().filter(|c| c.name != "platc" && c.name != "floor").collect();
+        let peers: Vec<&Contender> = contenders
+            .iter()
+            .filter(|c| !matches!(c.name, "platc" | "baseline" | "floor"))
+            .collect();
         let fastest = peers.iter().min_by_key(|c| c.median());
         let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
-        let _ = write!(
-            table,
-            "| {n} | {} | {} |",
-            secs(platc),
-            floor.map_or_else(|| "not run".to_owned(), secs)
-        );
+        let _ = write!(table, "| {n} | {} |", secs(platc));
+        if let Some(baseline) = median("baseline") {
+            let _ = write!(table, " {} |", secs(baseline));
+        }
+        let _ = write!(table, " {} |", floor.map_or_else(|| "not run".to_owned(), secs));
         for label in &labels {
             let time = peers.iter().find(|c| c.name == *label).map(|c| c.median());
             let _ = write!(table, " {} |", time.map_or_else(|| "not run".to_owned(), secs));

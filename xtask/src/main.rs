@@ -75,6 +75,10 @@ pub struct BenchArgs {
     /// jsonnet, dhall.
     #[arg(long, value_delimiter = ',', default_values_t = ["kcl".to_owned(), "cdk8s".to_owned()])]
     pub versus: Vec<String>,
+    /// Another platc binary (an earlier build) to time in the same rounds
+    /// (`--interleaved`), for figures before and after a change.
+    #[arg(long, value_name = "PATH")]
+    pub baseline: Option<PathBuf>,
     /// The peer benchmark's directory (`--interleaved`): its `gen.py` writes
     /// each tool's input; the tools are those its `install.sh` installed
     /// into `BENCH_HOME` (default `~/.cache/platc-bench`).
