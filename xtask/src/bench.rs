@@ -23,6 +23,9 @@ use crate::{BenchArgs, GenerateArgs, PeakArgs};
 
 /// Measures every size `args` names and prints the table on stdout.
 pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
+    if args.interleaved {
+        return crate::interleaved::run(args);
+    }
     let exe = match &args.platc {
         Some(path) => path.clone(),
         None => build_platc()?,
@@ -31,7 +34,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     let mut table = String::from(
         "| N services | objects | load + validate | render production | render --all | write golden (new) | write golden (unchanged) | diff unchanged | diff 1% changed | `render production` (process) | `render --all --out` (process) | `diff` (process) | peak memory: render | peak memory: `diff` |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
     );
-    for &n in &args.sizes {
+    for n in args.sizes() {
         let root = work.path().join(format!("platform-{n}"));
         crate::generate::run(&GenerateArgs { services: n, out: root.clone(), peers: args.peers })?;
         let row = measure(&exe, &root, n, args.runs, args.peers)?;
@@ -44,7 +47,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
 
 /// Builds the release `platc` (the binary users run) and returns its path,
 /// beside this program's in the same target directory.
-fn build_platc() -> anyhow::Result<PathBuf> {
+pub(crate) fn build_platc() -> anyhow::Result<PathBuf> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
         .args(["build", "--release", "--locked", "-p", "platc"])
@@ -62,7 +65,7 @@ fn build_platc() -> anyhow::Result<PathBuf> {
 }
 
 /// The kinds the peer benchmark renders; the rest is filtered out in `--peers` mode.
-const PEER_KINDS: [&str; 4] = ["Deployment", "Service", "ConfigMap", "IngressRoute"];
+pub(crate) const PEER_KINDS: [&str; 4] = ["Deployment", "Service", "ConfigMap", "IngressRoute"];
 
 fn measure(exe: &Path, root: &Path, n: usize, runs: usize, peers: bool) -> anyhow::Result<String> {
     let load = median(runs, || {
@@ -122,12 +125,14 @@ fn measure(exe: &Path, root: &Path, n: usize, runs: usize, peers: bool) -> anyho
     let process_diff = median(runs, || child(exe, &["--root", &root_arg, "diff", "--stat"]))?;
     // Peak memory of the render (`--peers`: one environment printed, else
     // every environment written) and of a diff of every environment.
+    let strings = |args: &[&str]| args.iter().map(|&a| a.to_owned()).collect::<Vec<_>>();
+    let here = Path::new(".");
     let peak_render = if peers {
-        peak(exe, &render_one)?
+        peak(exe, &strings(&render_one), here)?
     } else {
-        peak(exe, &["--root", &root_arg, "render", "--all", "--out", &out_dir])?
+        peak(exe, &strings(&["--root", &root_arg, "render", "--all", "--out", &out_dir]), here)?
     };
-    let peak_diff = peak(exe, &["--root", &root_arg, "diff", "--stat"])?;
+    let peak_diff = peak(exe, &strings(&["--root", &root_arg, "diff", "--stat"]), here)?;
     let mb =
         |peak: Option<u64>| peak.map_or_else(|| "?".to_owned(), |kb| format!("{} MB", kb / 1024));
 
@@ -169,7 +174,7 @@ fn diff_against(
     Ok(())
 }
 
-/// Runs platc with stdout discarded; fails unless it exits 0 or 1.
+/// Runs a program (platc) with stdout discarded; fails unless it exits 0 or 1.
 fn child(exe: &Path, args: &[&str]) -> anyhow::Result<()> {
     let output = Command::new(exe)
         .args(args)
@@ -179,23 +184,29 @@ fn child(exe: &Path, args: &[&str]) -> anyhow::Result<()> {
         .output()
         .context("cannot run platc")?;
     if !matches!(output.status.code(), Some(0 | 1)) {
-        bail!("platc {} failed: {}", args.join(" "), String::from_utf8_lossy(&output.stderr));
+        bail!(
+            "{} {} failed: {}",
+            exe.display(),
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
     Ok(())
 }
 
-/// The peak memory of one platc run in KiB, measured by `xtask peak`.
-fn peak(exe: &Path, args: &[&str]) -> anyhow::Result<Option<u64>> {
+/// The peak memory in KiB of one run of `program` in `dir`, measured by `xtask peak`.
+pub(crate) fn peak(program: &Path, args: &[String], dir: &Path) -> anyhow::Result<Option<u64>> {
     let here = std::env::current_exe().context("cannot find the xtask binary")?;
     let output = Command::new(here)
         .arg("peak")
-        .arg(exe)
+        .arg(program)
         .args(args)
+        .current_dir(dir)
         .stderr(Stdio::inherit())
         .output()
         .context("cannot run xtask peak")?;
     if !output.status.success() {
-        bail!("platc {} failed", args.join(" "));
+        bail!("{} {} failed", program.display(), args.join(" "));
     }
     Ok(String::from_utf8_lossy(&output.stdout).trim().parse().ok())
 }

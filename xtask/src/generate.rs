@@ -85,6 +85,7 @@ resources:
 replicas: 2
 routes:
   - host: "{name}.{{{{ environment.domain }}}}"
+calls: [svc-{next}]
 "#
         );
         files.push((format!("services/{name}.yaml"), text));
@@ -100,7 +101,7 @@ pub fn realistic(services: usize) -> Vec<(String, String)> {
     let mut staging_overrides = String::new();
     for i in 0..services {
         let name = format!("svc-{i}");
-        let (kind, text) = service(i, &name);
+        let (kind, text) = service(i, &name, services.clamp(1, 13));
         files.push((format!("services/{name}.yaml"), text));
         if kind == "web" && i.is_multiple_of(10) {
             let _ = write!(
@@ -133,8 +134,9 @@ pub fn realistic(services: usize) -> Vec<(String, String)> {
     files
 }
 
-/// One service: mostly web services, then workers, cronjobs and jobs.
-fn service(i: usize, name: &str) -> (&'static str, String) {
+/// One service: mostly web services, then workers, cronjobs and jobs. It
+/// calls two of the first `web` services, which are all web services.
+fn service(i: usize, name: &str, web: usize) -> (&'static str, String) {
     let kind = match i % 20 {
         0..=12 => "web",
         13..=17 => "worker",
@@ -142,6 +144,10 @@ fn service(i: usize, name: &str) -> (&'static str, String) {
         _ => "job",
     };
     let mut text = format!("name: {name}\nkind: {kind}\nimage: ghcr.io/acme/{name}\n");
+    // The services it names in its variables and files (all web services),
+    // declared so the NetworkPolicies admit the connections.
+    let (upstream, configured) = ((i + 1) % web, (i + 3) % web);
+    let _ = writeln!(text, "calls: [svc-{upstream}, svc-{configured}]");
     if kind == "web" {
         text.push_str(
             "ports:\n  - name: http\n    port: 8080\n  - name: metrics\n    port: 9090\n",
@@ -149,8 +155,7 @@ fn service(i: usize, name: &str) -> (&'static str, String) {
     }
     let _ = write!(
         text,
-        "env:\n  LOG_LEVEL: info\n  SERVICE_NAME: {name}\n  PUBLIC_URL: \"https://{name}.{{{{ environment.domain }}}}\"\n  UPSTREAM: http://svc-{}:8080\n",
-        (i + 1) % 13
+        "env:\n  LOG_LEVEL: info\n  SERVICE_NAME: {name}\n  PUBLIC_URL: \"https://{name}.{{{{ environment.domain }}}}\"\n  UPSTREAM: http://svc-{upstream}:8080\n"
     );
     if i.is_multiple_of(3) {
         text.push_str("secrets:\n  API_KEY: {secret: partner-keys, key: api-key}\n");
@@ -175,8 +180,7 @@ fn service(i: usize, name: &str) -> (&'static str, String) {
     if i.is_multiple_of(4) {
         let _ = write!(
             text,
-            "files:\n  - path: /etc/{name}/config.yaml\n    content: |\n      service: {name}\n      environment: {{{{ environment.name }}}}\n      upstreams: [svc-{}]\n",
-            (i + 3) % 13
+            "files:\n  - path: /etc/{name}/config.yaml\n    content: |\n      service: {name}\n      environment: {{{{ environment.name }}}}\n      upstreams: [svc-{configured}]\n"
         );
     }
     match kind {
@@ -256,6 +260,10 @@ ingress:
   proxyProtocol: true
   replicas: 3
   tls: {certResolver: letsencrypt, minVersion: VersionTLS12}
+  values:
+    certificatesResolvers:
+      letsencrypt:
+        acme: {email: ops@bench.example, storage: /data/acme.json, tlsChallenge: {}}
 secretStore: {name: aws-secrets-manager, prefix: bench/production/}
 infrastructure:
   postgres: {provider: external, host: main.cluster-1.eu-central-1.rds.amazonaws.com}
@@ -269,17 +277,27 @@ infrastructure:
 mod tests {
     use super::*;
 
-    /// Both shapes load and render, so the benchmark measures real work.
+    /// Both shapes load and render without a warning, so the benchmark
+    /// measures real work and not the printing of diagnostics.
     #[test]
     fn generated_platforms_load_and_render() {
-        for peers in [false, true] {
+        for (peers, services) in [(false, 40), (true, 40), (false, 5)] {
             let tmp = tempfile::tempdir().expect("tmp");
             let out = tmp.path().join("platform");
-            run(&GenerateArgs { services: 40, out: out.clone(), peers }).expect("writes");
+            run(&GenerateArgs { services, out: out.clone(), peers }).expect("writes");
             let loaded = platc_spec::load_dir(&out).expect("the generated platform loads");
-            assert_eq!(loaded.platform.services.len(), 40);
-            let tree = platc_render::render_all_tree(&loaded.platform).expect("renders");
-            assert!(tree.len() > 40 * 4, "peers: {peers}, {} files", tree.len());
+            assert_eq!(loaded.platform.services.len(), services);
+            assert!(loaded.warnings.is_empty(), "peers: {peers}, {:?}", loaded.warnings);
+            let names: Vec<&str> =
+                loaded.platform.environments.iter().map(|e| e.name.as_str()).collect();
+            let rendered = platc_render::render_environments(&loaded.platform, &names, |_| true)
+                .expect("renders");
+            assert!(rendered.warnings.is_empty(), "peers: {peers}, {:?}", rendered.warnings);
+            assert!(
+                rendered.tree.len() > services * 4,
+                "peers: {peers}, {} files",
+                rendered.tree.len()
+            );
         }
     }
 }

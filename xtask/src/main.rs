@@ -4,10 +4,12 @@
 //!
 //! - `generate`: write a synthetic platform of N services.
 //! - `bench`: measure the pipeline on generated platforms and print a table
-//!   (`BENCHMARKS.md` says how to read it).
+//!   (`BENCHMARKS.md` says how to read it); `bench --interleaved` compares
+//!   platc with the serde floor and the peers, round by round.
 
 mod bench;
 mod generate;
+mod interleaved;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -50,8 +52,9 @@ pub struct GenerateArgs {
 /// What `bench` measures.
 #[derive(Debug, Args)]
 pub struct BenchArgs {
-    /// Platform sizes, in services.
-    #[arg(long, value_delimiter = ',', default_values_t = [25, 1000, 5000])]
+    /// Platform sizes, in services [default: 25,1000,5000; with
+    /// `--interleaved` 1000,5000].
+    #[arg(long, value_delimiter = ',')]
     pub sizes: Vec<usize>,
     /// Timed runs per figure (after one warm-up); the median is reported.
     #[arg(long, default_value_t = 5)]
@@ -63,6 +66,36 @@ pub struct BenchArgs {
     /// build, built first.
     #[arg(long, value_name = "PATH")]
     pub platc: Option<PathBuf>,
+    /// Compare platc with the serde floor and the peers on the peers'
+    /// workload instead, whole processes taking turns round by round
+    /// (`--runs` rounds after a warm-up; `--sizes` defaults to 1000,5000).
+    #[arg(long)]
+    pub interleaved: bool,
+    /// The peers to compare with (`--interleaved`): kcl, cdk8s, go-jsonnet,
+    /// jsonnet, dhall.
+    #[arg(long, value_delimiter = ',', default_values_t = ["kcl".to_owned(), "cdk8s".to_owned()])]
+    pub versus: Vec<String>,
+    /// Another platc binary (an earlier build) to time in the same rounds
+    /// (`--interleaved`), for figures before and after a change.
+    #[arg(long, value_name = "PATH")]
+    pub baseline: Option<PathBuf>,
+    /// The peer benchmark's directory (`--interleaved`): its `gen.py` writes
+    /// each tool's input; the tools are those its `install.sh` installed
+    /// into `BENCH_HOME` (default `~/.cache/platc-bench`).
+    #[arg(long, value_name = "DIR", default_value = "../shared/bench")]
+    pub peer_bench: PathBuf,
+}
+
+impl BenchArgs {
+    /// The sizes asked for, or those of the mode.
+    #[must_use]
+    pub fn sizes(&self) -> Vec<usize> {
+        match (self.sizes.is_empty(), self.interleaved) {
+            (false, _) => self.sizes.clone(),
+            (true, false) => vec![25, 1000, 5000],
+            (true, true) => vec![1000, 5000],
+        }
+    }
 }
 
 /// The run `peak` measures.

@@ -55,6 +55,17 @@ fn main() -> ExitCode {
     };
     let style = Style::new(cli.global.color, verbosity);
     let root = cli.global.root.clone();
+    if matches!(
+        cli.command,
+        Command::Render(_)
+            | Command::Golden(_)
+            | Command::Diff(_)
+            | Command::Check(_)
+            | Command::Promote(_)
+    ) {
+        // What rendering builds on first use is built while the model loads.
+        std::thread::spawn(platc_render::prepare);
+    }
     let result = match cli.command {
         Command::Render(args) => commands::render::run(&root, &args, style),
         Command::Golden(args) => commands::golden::run(&root, &args, style),

@@ -24,6 +24,12 @@ key_lists! {
     "metallb" @ "0.16.1",
 }
 
+/// Parses the recorded key lists now rather than at the first values
+/// checked (see [`crate::prepare`]).
+pub fn prepare() {
+    LazyLock::force(&LISTS);
+}
+
 /// The recorded keys of the component chart `chart` at `version`, if platc
 /// recorded that version.
 #[must_use]

@@ -25,28 +25,13 @@ use std::path::{Path, PathBuf};
 use platc_spec::Code;
 use platc_spec::Diagnostic;
 use platc_spec::file::{Durability, ReplaceError};
-use serde::Serialize;
 
 /// Where the ApplySet parent goes in an environment's tree (see [`crate::applyset`]).
 pub const APPLYSET_PATH: &str = "applyset.yaml";
 /// Where the helmfile goes in an environment's tree.
 pub const HELMFILE_PATH: &str = "helmfile.yaml";
 
-/// Serializes one value as a YAML document, the way every output file is written:
-/// two-space indentation, lists flush with their key (as kubectl prints them),
-/// literal blocks for multi-line strings, no folding of long lines, and
-/// quoting of every string a YAML 1.1 reader would take for something else.
-pub fn to_yaml<T: Serialize>(value: &T) -> Result<String, serde_saphyr::SerializeError> {
-    let options = serde_saphyr::ser_options! {
-        indent_step: 2,
-        compact_list_indent: true,
-        prefer_block_scalars: true,
-        folded_wrap_chars: usize::MAX,
-    };
-    let mut out = String::new();
-    serde_saphyr::to_fmt_writer_with_options(&mut out, value, options)?;
-    Ok(out)
-}
+pub use crate::yaml::to_yaml;
 
 /// The error of a value that cannot be serialized; `what` names the value.
 pub fn serialize_error(what: &str, error: &dyn std::fmt::Display) -> Diagnostic {

@@ -43,6 +43,7 @@ pub mod secrets;
 pub mod template;
 pub mod validate;
 pub mod workload;
+pub mod yaml;
 
 use platc_spec::Code;
 use platc_spec::names::{EnvName, NamespaceName};
@@ -103,6 +104,18 @@ pub struct RenderedFiles {
     pub tree: Tree,
     /// Problems that did not stop compilation.
     pub warnings: Vec<Diagnostic>,
+}
+
+/// Builds now what rendering otherwise builds when it first needs it: the
+/// credential formats values are checked against, the host pattern of the
+/// reachability checks, the recorded chart key lists. Calling it is
+/// optional and changes no output; a caller that loads the model first can
+/// call it on another thread meanwhile, so a short render does not wait
+/// for them.
+pub fn prepare() {
+    plaintext::prepare();
+    resolve::prepare();
+    charts::prepare();
 }
 
 /// An object's path and YAML.
@@ -207,7 +220,7 @@ fn compile<T: Send>(
     environment: &str,
     take: impl Fn(Vec<Placed>) -> Result<T, Diagnostic> + Sync,
 ) -> Result<Compiled<T>, Vec<Diagnostic>> {
-    let (resolved, diagnostics) = checked(platform, environment)?;
+    let (mut resolved, diagnostics) = checked(platform, environment)?;
 
     let mut shared = Vec::new();
     platform::build(&resolved, &mut shared);
@@ -231,18 +244,22 @@ fn compile<T: Send>(
     }
     // Services are independent: build them on every core, and hand each
     // batch over right away, so a caller that only wants text never holds
-    // every typed object at once.
-    let services: Vec<&resolved::ResolvedService> =
-        resolved.services.iter().chain(&resolved.maintenance).collect();
-    let built = platc_spec::parallel::map(&services, |service| {
+    // every typed object at once. Each resolved service is dropped once it
+    // is built (builders read only the service they build and the
+    // environment's own settings), so its memory goes as the text grows.
+    let mut services = std::mem::take(&mut resolved.services);
+    services.extend(resolved.maintenance.take());
+    let env = &resolved;
+    let built = platc_spec::parallel::map_owned(services, |service| {
         let mut objects = Vec::new();
-        workload::build(&resolved, service, &mut objects)?;
-        network::build(&resolved, service, &mut objects);
-        network::build_policy(&resolved, service, &mut objects);
-        config::build(&resolved, service, &mut objects);
-        scaling::build(&resolved, service, &mut objects);
-        ingress::build(&resolved, service, &mut objects);
-        let found = patch::apply(&resolved, &mut objects)?;
+        workload::build(env, &service, &mut objects)?;
+        network::build(env, &service, &mut objects);
+        network::build_policy(env, &service, &mut objects);
+        config::build(env, &service, &mut objects);
+        scaling::build(env, &service, &mut objects);
+        ingress::build(env, &service, &mut objects);
+        drop(service);
+        let found = patch::apply(env, &mut objects)?;
         let members = applyset::Members::of(&objects, |_| true);
         Ok((take(objects)?, members, found))
     });

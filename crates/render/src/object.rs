@@ -153,6 +153,15 @@ macro_rules! objects {
             }
         }
 
+        /// An object serializes as the Kubernetes object it holds.
+        impl Serialize for Object {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    $(Self::$variant(o) => o.serialize(serializer),)*
+                }
+            }
+        }
+
         $(
             impl From<$ty> for Object {
                 fn from(object: $ty) -> Self {

@@ -95,6 +95,12 @@ static COMPILED: LazyLock<Formats> = LazyLock::new(|| {
     }
 });
 
+/// Compiles the credential formats now rather than at the first value
+/// checked (see [`crate::prepare`]).
+pub fn prepare() {
+    LazyLock::force(&COMPILED);
+}
+
 /// The rules of `credentials/formats.txt` as (id, regex).
 fn rules() -> Vec<(&'static str, &'static str)> {
     FORMATS

@@ -487,7 +487,9 @@ fn model_files(
             files.push((entry.path(), relative));
         }
     }
-    files.sort();
+    // By file name: every path is in the same directory, and comparing
+    // whole paths component by component is slow for thousands of files.
+    files.sort_unstable_by(|(a, _), (b, _)| a.file_name().cmp(&b.file_name()));
     let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
     files.retain(|(_, relative)| {
         let stem = file_stem(relative);
@@ -610,10 +612,13 @@ fn check_file<T: DeserializeOwned>(
     let shown = display_path(&relative);
     let fast = json.filter(|value| schema::is_valid(kind, value));
     let (source, value, mut found) = if let Some(json) = fast {
-        let source = SourceFile::new(relative, text);
-        match deserialize_json::<T>(json) {
-            Ok(value) => (source, Some(value), Vec::new()),
-            Err(diagnostic) => (source, None, vec![diagnostic]),
+        let again = || {
+            serde_saphyr::from_str_with_options::<serde_json::Value>(&text, parse_options())
+                .unwrap_or_default()
+        };
+        match deserialize_json::<T>(json, again) {
+            Ok(value) => (SourceFile::new(relative, text), Some(value), Vec::new()),
+            Err(diagnostic) => (SourceFile::new(relative, text), None, vec![diagnostic]),
         }
     } else {
         let (root, mut found) = parse_document(&text, kind);
@@ -647,11 +652,20 @@ fn place(diagnostic: &mut Diagnostic, shown: &str, root: Option<&Node>, origin: 
 /// Deserializes a schema-valid document into its model type; what the schema
 /// cannot express (a newtype's rule) is reported at its pointer.
 fn deserialize<T: DeserializeOwned>(root: &Node) -> Result<T, Diagnostic> {
-    deserialize_json(root.to_json())
+    deserialize_json(root.to_json(), || root.to_json())
 }
 
-fn deserialize_json<T: DeserializeOwned>(json: serde_json::Value) -> Result<T, Diagnostic> {
-    serde_path_to_error::deserialize::<_, T>(json).map_err(|error| {
+/// Deserializes a schema-valid document. The common case, a document that
+/// deserializes, goes straight through; only a failure is traced again
+/// through the document (`again` makes it anew) to name where it failed.
+fn deserialize_json<T: DeserializeOwned>(
+    json: serde_json::Value,
+    again: impl FnOnce() -> serde_json::Value,
+) -> Result<T, Diagnostic> {
+    if let Ok(value) = serde_json::from_value::<T>(json) {
+        return Ok(value);
+    }
+    serde_path_to_error::deserialize::<_, T>(again()).map_err(|error| {
         let pointer = path_to_pointer(error.path());
         Diagnostic::error(Code::SpecInvalidValue, error.into_inner().to_string())
             .at_pointer(pointer)
@@ -985,7 +999,7 @@ fn check_merged(merged: &Merged) -> (Option<Environment>, Vec<Diagnostic>) {
     if !schema::is_valid(FileKind::Environment, &json) {
         return (None, schema::validate(FileKind::Environment, &json));
     }
-    match deserialize_json::<Environment>(json) {
+    match deserialize_json::<Environment>(json, || merged.root.to_json()) {
         Ok(environment) => (Some(environment), Vec::new()),
         Err(diagnostic) => (None, vec![diagnostic]),
     }

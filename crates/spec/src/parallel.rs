@@ -12,6 +12,12 @@ pub fn map<'a, I: Sync, O: Send>(items: &'a [I], f: impl Fn(&'a I) -> O + Sync +
     items.par_iter().map(f).collect()
 }
 
+/// Like [`map`], but `f` takes each item, which is dropped as soon as it is
+/// done with rather than when every item is.
+pub fn map_owned<I: Send, O: Send>(items: Vec<I>, f: impl Fn(I) -> O + Sync + Send) -> Vec<O> {
+    items.into_par_iter().map(f).collect()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -19,5 +25,7 @@ mod tests {
         let items: Vec<u32> = (0..10_000).collect();
         let squares = super::map(&items, |n| u64::from(*n) * u64::from(*n));
         assert!(squares.iter().enumerate().all(|(i, s)| *s == (i as u64) * (i as u64)));
+        let owned = super::map_owned(items, |n| u64::from(n) * u64::from(n));
+        assert_eq!(owned, squares);
     }
 }

@@ -16,7 +16,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::Context as _;
-use platc_render::{Object, Tree, WriteSummary, render_environments, write_tree};
+use platc_render::{Object, Tree, WriteSummary, render_environments, render_files, write_tree};
 use platc_spec::load::abstract_environment;
 use platc_spec::names::EnvName;
 use platc_spec::{Diagnostic, Loaded, Sources, load_dir};
@@ -109,6 +109,46 @@ pub fn render_tree_of_kinds(
                 report_located(rendered.warnings, &loaded.sources, style);
             }
             Some((rendered.environments, rendered.tree))
+        }
+        Err(errors) => {
+            report_located(errors, &loaded.sources, style);
+            None
+        }
+    }
+}
+
+/// One environment's tree, its paths relative to the environment (not
+/// below its name, as [`render_tree_of_kinds`] nests them), keeping only
+/// objects of `kinds` when any are given; warnings printed. On errors,
+/// prints them and returns `None`.
+pub fn render_one_of_kinds(
+    loaded: &Loaded,
+    environment: &str,
+    kinds: &[&str],
+    style: Style,
+) -> Option<(EnvName, Tree)> {
+    let name = environment_name(environment);
+    if let Some(problem) = abstract_environment(&loaded.sources, &name) {
+        report(&[problem], &loaded.sources, style);
+        return None;
+    }
+    let keep = |object: &Object| kinds.is_empty() || kinds.contains(&object.kind());
+    let start = Instant::now();
+    match render_files(&loaded.platform, &name, keep) {
+        Ok(rendered) => {
+            detail(
+                style,
+                &format!(
+                    "rendered {} ({} files) in {}",
+                    rendered.environment,
+                    rendered.tree.len(),
+                    elapsed_ms(start)
+                ),
+            );
+            if !rendered.warnings.is_empty() {
+                report_located(rendered.warnings, &loaded.sources, style);
+            }
+            Some((rendered.environment, rendered.tree))
         }
         Err(errors) => {
             report_located(errors, &loaded.sources, style);

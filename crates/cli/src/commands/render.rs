@@ -6,7 +6,7 @@ use platc_render::emit::is_manifest;
 use platc_render::object::parse_kinds;
 use platc_spec::Sources;
 
-use super::{load, render_tree_of_kinds, write_out};
+use super::{load, render_one_of_kinds, render_tree_of_kinds, write_out};
 use crate::Outcome;
 use crate::args::RenderArgs;
 use crate::output::{Style, print_documents, report};
@@ -21,19 +21,18 @@ pub fn run(root: &Path, args: &RenderArgs, style: Style) -> anyhow::Result<Outco
         }
     };
     let Some(loaded) = load(root, style) else { return Ok(Outcome::BadInput) };
-    let environment = if args.all { None } else { args.environment.as_deref() };
-    let Some((environments, tree)) = render_tree_of_kinds(&loaded, environment, &kinds, style)
-    else {
+    // One environment is written or printed on its own, its tree not nested
+    // below its name; `--all` keeps one directory per environment.
+    let rendered = match (args.all, args.environment.as_deref()) {
+        (false, Some(environment)) => render_one_of_kinds(&loaded, environment, &kinds, style)
+            .map(|(environment, tree)| (vec![environment], tree)),
+        _ => render_tree_of_kinds(&loaded, None, &kinds, style),
+    };
+    let Some((environments, tree)) = rendered else {
         return Ok(Outcome::BadInput);
     };
     // Only the text is needed from here on.
     drop(loaded);
-    // One environment is written or printed on its own; `--all` keeps one
-    // directory per environment.
-    let tree = match (args.all, environments.first()) {
-        (false, Some(only)) => tree.into_subtree(only.as_str()),
-        _ => tree,
-    };
     if let Some(dir) = &args.out {
         write_out(&tree, dir, style)?;
     } else if args.all {

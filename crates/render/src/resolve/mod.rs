@@ -44,6 +44,7 @@ use crate::object::Owner;
 use crate::resolved::{Backend, ResolvedEnvironment, ResolvedPatch};
 
 pub use ingress::{TraefikRelease, traefik_generation, traefik_release};
+pub(crate) use reach::prepare;
 
 /// Resolves every service of `platform` against `environment`. Returns every
 /// problem found, not only the first.

@@ -7,10 +7,10 @@
 //! the destinations of its `egress` entries. Everything else between pods is
 //! refused by the namespace's default-deny policy.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use platc_spec::model::{Provider, Service};
-use platc_spec::names::ServiceName;
+use platc_spec::names::{DependencyName, ServiceName};
 
 use super::dependencies::Provided;
 use crate::resolved::{
@@ -30,25 +30,40 @@ pub(super) fn resolve(
     let mut all: Vec<&ResolvedService> = services.iter().collect();
     all.extend(maintenance.as_deref());
     let routed = routed_ports(&all, shared);
+    // Lookups by name, built once (the first of a name wins, as a search
+    // in order would find it): a platform has thousands of services.
+    let mut by_name: BTreeMap<&ServiceName, &ResolvedService> = BTreeMap::new();
+    for service in services.iter() {
+        by_name.entry(&service.name).or_insert(service);
+    }
     let ports_of = |name: &ServiceName| -> Vec<(u16, &'static str)> {
-        services
-            .iter()
-            .find(|s| &s.name == name)
+        by_name
+            .get(name)
             .map(|s| s.ports.iter().map(|p| (p.container_port, p.protocol)).collect())
             .unwrap_or_default()
     };
+    let mut callers_of: BTreeMap<&ServiceName, Vec<&ServiceName>> = BTreeMap::new();
+    for caller in model {
+        for callee in &caller.calls {
+            callers_of.entry(callee).or_default().push(&caller.name);
+        }
+    }
+    let mut dependencies: BTreeMap<&DependencyName, &Provided<'_>> = BTreeMap::new();
+    for dependency in provided {
+        dependencies.entry(&dependency.name).or_insert(dependency);
+    }
 
     let mut access: Vec<NetworkAccess> = Vec::with_capacity(services.len());
     for (service, resolved) in model.iter().zip(services.iter()) {
         let mut network = NetworkAccess::default();
-        if let Some((_, ports)) = routed.iter().find(|(name, _)| name == resolved.name.as_str()) {
+        if let Some(ports) = routed.get(resolved.name.as_str()) {
             network
                 .ingress
                 .push(IngressRule { from: Peer::Ingress, ports: ports.iter().copied().collect() });
         }
         // Callers, in name order.
         let mut callers: Vec<&ServiceName> =
-            model.iter().filter(|s| s.calls.contains(&service.name)).map(|s| &s.name).collect();
+            callers_of.get(&service.name).cloned().unwrap_or_default();
         callers.sort();
         callers.dedup();
         let own_ports: Vec<(u16, &'static str)> =
@@ -76,7 +91,7 @@ pub(super) fn resolve(
             }
         }
         for name in service.uses.keys() {
-            let Some(dependency) = provided.iter().find(|d| &d.name == name) else {
+            let Some(dependency) = dependencies.get(name) else {
                 continue;
             };
             let to = match dependency.provider {
@@ -109,9 +124,8 @@ pub(super) fn resolve(
     }
     if let Some(server) = maintenance {
         let ports = routed
-            .iter()
-            .find(|(name, _)| name == server.name.as_str())
-            .map(|(_, ports)| ports.iter().copied().collect::<Vec<_>>())
+            .get(server.name.as_str())
+            .map(|ports| ports.iter().copied().collect::<Vec<_>>())
             .unwrap_or_default();
         server.network = NetworkAccess {
             ingress: if ports.is_empty() {
@@ -131,8 +145,12 @@ pub(super) fn resolve(
 fn routed_ports(
     all: &[&ResolvedService],
     shared: &[ResolvedMiddleware],
-) -> Vec<(String, BTreeSet<(u16, &'static str)>)> {
-    let mut routed: Vec<(String, BTreeSet<(u16, &'static str)>)> = Vec::new();
+) -> BTreeMap<String, BTreeSet<(u16, &'static str)>> {
+    let mut by_name: BTreeMap<&str, &ResolvedService> = BTreeMap::new();
+    for service in all {
+        by_name.entry(service.name.as_str()).or_insert(service);
+    }
+    let mut routed: BTreeMap<String, BTreeSet<(u16, &'static str)>> = BTreeMap::new();
     let route_backends = all.iter().flat_map(|s| &s.routes).map(|route| &route.backend);
     let middleware_backends = all
         .iter()
@@ -140,21 +158,16 @@ fn routed_ports(
         .chain(shared)
         .filter_map(|middleware| middleware.backend.as_ref());
     for backend in route_backends.chain(middleware_backends) {
-        let Some(target) = all.iter().find(|s| s.name.as_str() == backend.service) else {
+        let Some(target) = by_name.get(backend.service.as_str()) else {
             continue;
         };
         let Some(port) = target.ports.iter().find(|p| p.service_port == backend.port) else {
             continue;
         };
-        match routed.iter_mut().find(|(name, _)| name == &backend.service) {
-            Some((_, ports)) => {
-                ports.insert((port.container_port, port.protocol));
-            }
-            None => routed.push((
-                backend.service.clone(),
-                BTreeSet::from([(port.container_port, port.protocol)]),
-            )),
-        }
+        routed
+            .entry(backend.service.clone())
+            .or_default()
+            .insert((port.container_port, port.protocol));
     }
     routed
 }

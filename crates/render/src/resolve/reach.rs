@@ -10,6 +10,7 @@
 //! DNS suffix (`auth.acme-shop`, `auth.acme-shop.svc.cluster.local`). Bare
 //! words are not taken for hosts: `MODE: storefront` names nothing.
 
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use platc_spec::model::{Environment, Provider, Service};
@@ -28,6 +29,12 @@ static HOST: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid pattern")
 });
+
+/// Compiles the host pattern now rather than at the first value checked
+/// (see [`crate::prepare`]).
+pub(crate) fn prepare() {
+    LazyLock::force(&HOST);
+}
 
 /// Something a value may name: a service of the platform or an in-cluster
 /// release.
@@ -89,11 +96,19 @@ pub(super) fn undeclared(
         }));
     }
 
-    let mut out = Vec::new();
-    for (service, resolved) in model.iter().zip(services) {
+    // By host, the first of a host winning, as a search in order would.
+    let mut by_host: BTreeMap<&str, &Target<'_>> = BTreeMap::new();
+    for target in &targets {
+        by_host.entry(target.host).or_insert(target);
+    }
+
+    // Services are checked on every core; their warnings come in service order.
+    let pairs: Vec<(&Service, &ResolvedService)> = model.iter().zip(services).collect();
+    let found = platc_spec::parallel::map(&pairs, |&(service, resolved)| {
+        let mut out = Vec::new();
         for (pointer, origin, text) in values(service, environment, resolved) {
             for reference in references(text, namespace.as_str()) {
-                let Some(target) = targets.iter().find(|t| t.host == reference.host) else {
+                let Some(&target) = by_host.get(reference.host) else {
                     continue;
                 };
                 if target.name == service.name.as_str() {
@@ -129,8 +144,9 @@ pub(super) fn undeclared(
                 }
             }
         }
-    }
-    out
+        out
+    });
+    found.into_iter().flatten().collect()
 }
 
 fn undeclared_diagnostic(

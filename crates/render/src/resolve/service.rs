@@ -56,7 +56,8 @@ pub(super) struct Scope<'a> {
 }
 
 impl Scope<'_> {
-    /// Resolves `service`, whose dependencies are among `dependencies`.
+    /// Resolves `service`, whose dependencies are among `dependencies` (in
+    /// name order, as [`super::dependencies::resolve`] gives them).
     /// `fixed` is the tag and image of a service whose image the environment
     /// does not choose (the maintenance server).
     pub fn resolve(
@@ -67,10 +68,13 @@ impl Scope<'_> {
         fixed: Option<(ImageTag, String)>,
     ) -> Result<(ResolvedService, Vec<Diagnostic>), Vec<Diagnostic>> {
         let Scope { platform, environment, .. } = *self;
+        // `dependencies` is in name order, one entry a name.
         let used: Vec<&Provided<'_>> = service
             .uses
             .keys()
-            .filter_map(|name| dependencies.iter().find(|d| &d.name == name))
+            .filter_map(|name| {
+                dependencies.binary_search_by(|d| d.name.cmp(name)).ok().map(|i| &dependencies[i])
+            })
             .collect();
         let mut diagnostics = Vec::new();
         let overrides = environment.overrides.get(&service.name);

@@ -25,6 +25,7 @@ mod routing;
 mod snapshots;
 mod traefik;
 mod types;
+mod yaml;
 
 use std::path::{Path, PathBuf};
 
