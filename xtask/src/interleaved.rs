@@ -62,6 +62,7 @@ impl Contender {
 const PEERS: &[&str] = &["kcl", "cdk8s", "go-jsonnet", "jsonnet", "dhall"];
 
 /// Runs the comparison at every size `args` names and prints the table.
+#[allow(clippy::too_many_lines, reason = "one measurement script: prepare, take turns, print")]
 pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     let exe = match &args.platc {
         Some(path) => path.clone(),

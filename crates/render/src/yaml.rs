@@ -306,14 +306,13 @@ struct Slot<'w> {
 }
 
 impl<'w> Slot<'w> {
-    fn integer(self, text: fmt::Arguments<'_>) -> Result {
+    fn integer(self, text: fmt::Arguments<'_>) {
         use fmt::Write as _;
         if let At::Value(_) = self.at {
             self.writer.out.push(' ');
         }
         let _ = self.writer.out.write_fmt(text);
         self.writer.out.push('\n');
-        Ok(())
     }
 
     /// A float, as serde-saphyr writes it alone.
@@ -349,19 +348,17 @@ impl Block<'_> {
     }
 
     /// After the last entry, or the empty form.
-    fn close(self, empty: &str) -> Result {
+    fn close(self, empty: &str) {
         if self.entries == 0 {
             self.writer.scalar(self.at, empty);
         }
-        Ok(())
     }
 
     /// The column of this mapping's keys.
     fn keys_at(&self) -> usize {
         match self.at {
             At::Root => 0,
-            At::Value(column) => column + 2,
-            At::Item(column) => column + 2,
+            At::Value(column) | At::Item(column) => column + 2,
         }
     }
 
@@ -417,34 +414,44 @@ impl<'w> ser::Serializer for Slot<'w> {
         Ok(())
     }
     fn serialize_i8(self, v: i8) -> Result {
-        self.integer(format_args!("{v}"))
+        self.integer(format_args!("{v}"));
+        Ok(())
     }
     fn serialize_i16(self, v: i16) -> Result {
-        self.integer(format_args!("{v}"))
+        self.integer(format_args!("{v}"));
+        Ok(())
     }
     fn serialize_i32(self, v: i32) -> Result {
-        self.integer(format_args!("{v}"))
+        self.integer(format_args!("{v}"));
+        Ok(())
     }
     fn serialize_i64(self, v: i64) -> Result {
-        self.integer(format_args!("{v}"))
+        self.integer(format_args!("{v}"));
+        Ok(())
     }
     fn serialize_i128(self, v: i128) -> Result {
-        self.integer(format_args!("{v}"))
+        self.integer(format_args!("{v}"));
+        Ok(())
     }
     fn serialize_u8(self, v: u8) -> Result {
-        self.integer(format_args!("{v}"))
+        self.integer(format_args!("{v}"));
+        Ok(())
     }
     fn serialize_u16(self, v: u16) -> Result {
-        self.integer(format_args!("{v}"))
+        self.integer(format_args!("{v}"));
+        Ok(())
     }
     fn serialize_u32(self, v: u32) -> Result {
-        self.integer(format_args!("{v}"))
+        self.integer(format_args!("{v}"));
+        Ok(())
     }
     fn serialize_u64(self, v: u64) -> Result {
-        self.integer(format_args!("{v}"))
+        self.integer(format_args!("{v}"));
+        Ok(())
     }
     fn serialize_u128(self, v: u128) -> Result {
-        self.integer(format_args!("{v}"))
+        self.integer(format_args!("{v}"));
+        Ok(())
     }
     fn serialize_f32(self, v: f32) -> Result {
         self.float(v)
@@ -544,7 +551,8 @@ impl ser::SerializeSeq for Block<'_> {
         self.item(value)
     }
     fn end(self) -> Result {
-        self.close("[]")
+        self.close("[]");
+        Ok(())
     }
 }
 
@@ -555,7 +563,8 @@ impl ser::SerializeTuple for Block<'_> {
         self.item(value)
     }
     fn end(self) -> Result {
-        self.close("[]")
+        self.close("[]");
+        Ok(())
     }
 }
 
@@ -566,7 +575,8 @@ impl ser::SerializeTupleStruct for Block<'_> {
         self.item(value)
     }
     fn end(self) -> Result {
-        self.close("[]")
+        self.close("[]");
+        Ok(())
     }
 }
 
@@ -580,7 +590,8 @@ impl ser::SerializeMap for Block<'_> {
         self.value(value)
     }
     fn end(self) -> Result {
-        self.close("{}")
+        self.close("{}");
+        Ok(())
     }
 }
 
@@ -592,7 +603,8 @@ impl ser::SerializeStruct for Block<'_> {
         self.value(value)
     }
     fn end(self) -> Result {
-        self.close("{}")
+        self.close("{}");
+        Ok(())
     }
 }
 

@@ -90,33 +90,7 @@ pub(super) fn resolve(
                 });
             }
         }
-        for name in service.uses.keys() {
-            let Some(dependency) = dependencies.get(name) else {
-                continue;
-            };
-            let to = match dependency.provider {
-                Provider::Helm(_) => Peer::Release(dependency.name.to_string()),
-                Provider::External(external) => match &external.cidr {
-                    Some(cidr) => Peer::Cidr(cidr_of(cidr.as_str())),
-                    None => Peer::Anywhere,
-                },
-            };
-            network.egress.push(EgressRule {
-                to,
-                ports: vec![(dependency.outputs.port, "TCP")],
-                note: format!("{} {}", dependency.definition.name, dependency.name),
-            });
-        }
-        for egress in &service.egress {
-            network.egress.push(EgressRule {
-                to: egress
-                    .cidr
-                    .as_ref()
-                    .map_or(Peer::Anywhere, |c| Peer::Cidr(cidr_of(c.as_str()))),
-                ports: vec![(egress.port, egress.protocol.as_str())],
-                note: format!("{}: {}", egress.to, egress.reason),
-            });
-        }
+        outbound(service, &dependencies, &mut network);
         access.push(network);
     }
     for (resolved, network) in services.iter_mut().zip(access) {
@@ -135,6 +109,39 @@ pub(super) fn resolve(
             },
             egress: Vec::new(),
         };
+    }
+}
+
+/// The egress of `service` to the dependencies it uses and to the outside
+/// destinations it declares.
+fn outbound(
+    service: &Service,
+    dependencies: &BTreeMap<&DependencyName, &Provided<'_>>,
+    network: &mut NetworkAccess,
+) {
+    for name in service.uses.keys() {
+        let Some(dependency) = dependencies.get(name) else {
+            continue;
+        };
+        let to = match dependency.provider {
+            Provider::Helm(_) => Peer::Release(dependency.name.to_string()),
+            Provider::External(external) => match &external.cidr {
+                Some(cidr) => Peer::Cidr(cidr_of(cidr.as_str())),
+                None => Peer::Anywhere,
+            },
+        };
+        network.egress.push(EgressRule {
+            to,
+            ports: vec![(dependency.outputs.port, "TCP")],
+            note: format!("{} {}", dependency.definition.name, dependency.name),
+        });
+    }
+    for egress in &service.egress {
+        network.egress.push(EgressRule {
+            to: egress.cidr.as_ref().map_or(Peer::Anywhere, |c| Peer::Cidr(cidr_of(c.as_str()))),
+            ports: vec![(egress.port, egress.protocol.as_str())],
+            note: format!("{}: {}", egress.to, egress.reason),
+        });
     }
 }
 
