@@ -173,20 +173,19 @@ fn applied<'a>(
     out
 }
 
-/// A route that redirects to `https://` in an environment without TLS sends
-/// every request to an address Traefik has no router for. The cause is the
-/// environment's: one warning, at the first route affected, listing the
-/// others.
-fn redirects_without_tls(platform: &Platform, environment: &Environment) -> Vec<Diagnostic> {
-    if environment.ingress.tls.is_some() {
-        return Vec::new();
-    }
+/// Every route middleware of the platform that applies a middleware for
+/// which `test` holds, itself or through a chain: where it is named
+/// (service and pointer), and the distinct names, in the order met.
+fn route_middlewares_where(
+    platform: &Platform,
+    test: impl Fn(&Middleware) -> bool,
+) -> (Vec<(Origin, String)>, Vec<&str>) {
     let mut places = Vec::new();
     let mut names: Vec<&str> = Vec::new();
     for service in &platform.services {
         for (index, route) in service.routes.iter().enumerate() {
             for (position, name) in route.middlewares.iter().enumerate() {
-                if applied(platform, service, name).iter().any(|m| m.redirects_to_https()) {
+                if applied(platform, service, name).into_iter().any(&test) {
                     places.push((
                         Origin::Service(service.name.clone()),
                         format!("/routes/{index}/middlewares/{position}"),
@@ -198,6 +197,18 @@ fn redirects_without_tls(platform: &Platform, environment: &Environment) -> Vec<
             }
         }
     }
+    (places, names)
+}
+
+/// A route that redirects to `https://` in an environment without TLS sends
+/// every request to an address Traefik has no router for. The cause is the
+/// environment's: one warning, at the first route affected, listing the
+/// others.
+fn redirects_without_tls(platform: &Platform, environment: &Environment) -> Vec<Diagnostic> {
+    if environment.ingress.tls.is_some() {
+        return Vec::new();
+    }
+    let (places, mut names) = route_middlewares_where(platform, Middleware::redirects_to_https);
     let mut places = places.into_iter();
     let Some((origin, pointer)) = places.next() else { return Vec::new() };
     names.sort_unstable();
@@ -230,23 +241,7 @@ fn client_ip_warnings(platform: &Platform, environment: &Environment) -> Vec<Dia
     if !environment.ingress.trusted_proxies.is_empty() {
         return Vec::new();
     }
-    let mut places = Vec::new();
-    let mut names: Vec<&str> = Vec::new();
-    for service in &platform.services {
-        for (index, route) in service.routes.iter().enumerate() {
-            for (position, name) in route.middlewares.iter().enumerate() {
-                if applied(platform, service, name).iter().any(|m| m.relies_on_client_ip()) {
-                    places.push((
-                        Origin::Service(service.name.clone()),
-                        format!("/routes/{index}/middlewares/{position}"),
-                    ));
-                    if !names.contains(&name.as_str()) {
-                        names.push(name.as_str());
-                    }
-                }
-            }
-        }
-    }
+    let (places, mut names) = route_middlewares_where(platform, Middleware::relies_on_client_ip);
     if places.is_empty() {
         return Vec::new();
     }
